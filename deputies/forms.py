@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Deputy, Site, Village
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name"), required=False, max_length=50)
+    level = forms.TypedChoiceField(
+        label=_("Level"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("All levels")), *Deputy.Level.choices],
+    )
+    site = forms.ModelChoiceField(
+        label=_("Site"), required=False, queryset=Site.objects.filter(is_active=True), empty_label=_("All sites")
+    )
+    village = forms.ModelChoiceField(
+        label=_("Village"), required=False, queryset=Village.objects.all(), empty_label=_("All villages")
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet"), help_text=_("An .xlsx or .csv file laid out like the template.")
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        return upload

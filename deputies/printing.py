@@ -1,0 +1,59 @@
+"""The printable "image window" (人大代表形象窗): every active deputy as a card, by level, on A4."""
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from deputies.models import Deputy
+from deputies.services import qr_render
+
+
+def window_groups() -> list[dict]:
+    deputies = list(Deputy.objects.filter(is_active=True).select_related("site").order_by("level", "name"))
+    for deputy in deputies:
+        qr_render(record=deputy)  # no-op unless the worker has not made it yet
+    groups: dict[int, list[Deputy]] = {}
+    for deputy in deputies:
+        groups.setdefault(deputy.level, []).append(deputy)
+    return [{"level": Deputy.Level(level).label, "deputies": members} for level, members in groups.items()]
+
+
+def _local_path(url: str) -> Path | None:
+    path = unquote(urlparse(url).path)
+    for prefix, root in (("/" + settings.MEDIA_URL, Path(settings.MEDIA_ROOT)),):
+        if path.startswith(prefix):
+            candidate = (root / path.removeprefix(prefix)).resolve()
+            if candidate.is_relative_to(root.resolve()):
+                return candidate
+    if path.startswith("/" + settings.STATIC_URL):
+        found = finders.find(path.removeprefix("/" + settings.STATIC_URL))
+        return Path(found) if found else None
+    return None
+
+
+def _local_fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalFetcher(URLFetcher):
+        """Read our own media and static files from disk; never go out to the network."""
+
+        def fetch(self, url, headers=None):
+            local = _local_path(url)
+            if local is None or not local.is_file():
+                raise ValueError(f"not a local file: {url}")
+            content_type = {".svg": "image/svg+xml", ".css": "text/css"}.get(local.suffix, "")
+            headers = {"Content-Type": content_type} if content_type else {}
+            return URLFetcherResponse(url, local.read_bytes(), headers)
+
+    return LocalFetcher()
+
+
+def window_pdf_bytes(request: HttpRequest) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("deputies/window.html", {"groups": window_groups(), "for_pdf": True}, request=request)
+    return HTML(string=html, base_url="http://station.local/", url_fetcher=_local_fetcher()).write_pdf()

@@ -1,0 +1,100 @@
+from itertools import groupby
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from deputies.forms import DirectoryFilterForm
+from deputies.models import Deputy, HasPublicCode
+from deputies.selectors import (
+    deputy_get_public,
+    deputy_level_counts,
+    deputy_list_public,
+    site_get_public,
+    site_list_public,
+)
+from deputies.services import qr_render
+
+_PAGE_SIZE = 100
+
+
+def _grouped_by_level(deputies) -> list[dict]:
+    return [
+        {"level": Deputy.Level(level).label, "deputies": list(members)}
+        for level, members in groupby(deputies, key=lambda d: d.level)
+    ]
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    deputies = deputy_list_public(
+        level=filters.get("level"),
+        site=filters.get("site"),
+        village=filters.get("village"),
+        query=(filters.get("q") or "").strip(),
+    )
+    page = Paginator(deputies, _PAGE_SIZE).get_page(request.GET.get("page"))
+    level_counts = deputy_level_counts()
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "deputies/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "groups": _grouped_by_level(page.object_list),
+            "level_counts": [
+                {"value": value, "label": label, "count": level_counts.get(value, 0)}
+                for value, label in Deputy.Level.choices
+                if level_counts.get(value)
+            ],
+            "total": sum(level_counts.values()),
+            "querystring": querystring.urlencode(),
+            "sites": site_list_public(),
+        },
+    )
+
+
+@require_GET
+def profile(request: HttpRequest, code: str) -> HttpResponse:
+    deputy = deputy_get_public(code=code)
+    if deputy is None:
+        raise Http404
+    return render(request, "deputies/profile.html", {"deputy": deputy})
+
+
+@require_GET
+def site_page(request: HttpRequest, code: str) -> HttpResponse:
+    site = site_get_public(code=code)
+    if site is None:
+        raise Http404
+    deputies = deputy_list_public(site=site)
+    return render(request, "deputies/site.html", {"site": site, "groups": _grouped_by_level(deputies)})
+
+
+def _qr_response(record: HasPublicCode | None, fmt: str) -> HttpResponse:
+    if record is None:
+        raise Http404
+    # Normally the worker has made the images already; if it has not yet (a
+    # broker outage, a fresh SITE_URL), make them now rather than fail a scan.
+    qr_render(record=record)
+    field = record.qr_png if fmt == "png" else record.qr_svg
+    content_type = "image/png" if fmt == "png" else "image/svg+xml"
+    return FileResponse(field.open("rb"), content_type=content_type)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def deputy_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    return _qr_response(deputy_get_public(code=code), fmt)
+
+
+@require_GET
+@cache_control(public=True, max_age=3600)
+def site_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    return _qr_response(site_get_public(code=code), fmt)

@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+from deputies.demo import seed_deputies, seed_places
+from deputies.models import Deputy, LiaisonHousehold, Site
+from liaison import roles
+from liaison.demo import ACCOUNTS, DEMO_PASSWORD, seed_accounts
+
+
+class Command(BaseCommand):
+    help = "Load the Baita demo data: places, 98 deputies with households, one account per role. Safe to run again."
+
+    def handle(self, *args, **options) -> None:
+        villages, sites = seed_places()
+        self.stdout.write(f"Sites: {Site.objects.count()}, villages: {len(villages)}")
+        new = seed_deputies(villages, sites)
+        self.stdout.write(
+            f"Deputies: {Deputy.objects.count()} ({new} new), households: {LiaisonHousehold.objects.count()}"
+        )
+        seed_accounts()
+        with translation.override("en"):
+            self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+            for username, role, *_ in ACCOUNTS:
+                self.stdout.write(f"  {username:<10} {roles.LABELS[role]}")

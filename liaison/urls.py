@@ -1,0 +1,33 @@
+"""The public URL contract (DESIGN §5) lives here: printed QR codes depend on it.
+
+/d/<code>/ and friends are pinned by tests/test_urls.py; never change them.
+"""
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from liaison.health import healthz
+
+urlpatterns = [
+    path("", include("dashboard.urls")),
+    path("d/", include("deputies.urls")),
+    path("s/", include("deputies.site_urls")),
+    path("staff/deputies/", include("deputies.staff_urls")),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    # Small installs serve uploads from Django; larger ones point a web server or
+    # object storage at MEDIA_ROOT and set SERVE_MEDIA=false.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+handler404 = "liaison.errors.not_found"

@@ -1,0 +1,74 @@
+"""The cast, as in HC's hc/test.py:
+
+- staff: station staff; edits the directory, imports, prints the image window.
+- official: township official; reads everything, prints the image window.
+- deputy_user: a deputy's login; sees only their own things (more in later issues).
+- handler: a village cadre; no directory powers.
+- admin_user: superuser.
+"""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test.utils import override_settings
+
+from liaison import roles
+from tests.factories import DeputyFactory, SiteFactory, UserFactory, VillageFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with sync Playwright
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
+def _user_in(role: str, **fields):
+    user = UserFactory(**fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    return _user_in(roles.STAFF, username="staff", is_staff=True)
+
+
+@pytest.fixture
+def official(db):
+    return _user_in(roles.OFFICIAL, username="official", is_staff=True)
+
+
+@pytest.fixture
+def handler(db):
+    return _user_in(roles.HANDLER, username="handler")
+
+
+@pytest.fixture
+def deputy_user(db):
+    user = _user_in(roles.DEPUTY, username="deputy")
+    DeputyFactory(user=user)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def village(db):
+    return VillageFactory()
+
+
+@pytest.fixture
+def site(db):
+    return SiteFactory()
+
+
+@pytest.fixture
+def deputy(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return DeputyFactory()

@@ -1,0 +1,59 @@
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from deputies.models import Deputy
+from tests.factories import DeputyFactory
+
+
+@pytest.fixture
+def deputies(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return [
+            DeputyFactory(name="吴立新", level=Deputy.Level.CITY, office_phone="0576-87790001"),
+            DeputyFactory(name="吴仁贵", level=Deputy.Level.COUNTY),
+            DeputyFactory(name="王智慧", level=Deputy.Level.TOWNSHIP),
+            DeputyFactory(name="已离任", is_active=False),
+        ]
+
+
+@pytest.mark.django_db
+def test_print_page_shows_every_active_deputy_with_qr_grouped_by_level(client, staff, deputies):
+    client.force_login(staff)
+
+    body = client.get("/staff/deputies/window/").content.decode()
+
+    assert body.index("市级代表") < body.index("吴立新") < body.index("县级代表") < body.index("吴仁贵")
+    assert "已离任" not in body
+    assert body.count('class="qr"') == 3
+    assert "0576-87790001" in body
+
+
+@pytest.mark.django_db
+def test_pdf_has_chinese_text_with_the_font_embedded(client, official, deputies):
+    client.force_login(official)
+
+    response = client.get("/staff/deputies/window.pdf")
+
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "吴立新" in text and "王智慧" in text and "已离任" not in text
+    fonts = [
+        font.get_object()
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    ]
+    descriptors = [f["/DescendantFonts"][0].get_object()["/FontDescriptor"] for f in fonts if "/DescendantFonts" in f]
+    assert any("/FontFile2" in d or "/FontFile3" in d for d in descriptors), "the CJK font must be embedded"
+    assert any("WenQuanYi" in str(d["/FontName"]) for d in descriptors)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["handler", "deputy_user"])
+def test_image_window_is_for_staff_and_officials_only(client, request, who):
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get("/staff/deputies/window/").status_code == 403
+    assert client.get("/staff/deputies/window.pdf").status_code == 403

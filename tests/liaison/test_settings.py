@@ -1,0 +1,57 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "liaison.settings",
+    "DEBUG": "false",
+    "SECRET_KEY": "x7#Kq2!vL9@mP4$wR8^tY1&uI5*oA3(sD6)fG0-hJ_zXcVbNm+QwErTy",
+    "ALLOWED_HOSTS": "station.example.cn",
+    "SITE_URL": "https://station.example.cn",
+}
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    # Only the machine's basics: the test run's own settings must not leak into "production".
+    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+    )
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+
+    result = _manage("check", **env)
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_defaults_are_chinese_shanghai_sqlite_and_eager(settings):
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert [code for code, _name in settings.LANGUAGES] == ["zh-hans", "en"]
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    if not os.environ.get("DATABASE_URL"):
+        assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    if not os.environ.get("REDIS_URL"):
+        assert settings.CELERY_TASK_ALWAYS_EAGER
+        assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_nonsense_boolean_setting_fails_loudly(value):
+    result = _manage("check", **{**PRODUCTION_ENV, "DEBUG": value})
+
+    assert result.returncode != 0

@@ -1,0 +1,23 @@
+"""The public URLs are printed on posters (DESIGN §5): each is pinned both ways."""
+
+import pytest
+from django.urls import resolve, reverse
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "path"),
+    [
+        ("dashboard:portal", {}, "/"),
+        ("deputies:directory", {}, "/d/"),
+        ("deputies:profile", {"code": "k7m2x9q"}, "/d/k7m2x9q/"),
+        ("deputies:qr_png", {"code": "k7m2x9q"}, "/d/k7m2x9q/qr.png"),
+        ("deputies:qr_svg", {"code": "k7m2x9q"}, "/d/k7m2x9q/qr.svg"),
+        ("sites:site", {"code": "a3b4c5d"}, "/s/a3b4c5d/"),
+        ("sites:qr_png", {"code": "a3b4c5d"}, "/s/a3b4c5d/qr.png"),
+        ("healthz", {}, "/healthz"),
+        ("admin:index", {}, "/admin/"),
+    ],
+)
+def test_public_url_is_pinned(name, kwargs, path):
+    assert reverse(name, kwargs=kwargs) == path
+    assert resolve(path).view_name == name

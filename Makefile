@@ -27,17 +27,19 @@ deps: $(VENV)/.synced
 
 setup: deps .secret_key
 	@scripts/ensure-font
-	$(RUN_ENV) $(PY) manage.py migrate --noinput
-	$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
-	$(RUN_ENV) $(PY) manage.py seed_demo
-	$(RUN_ENV) $(PY) manage.py regenerate_qr
+	@echo "Migrating the database (SQLite: db.sqlite3)…"
+	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
+	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
+	@$(RUN_ENV) $(PY) manage.py regenerate_qr
+	@echo "Loading demo data…"
+	@$(RUN_ENV) $(PY) manage.py seed_demo
 
 run: setup
 	@echo ""
 	@echo "  The liaison station is at http://$(HOST):$(PORT)/  (staff log in at /accounts/login/, admin at /admin/)"
 	@echo "  Demo logins above; stop with Ctrl-C."
 	@echo ""
-	$(RUN_ENV) $(VENV)/bin/gunicorn liaison.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
+	@$(RUN_ENV) $(VENV)/bin/gunicorn liaison.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
 # For developers: Django's auto-reloading server with DEBUG on.
 dev: setup

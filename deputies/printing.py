@@ -22,15 +22,22 @@ def window_groups() -> list[dict]:
     return [{"level": Deputy.Level(level).label, "deputies": members} for level, members in groups.items()]
 
 
+def _within(root: Path, relative: str) -> Path | None:
+    candidate = (root / relative).resolve()
+    return candidate if candidate.is_relative_to(root.resolve()) and candidate.is_file() else None
+
+
 def _local_path(url: str) -> Path | None:
+    """Map a /media/ or /static/ URL to the file behind it (hashed static names included)."""
     path = unquote(urlparse(url).path)
-    for prefix, root in (("/" + settings.MEDIA_URL, Path(settings.MEDIA_ROOT)),):
-        if path.startswith(prefix):
-            candidate = (root / path.removeprefix(prefix)).resolve()
-            if candidate.is_relative_to(root.resolve()):
-                return candidate
-    if path.startswith("/" + settings.STATIC_URL):
-        found = finders.find(path.removeprefix("/" + settings.STATIC_URL))
+    media_prefix = "/" + settings.MEDIA_URL.strip("/") + "/"
+    static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    if path.startswith(media_prefix):
+        return _within(Path(settings.MEDIA_ROOT), path.removeprefix(media_prefix))
+    if path.startswith(static_prefix):
+        relative = path.removeprefix(static_prefix)
+        collected = _within(Path(settings.STATIC_ROOT), relative) if settings.STATIC_ROOT else None
+        found = collected or finders.find(relative)
         return Path(found) if found else None
     return None
 
@@ -43,7 +50,7 @@ def _local_fetcher():
 
         def fetch(self, url, headers=None):
             local = _local_path(url)
-            if local is None or not local.is_file():
+            if local is None:
                 raise ValueError(f"not a local file: {url}")
             content_type = {".svg": "image/svg+xml", ".css": "text/css"}.get(local.suffix, "")
             headers = {"Content-Type": content_type} if content_type else {}

@@ -33,3 +33,10 @@ def test_pages_are_chinese_by_default_and_english_on_request(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/d/"})
 
     assert "Deputy directory" in client.get("/d/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_english_phone_still_gets_chinese_until_the_switch_is_used(client):
+    body = client.get("/d/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+
+    assert "人大代表名录" in body

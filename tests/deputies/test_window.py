@@ -1,6 +1,9 @@
 import io
+import subprocess
 
 import pytest
+import zxingcpp
+from PIL import Image
 from pypdf import PdfReader
 
 from deputies.models import Deputy
@@ -57,3 +60,15 @@ def test_image_window_is_for_staff_and_officials_only(client, request, who):
 
     assert client.get("/staff/deputies/window/").status_code == 403
     assert client.get("/staff/deputies/window.pdf").status_code == 403
+
+
+@pytest.mark.django_db
+def test_pdf_qr_codes_scan_when_printed(client, staff, deputies, tmp_path):
+    client.force_login(staff)
+    (tmp_path / "window.pdf").write_bytes(client.get("/staff/deputies/window.pdf").content)
+
+    # Rasterise page 1 as a printer would (150 dpi) and scan it with a real decoder.
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", "window.pdf", "page"], cwd=tmp_path, check=True)
+    scanned = {result.text for result in zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))}
+
+    assert scanned == {d.public_url() for d in deputies if d.is_active}

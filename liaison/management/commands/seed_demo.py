@@ -18,7 +18,8 @@ class Command(BaseCommand):
             f"Deputies: {Deputy.objects.count()} ({new} new), households: {LiaisonHousehold.objects.count()}"
         )
         seed_accounts()
-        with translation.override("en"):
-            self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
-            for username, role, *_ in ACCOUNTS:
-                self.stdout.write(f"  {username:<10} {roles.LABELS[role]}")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, role, *_ in ACCOUNTS:
+            with translation.override("en"):
+                english = str(roles.LABELS[role])
+            self.stdout.write(f"  {username:<10} {roles.LABELS[role]} / {english}")

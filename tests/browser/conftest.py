@@ -1,0 +1,91 @@
+"""The browser tier: Debian's Chromium driven by sync Playwright against Django's live_server.
+
+One browser for the whole session; every test gets a fresh context (cookies,
+language choice) through the `phone` fixture. Everything in this folder carries
+the `browser` marker, so `pytest -m "not browser"` leaves it out.
+"""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+# A mid-size phone (an iPhone 12-14 class screen) in a Chinese-language browser.
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "zh-CN",
+}
+
+_HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before the -m option deselects by marker
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if _HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser(request):
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception:
+        playwright.stop()
+        raise
+
+    def close():
+        chromium.close()
+        playwright.stop()
+
+    request.addfinalizer(close)
+    return chromium
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(**PHONE)
+    context.set_default_timeout(10_000)  # fail fast: every page here is local and small
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot as test-artifacts/screenshots/<name>.png (git-ignored) and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def assert_no_horizontal_scroll(page) -> None:
+    """The page fits the phone's width.
+
+    Not `window.innerWidth`: with mobile emulation Chromium widens the layout
+    viewport to fit overflowing content, so innerWidth grows with scrollWidth and
+    the check could never fail. clientWidth and the device viewport stay put.
+    """
+    scroll_width, client_width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    screen_width = page.viewport_size["width"]
+    assert scroll_width <= min(client_width, screen_width), (
+        f"page scrolls sideways: {scroll_width}px of content on a {screen_width}px screen"
+    )

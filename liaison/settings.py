@@ -6,6 +6,7 @@ environment variables (DATABASE_URL, REDIS_URL, SECRET_KEY, ...).
 """
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -39,11 +40,15 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # The absolute base printed inside every QR code. Changing it means the codes
-# must be regenerated (manage.py regenerate_qr).
+# must be regenerated (manage.py regenerate_qr). Its host is always allowed:
+# that is where every scan lands.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if urlparse(SITE_URL).hostname and "*" not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(urlparse(SITE_URL).hostname)
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
 
 # Shown in the page header; empty means the translated demo name.
 STATION_NAME = env.str("STATION_NAME", default="")

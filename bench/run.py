@@ -1,0 +1,81 @@
+"""Speed figures for the foundation, on the embedded default (SQLite, in-process tasks).
+
+    make bench        (or: .venv/bin/python bench/run.py)
+
+Seeds the Baita demo data into a throw-away database and media folder, then
+reports: seeding time, QR rendering per code, requests per second for the
+public pages through Django's handler (no network), the image-window PDF time,
+and the peak memory of the process. Figures only; nothing here passes or fails.
+"""
+
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+work = Path(tempfile.mkdtemp(prefix="liaison-bench-"))
+os.environ.update({
+    "DJANGO_SETTINGS_MODULE": "liaison.settings", "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50,
+    "ALLOWED_HOSTS": "*", "SECURE_SSL_REDIRECT": "false", "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+    "MEDIA_ROOT": str(work / "media"), "LOG_LEVEL": "WARNING",
+})
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from deputies import qr  # noqa: E402
+from deputies.models import Deputy  # noqa: E402
+
+
+def timed(label: str, func, repeat: int = 1) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - start)
+    value = statistics.median(samples)
+    print(f"{label:<45} {value * 1000:9.1f} ms (median of {repeat})")
+    return value
+
+
+def per_second(label: str, client: Client, path: str, n: int = 200) -> None:
+    client.get(path)  # warm up
+    start = time.perf_counter()
+    for _ in range(n):
+        assert client.get(path).status_code == 200
+    elapsed = time.perf_counter() - start
+    print(f"{label:<45} {n / elapsed:9.1f} req/s ({elapsed / n * 1000:.1f} ms each)")
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    timed("seed_demo (98 deputies, 1175 households)", lambda: call_command("seed_demo", stdout=open(os.devnull, "w")))
+    url = "https://rd.baita.example.cn/d/k7m2x9q/"
+    timed("render one QR as PNG", lambda: qr.render_png(url), repeat=20)
+    timed("render one QR as SVG", lambda: qr.render_svg(url), repeat=20)
+
+    client = Client()
+    code = Deputy.objects.first().code
+    per_second("GET /d/ (98 deputies)", client, "/d/")
+    per_second("GET /d/<code>/", client, f"/d/{code}/")
+    per_second("GET /d/<code>/qr.png", client, f"/d/{code}/qr.png")
+    per_second("GET /healthz", client, "/healthz")
+
+    client.force_login(get_user_model().objects.get(username="staff"))
+    timed("GET /staff/deputies/window.pdf (98 cards)", lambda: client.get("/staff/deputies/window.pdf"), repeat=3)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{'peak memory of this process':<45} {peak:9.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -7,10 +7,11 @@ export UV_PYTHON_DOWNLOADS := never
 
 # The embedded default (SQLite, in-process tasks, local-memory cache) served by
 # gunicorn as in production, with the TLS-only protections off for plain HTTP on localhost.
-RUN_ENV := DEBUG=false SECRET_KEY="$$(cat .secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost \
-	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SITE_URL ?= http://$(HOST):$(PORT)
+RUN_ENV := DEBUG=false SECRET_KEY="$$(cat .secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=$(SITE_URL) \
+	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
 
 .PHONY: run dev setup deps system-test-deps test test-unit test-browser test-production bench clean messages
 

@@ -22,7 +22,7 @@ work = Path(tempfile.mkdtemp(prefix="liaison-bench-"))
 os.environ.update({
     "DJANGO_SETTINGS_MODULE": "liaison.settings", "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50,
     "ALLOWED_HOSTS": "*", "SECURE_SSL_REDIRECT": "false", "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-    "MEDIA_ROOT": str(work / "media"), "LOG_LEVEL": "WARNING",
+    "MEDIA_ROOT": str(work / "media"), "LOG_LEVEL": "WARNING", "SITE_URL": "https://rd.baita.example.cn",
 })
 
 import django  # noqa: E402

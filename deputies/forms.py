@@ -19,6 +19,8 @@ class DirectoryFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
+    MAX_BYTES = 5 * 1024 * 1024  # ~50,000 rows of deputies: far more than any station has
+
     file = forms.FileField(
         label=_("Spreadsheet"), help_text=_("An .xlsx or .csv file laid out like the template.")
     )
@@ -27,4 +29,6 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("Upload an .xlsx or .csv file."))
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB; split it into several files."))
         return upload

@@ -7,6 +7,8 @@ to existing deputies by mobile number, so re-importing a file updates.
 
 import csv
 import io
+import itertools
+import zipfile
 from dataclasses import dataclass, field
 
 from django import forms
@@ -79,10 +81,12 @@ def _labels(choices) -> dict[str, str]:
         for language in ("en", "zh-hans"):
             with translation.override(language):
                 text = str(label).lower()
-            # "市级", "市" and "市级代表" all mean the city level.
-            for variant in (text, text.removesuffix("级"), text + "代表"):
+            # "市级", "市", "市级代表", "市级人大代表" all mean the city level; "女性" means female.
+            for variant in (text, text.removesuffix("级"), text + "代表", text + "人大代表", text + "性"):
                 mapping[variant] = str(value)
-    mapping.setdefault("镇", mapping.get("乡镇", ""))
+    for short in ("镇", "镇级", "镇级代表", "镇人大代表"):
+        if "乡镇" in mapping:
+            mapping.setdefault(short, mapping["乡镇"])
     return mapping
 
 
@@ -96,25 +100,47 @@ def _header_map() -> dict[str, str]:
     return mapping
 
 
-def _read_rows(upload) -> list[list[str]]:
-    name = upload.name.lower()
+class UnreadableFile(Exception):
+    """The upload is not a spreadsheet we can read; the message is translated."""
+
+
+def _read_rows(upload) -> list[tuple[int, list[str]]]:
+    """(spreadsheet row number, cells) for every non-empty row, at most MAX_ROWS + 1 of them."""
     data = upload.read()
-    if name.endswith(".xlsx"):
+    if upload.name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        return [["" if cell is None else str(cell).strip() for cell in row] for row in sheet.iter_rows(values_only=True)]
-    # Excel in China saves CSV as GB18030 unless told otherwise.
-    for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+            rows = sheet.iter_rows(values_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise UnreadableFile(_("This is not an Excel (.xlsx) workbook.")) from exc
+        cells = (["" if cell is None else str(cell).strip() for cell in row] for row in rows)
     else:
-        raise ValueError(_("The file is neither UTF-8 nor GB18030 text."))
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        # Excel in China saves CSV as GB18030 unless told otherwise.
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise UnreadableFile(_("The file is neither UTF-8 nor GB18030 text."))
+        cells = ([cell.strip() for cell in row] for row in csv.reader(io.StringIO(text)))
+    numbered = ((number, row) for number, row in enumerate(cells, start=1) if any(row))
+    try:
+        return list(itertools.islice(numbered, MAX_ROWS + 2))
+    except (csv.Error, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise UnreadableFile(_("The file is damaged and cannot be read.")) from exc
+
+
+def _mobile(value: str) -> str:
+    """13800000002 however it was typed: spaces, dashes, +86, or an Excel number cell (1.38e10 → '13800000002.0')."""
+    digits = value.removesuffix(".0").replace(" ", "").replace("-", "")
+    for prefix in ("+86", "0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            return digits[len(prefix):]
+    return digits
 
 
 def _normalise(record: dict, levels: dict, genders: dict) -> dict:
@@ -123,8 +149,7 @@ def _normalise(record: dict, levels: dict, genders: dict) -> dict:
         # Unknown text passes through so the form reports it as an invalid choice.
         data[key] = mapping.get(data.get(key, "").lower(), data.get(key, ""))
     data["publish_mobile"] = data.get("publish_mobile", "").lower() in _YES
-    if data.get("mobile", "").endswith(".0"):  # a number cell read from Excel
-        data["mobile"] = data["mobile"][:-2]
+    data["mobile"] = _mobile(data.get("mobile", ""))
     return data
 
 
@@ -133,18 +158,20 @@ def deputies_import(*, upload) -> ImportResult:
     result = ImportResult()
     try:
         rows = _read_rows(upload)
-    except Exception as exc:
-        result.errors.append({"row": 0, "messages": [_("The file could not be read: %(reason)s") % {"reason": exc}]})
+    except UnreadableFile as exc:
+        result.errors.append({"row": 0, "messages": [str(exc)]})
         return result
-    rows = [row for row in rows if any(row)]
     if not rows:
         result.errors.append({"row": 0, "messages": [_("The file is empty.")]})
         return result
     headers = _header_map()
-    keys = [headers.get(title.strip().lower()) for title in rows[0]]
+    header_number, header = rows[0]
+    keys = [headers.get(title.strip().lower()) for title in header]
     missing = [str(title) for key, title in COLUMNS if key not in keys and key in ("name", "level", "mobile")]
     if missing:
-        result.errors.append({"row": 1, "messages": [_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)}]})
+        result.errors.append(
+            {"row": header_number, "messages": [_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)}]}
+        )
         return result
     if len(rows) - 1 > MAX_ROWS:
         result.errors.append({"row": 0, "messages": [_("At most %(n)d rows per file.") % {"n": MAX_ROWS}]})
@@ -154,14 +181,15 @@ def deputies_import(*, upload) -> ImportResult:
     row_form = forms.modelform_factory(Deputy, form=DeputyRowForm, fields=[k for k in keys if k])
     levels, genders = _labels(Deputy.Level.choices), _labels(Deputy.Gender.choices)
     existing = {d.mobile: d for d in Deputy.objects.exclude(mobile="")}
+    titles = {key: str(title) for key, title in COLUMNS}  # errors name the column as the sheet does
     seen: dict[str, int] = {}
     valid_forms = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in rows[1:]:
         record = {key: cell for key, cell in zip(keys, row) if key}
         data = _normalise(record, levels, genders)
-        form = row_form(data, instance=existing.get(data.get("mobile", "")))
-        messages = [f"{form.fields[k].label if k in form.fields else k}: {m}" for k, ms in form.errors.items() for m in ms]
-        mobile = data.get("mobile", "")
+        form = row_form(data, instance=existing.get(data["mobile"]))
+        messages = [f"{titles.get(k, k)}：{m}" for k, ms in form.errors.items() for m in ms]
+        mobile = data["mobile"]
         if mobile and mobile in seen:
             messages.append(_("Mobile %(mobile)s is already on row %(row)d.") % {"mobile": mobile, "row": seen[mobile]})
         seen.setdefault(mobile, number)
@@ -171,16 +199,19 @@ def deputies_import(*, upload) -> ImportResult:
             valid_forms.append(form)
     if result.errors:
         return result
+    deputies_save_imported(forms=valid_forms, result=result)
+    return result
 
+
+def deputies_save_imported(*, forms, result: ImportResult) -> None:
     with transaction.atomic():
-        for form in valid_forms:
+        for form in forms:
             is_new = form.instance.pk is None
             public_record_save(record=form.save(commit=False))
             if is_new:
                 result.created += 1
             else:
                 result.updated += 1
-    return result
 
 
 def template_rows() -> list[str]:

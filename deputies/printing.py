@@ -7,19 +7,20 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 
-from deputies.models import Deputy
-from deputies.services import qr_render
+from deputies.selectors import (
+    deputy_get_public,
+    deputy_groups_by_level,
+    deputy_list_public,
+    site_get_public,
+    site_list_public,
+)
+from deputies.services import qr_content
 
 
-def window_groups() -> list[dict]:
-    deputies = list(Deputy.objects.filter(is_active=True).select_related("site").order_by("level", "name"))
-    for deputy in deputies:
-        qr_render(record=deputy)  # no-op unless the worker has not made it yet
-    groups: dict[int, list[Deputy]] = {}
-    for deputy in deputies:
-        groups.setdefault(deputy.level, []).append(deputy)
-    return [{"level": Deputy.Level(level).label, "deputies": members} for level, members in groups.items()]
+def window_context() -> dict:
+    return {"groups": deputy_groups_by_level(deputy_list_public()), "sites": list(site_list_public())}
 
 
 def _within(root: Path, relative: str) -> Path | None:
@@ -42,6 +43,19 @@ def _local_path(url: str) -> Path | None:
     return None
 
 
+def _qr_image(url: str) -> bytes | None:
+    """The QR of a /d/<code>/qr.svg or /s/<code>/qr.svg URL, as the page would serve it."""
+    try:
+        match = resolve(urlparse(url).path)
+    except Resolver404:
+        return None
+    lookups = {"deputies": deputy_get_public, "sites": site_get_public}
+    if match.url_name not in ("qr_svg", "qr_png") or match.namespace not in lookups:
+        return None
+    record = lookups[match.namespace](code=match.kwargs["code"])
+    return qr_content(record=record, fmt=match.kwargs["fmt"]) if record else None
+
+
 def _local_fetcher():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -49,6 +63,8 @@ def _local_fetcher():
         """Read our own media and static files from disk; never go out to the network."""
 
         def fetch(self, url, headers=None):
+            if (image := _qr_image(url)) is not None:
+                return URLFetcherResponse(url, image, {"Content-Type": "image/svg+xml"})
             local = _local_path(url)
             if local is None:
                 raise ValueError(f"not a local file: {url}")
@@ -62,5 +78,5 @@ def _local_fetcher():
 def window_pdf_bytes(request: HttpRequest) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("deputies/window.html", {"groups": window_groups(), "for_pdf": True}, request=request)
+    html = render_to_string("deputies/window.html", {**window_context(), "for_pdf": True}, request=request)
     return HTML(string=html, base_url="http://station.local/", url_fetcher=_local_fetcher()).write_pdf()

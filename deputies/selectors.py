@@ -1,3 +1,5 @@
+from itertools import groupby
+
 from django.db.models import Count, Q, QuerySet
 
 from deputies.models import Deputy, Site, Village
@@ -35,3 +37,11 @@ def site_list_public() -> QuerySet[Site]:
 
 def site_get_public(*, code: str) -> Site | None:
     return Site.objects.filter(code=code, is_active=True).select_related("area").first()
+
+
+def deputy_groups_by_level(deputies) -> list[dict]:
+    """[{"level": label, "deputies": [...]}, ...] for deputies already ordered by level."""
+    return [
+        {"level": Deputy.Level(level).label, "deputies": list(members)}
+        for level, members in groupby(deputies, key=lambda d: d.level)
+    ]

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -23,7 +25,7 @@ def public_record_save(*, record: HasPublicCode) -> HasPublicCode:
     return record
 
 
-def deputy_create(**fields) -> Deputy:
+def deputy_create(**fields) -> Deputy:  # fields: any Deputy model field
     return public_record_save(record=Deputy(**fields))
 
 
@@ -46,30 +48,53 @@ def qr_schedule(*, record: HasPublicCode) -> None:
     transaction.on_commit(lambda: render_qr_task.delay(label, record.pk), robust=True)
 
 
-def qr_render(*, record: HasPublicCode) -> bool:
-    """Write the PNG and SVG for the record's current URL. Returns False if they were already current.
-
-    Safe to run twice or concurrently: file names are fixed per code, and the row
-    is updated only if its code is still the one rendered.
-    """
-    if record.has_current_qr:
-        return False
-    url = record.public_url()
-    stem = f"qr/{record._meta.model_name}-{record.code}"
+def _qr_is_stored(record: HasPublicCode) -> bool:
     storage = record.qr_png.storage
-    for field, ext, content in (
-        (record.qr_png, "png", qr.render_png(url)),
-        (record.qr_svg, "svg", qr.render_svg(url)),
-    ):
-        name = f"{stem}.{ext}"
-        if storage.exists(name):
-            storage.delete(name)
-        field.name = storage.save(name, ContentFile(content))
-    type(record).objects.filter(pk=record.pk, code=record.code).update(
-        qr_png=record.qr_png.name, qr_svg=record.qr_svg.name, qr_target=url
+    return bool(record.qr_png and record.qr_svg) and storage.exists(record.qr_png.name) and storage.exists(
+        record.qr_svg.name
     )
-    record.qr_target = url
+
+
+def qr_render(*, record: HasPublicCode) -> bool:
+    """Write the PNG and SVG for the record's current URL. Returns False if they were already there.
+
+    Safe to run twice or concurrently: each (code, URL) gets its own file names, the
+    row is switched to them only if its code is unchanged, and the old files are
+    removed after the switch, so a reader never sees a half-written image.
+    """
+    url = record.public_url()
+    if record.qr_target == url and _qr_is_stored(record):
+        return False
+    digest = hashlib.sha256(url.encode()).hexdigest()[:8]
+    stem = f"qr/{record._meta.model_name}-{record.code}-{digest}"
+    storage = record.qr_png.storage
+    names = {}
+    for ext, content in (("png", qr.render_png(url)), ("svg", qr.render_svg(url))):
+        name = f"{stem}.{ext}"
+        names[ext] = name if storage.exists(name) else storage.save(name, ContentFile(content))
+    old = {record.qr_png.name, record.qr_svg.name} - set(names.values()) - {""}
+    switched = type(record).objects.filter(pk=record.pk, code=record.code).update(
+        qr_png=names["png"], qr_svg=names["svg"], qr_target=url
+    )
+    if switched:
+        for name in old:
+            storage.delete(name)
+    record.qr_png.name, record.qr_svg.name, record.qr_target = names["png"], names["svg"], url
     return True
+
+
+def qr_content(*, record: HasPublicCode, fmt: str) -> bytes:
+    """The QR image for a scan or a print: the stored file when current, else made in memory
+    (and its rendering queued), so a lagging worker or a lost media file never breaks a scan."""
+    if record.qr_target == record.public_url() and _qr_is_stored(record):
+        field = record.qr_png if fmt == "png" else record.qr_svg
+        try:
+            with field.open("rb") as image:
+                return image.read()
+        except FileNotFoundError:
+            pass  # removed by a concurrent re-render after we looked
+    qr_schedule(record=record)
+    return qr.render_png(record.public_url()) if fmt == "png" else qr.render_svg(record.public_url())
 
 
 def qr_render_by_id(*, label: str, pk: int) -> bool:

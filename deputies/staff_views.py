@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 
 from deputies.forms import ImportForm
 from deputies.importing import deputies_import, template_rows
-from deputies.printing import window_groups, window_pdf_bytes
+from deputies.printing import window_context, window_pdf_bytes
 
 
 @login_required
 @permission_required("deputies.print_window", raise_exception=True)
 def window(request: HttpRequest) -> HttpResponse:
-    return render(request, "deputies/window.html", {"groups": window_groups(), "for_pdf": False})
+    return render(request, "deputies/window.html", {**window_context(), "for_pdf": False})
 
 
 @login_required

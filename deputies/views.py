@@ -1,7 +1,5 @@
-from itertools import groupby
-
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -10,21 +8,15 @@ from deputies.forms import DirectoryFilterForm
 from deputies.models import Deputy, HasPublicCode
 from deputies.selectors import (
     deputy_get_public,
+    deputy_groups_by_level,
     deputy_level_counts,
     deputy_list_public,
     site_get_public,
     site_list_public,
 )
-from deputies.services import qr_render
+from deputies.services import qr_content
 
 _PAGE_SIZE = 100
-
-
-def _grouped_by_level(deputies) -> list[dict]:
-    return [
-        {"level": Deputy.Level(level).label, "deputies": list(members)}
-        for level, members in groupby(deputies, key=lambda d: d.level)
-    ]
 
 
 @require_GET
@@ -47,7 +39,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "groups": _grouped_by_level(page.object_list),
+            "groups": deputy_groups_by_level(page.object_list),
             "level_counts": [
                 {"value": value, "label": label, "count": level_counts.get(value, 0)}
                 for value, label in Deputy.Level.choices
@@ -74,18 +66,14 @@ def site_page(request: HttpRequest, code: str) -> HttpResponse:
     if site is None:
         raise Http404
     deputies = deputy_list_public(site=site)
-    return render(request, "deputies/site.html", {"site": site, "groups": _grouped_by_level(deputies)})
+    return render(request, "deputies/site.html", {"site": site, "groups": deputy_groups_by_level(deputies)})
 
 
 def _qr_response(record: HasPublicCode | None, fmt: str) -> HttpResponse:
     if record is None:
         raise Http404
-    # Normally the worker has made the images already; if it has not yet (a
-    # broker outage, a fresh SITE_URL), make them now rather than fail a scan.
-    qr_render(record=record)
-    field = record.qr_png if fmt == "png" else record.qr_svg
     content_type = "image/png" if fmt == "png" else "image/svg+xml"
-    return FileResponse(field.open("rb"), content_type=content_type)
+    return HttpResponse(qr_content(record=record, fmt=fmt), content_type=content_type)
 
 
 @require_GET

@@ -44,8 +44,11 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 # The absolute base printed inside every QR code. Changing it means the codes
 # must be regenerated (manage.py regenerate_qr). Its host is always allowed:
 # that is where every scan lands.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-if urlparse(SITE_URL).hostname and "*" not in ALLOWED_HOSTS:
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not SITE_URL:
+    # Without it every printed poster would point at localhost.
+    raise ImproperlyConfigured("SITE_URL must be set when DEBUG is off, e.g. https://rd.baita.gov.cn")
+if urlparse(SITE_URL).hostname not in (*ALLOWED_HOSTS, "*", None):
     ALLOWED_HOSTS.append(urlparse(SITE_URL).hostname)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -118,7 +121,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # The cache lives in the next Redis database, so clearing it never drops queued tasks.
+    _redis = urlparse(REDIS_URL)
+    _cache_db = int(_redis.path.strip("/") or 0) + 1
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("CACHE_URL", default=_redis._replace(path=f"/{_cache_db}").geturl()),
+            "KEY_PREFIX": "liaison",
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 else:

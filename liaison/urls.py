@@ -30,4 +30,5 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
+handler400 = "liaison.errors.bad_request"
 handler404 = "liaison.errors.not_found"

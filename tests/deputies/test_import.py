@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -35,6 +36,13 @@ def _post(client, upload):
     return client.post("/staff/deputies/import/", {"file": upload}, follow=True)
 
 
+def _errors(response) -> dict[int, str]:
+    """The error table as {row number: problems}; row 0 stands for the whole file."""
+    html = response.content.decode()
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", html)
+    return {int(row) if row.isdigit() else 0: problems for row, problems in rows}
+
+
 @pytest.mark.django_db
 def test_staff_imports_a_csv_and_sees_how_many(client, staff, places):
     client.force_login(staff)
@@ -61,15 +69,15 @@ def test_import_with_bad_rows_imports_nothing_and_names_every_bad_row(client, st
             ["", "男", "外星级", "", "13800000003", "", "无此村", ""],
             ["重复", "男", "县级", "", "13800000001", "", "", ""]]
 
-    body = _post(client, _csv(rows)).content.decode()
+    response = _post(client, _csv(rows))
 
     assert Deputy.objects.count() == 0
-    assert "4 行需要修改" not in body  # three bad rows, not four
-    assert "3 行需要修改" in body
-    for row_number in (">3<", ">4<", ">5<"):
-        assert row_number in body
-    assert "手机" in body and "无此村" not in body.split("<table")[0]
-    assert "已在第 2 行" in body
+    assert "3 行需要修改" in response.content.decode()
+    errors = _errors(response)
+    assert set(errors) == {3, 4, 5}
+    assert "手机" in errors[3]
+    assert "姓名" in errors[4] and "层级" in errors[4] and "没有这个名称的村" in errors[4]
+    assert "已在第 2 行出现" in errors[5]
 
 
 @pytest.mark.django_db
@@ -114,8 +122,7 @@ def test_import_refuses_a_file_that_is_not_a_spreadsheet(client, staff):
     body = _post(client, SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff")).content.decode()
     assert "上传 .xlsx 或 .csv 文件" in body
 
-    body = _post(client, SimpleUploadedFile("fake.xlsx", b"not a zip")).content.decode()
-    assert "无法读取" in body
+    assert _errors(_post(client, SimpleUploadedFile("fake.xlsx", b"not a zip"))) == {0: "这不是 Excel（.xlsx）工作簿。"}
     assert Deputy.objects.count() == 0
 
 
@@ -150,3 +157,45 @@ def test_only_staff_may_import(client, request, who):
         assert response.status_code == 403
     else:
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_row_numbers_match_the_spreadsheet_even_after_blank_rows(client, staff, places):
+    client.force_login(staff)
+    rows = [HEADER, ["王智慧", "女", "乡镇级", "", "13800000001", "", "", ""], ["", "", "", "", "", "", "", ""],
+            ["坏手机", "男", "县级", "", "1234", "", "", ""]]
+
+    assert set(_errors(_post(client, _xlsx(rows)))) == {4}
+
+
+@pytest.mark.django_db
+def test_common_spellings_of_levels_genders_and_mobiles_are_understood(client, staff, places):
+    client.force_login(staff)
+    rows = [HEADER, ["王智慧", "女性", "乡镇级人大代表", "", "138 0000 0001", "", "", ""],
+            ["吴立新", "男", "市级代表", "", "+8613800000002", "", "", ""],
+            ["陈西荣", "男", "镇级", "", "138-0000-0003", "", "", ""]]
+
+    _post(client, _csv(rows))
+
+    assert dict(Deputy.objects.values_list("mobile", "level")) == {
+        "13800000001": Deputy.Level.TOWNSHIP, "13800000002": Deputy.Level.CITY, "13800000003": Deputy.Level.TOWNSHIP}
+    assert Deputy.objects.get(mobile="13800000001").gender == "F"
+
+
+@pytest.mark.django_db
+def test_a_damaged_workbook_is_reported_in_chinese(client, staff):
+    client.force_login(staff)
+
+    errors = _errors(_post(client, SimpleUploadedFile("deputies.xlsx", b"PK\x03\x04 not really a zip")))
+
+    assert errors == {0: "这不是 Excel（.xlsx）工作簿。"}
+
+
+@pytest.mark.django_db
+def test_a_file_over_5_mb_is_refused_before_reading(client, staff):
+    client.force_login(staff)
+
+    body = _post(client, SimpleUploadedFile("huge.csv", b"x" * (5 * 1024 * 1024 + 1))).content.decode()
+
+    assert "大于 5 MB" in body
+    assert Deputy.objects.count() == 0

@@ -80,4 +80,4 @@ def test_site_qr_decodes_to_the_site_page(client, django_capture_on_commit_callb
 
     response = client.get(f"/s/{site.code}/qr.png")
 
-    assert decode_png(b"".join(response.streaming_content)) == site.public_url()
+    assert decode_png(response.content) == site.public_url()

@@ -41,9 +41,9 @@ def test_qr_views_serve_png_and_svg(client, deputy):
     svg = client.get(f"/d/{deputy.code}/qr.svg")
 
     assert png["Content-Type"] == "image/png"
-    assert decode_png(b"".join(png.streaming_content)) == deputy.public_url()
+    assert decode_png(png.content) == deputy.public_url()
     assert svg["Content-Type"] == "image/svg+xml"
-    assert b"<svg" in b"".join(svg.streaming_content)
+    assert b"<svg" in svg.content
 
 
 @pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_qr_is_made_on_first_view_when_the_task_has_not_run(client):
     assert not deputy.qr_png
     response = client.get(f"/d/{deputy.code}/qr.png")
 
-    assert decode_png(b"".join(response.streaming_content)) == deputy.public_url()
+    assert decode_png(response.content) == deputy.public_url()
 
 
 @pytest.mark.django_db

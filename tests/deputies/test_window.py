@@ -21,6 +21,10 @@ def deputies(db, django_capture_on_commit_callbacks):
         ]
 
 
+def sites_of(deputies):
+    return {d.site for d in deputies}
+
+
 @pytest.mark.django_db
 def test_print_page_shows_every_active_deputy_with_qr_grouped_by_level(client, staff, deputies):
     client.force_login(staff)
@@ -29,7 +33,9 @@ def test_print_page_shows_every_active_deputy_with_qr_grouped_by_level(client, s
 
     assert body.index("市级代表") < body.index("吴立新") < body.index("县级代表") < body.index("吴仁贵")
     assert "已离任" not in body
-    assert body.count('class="qr"') == 3
+    assert body.count("/qr.svg") == 3 + len(sites_of(deputies))
+    for site in sites_of(deputies):
+        assert f"/s/{site.code}/qr.svg" in body
     assert "0576-87790001" in body
 
 
@@ -67,8 +73,11 @@ def test_pdf_qr_codes_scan_when_printed(client, staff, deputies, tmp_path):
     client.force_login(staff)
     (tmp_path / "window.pdf").write_bytes(client.get("/staff/deputies/window.pdf").content)
 
-    # Rasterise page 1 as a printer would (150 dpi) and scan it with a real decoder.
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", "window.pdf", "page"], cwd=tmp_path, check=True)
-    scanned = {result.text for result in zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))}
+    # Rasterise the pages as a printer would (150 dpi) and scan them with a real decoder.
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "window.pdf", "page"], cwd=tmp_path, check=True)
+    scanned = {
+        result.text for page in sorted(tmp_path.glob("page*.png")) for result in zxingcpp.read_barcodes(Image.open(page))
+    }
 
-    assert scanned == {d.public_url() for d in deputies if d.is_active}
+    expected = {d.public_url() for d in deputies if d.is_active} | {s.public_url() for s in sites_of(deputies)}
+    assert scanned == expected

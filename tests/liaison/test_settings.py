@@ -55,3 +55,27 @@ def test_nonsense_boolean_setting_fails_loudly(value):
     result = _manage("check", **{**PRODUCTION_ENV, "DEBUG": value})
 
     assert result.returncode != 0
+
+
+def test_production_refuses_to_start_without_a_site_url():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SITE_URL"}
+
+    result = _manage("check", **env)
+
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
+
+
+def test_the_site_url_host_is_always_allowed():
+    result = _manage("shell", "-c", "from django.conf import settings; print(settings.ALLOWED_HOSTS)", **PRODUCTION_ENV)
+
+    assert result.stdout.strip().splitlines()[-1] == "['station.example.cn']"
+
+
+def test_redis_cache_uses_another_database_than_the_broker():
+    env = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    code = "from django.conf import settings; print(settings.CELERY_BROKER_URL, settings.CACHES['default']['LOCATION'])"
+
+    result = _manage("shell", "-c", code, **env)
+
+    assert result.stdout.strip().splitlines()[-1].split() == ["redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/1"]

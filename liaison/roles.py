@@ -23,13 +23,21 @@ LABELS = {
 
 _DIRECTORY_MODELS = ["area", "village", "site", "deputy", "liaisonhousehold"]
 
-# app_label.codename, as Django names permissions.
+_CASE_SETUP = ["category", "unit", "calendarday"]
+_CASE_RECORDS = ["constituent", "concern", "reception"]
+
+# app_label.codename, as Django names permissions. These govern the Django admin;
+# the back office decides access by role through petitions.access.
 PERMISSIONS: dict[str, list[str]] = {
     DEPUTY: ["deputies.view_deputy", "deputies.view_site"],
     STAFF: [f"deputies.{action}_{model}" for model in _DIRECTORY_MODELS for action in ("add", "change", "view")]
-    + ["deputies.import_deputies", "deputies.print_window"],
+    + ["deputies.import_deputies", "deputies.print_window"]
+    + [f"petitions.{action}_{model}" for model in _CASE_RECORDS for action in ("add", "change", "view")]
+    + [f"petitions.view_{model}" for model in _CASE_SETUP],
     HANDLER: ["deputies.view_deputy", "deputies.view_site", "deputies.view_village"],
-    OFFICIAL: [f"deputies.view_{model}" for model in _DIRECTORY_MODELS] + ["deputies.print_window"],
+    OFFICIAL: [f"deputies.view_{model}" for model in _DIRECTORY_MODELS] + ["deputies.print_window"]
+    + [f"petitions.{action}_{model}" for model in _CASE_SETUP for action in ("add", "change", "view")]
+    + [f"petitions.view_{model}" for model in [*_CASE_RECORDS, "notification"]],
     ADMIN: [],  # the admin account is a superuser; the group only names the role
 }
 

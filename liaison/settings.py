@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -147,7 +148,29 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# The periodic jobs (run by `celery -A liaison beat` in production; one beat process only).
+CELERY_BEAT_SCHEDULE = {
+    "send-deadline-reminders": {"task": "petitions.send_deadline_reminders", "schedule": crontab(minute=0, hour="8,14")},
+    "escalate-overdue-concerns": {"task": "petitions.escalate_overdue_concerns", "schedule": crontab(minute=30, hour=8)},
+    "close-unrated-concerns": {"task": "petitions.close_unrated_concerns", "schedule": crontab(minute=0, hour=2)},
+    "retry-pending-notifications": {"task": "petitions.retry_pending_notifications", "schedule": 300.0},
+}
+
+# Concerns: reminders this many working days before a deadline; resolved concerns
+# left unrated close after this many days.
+REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=1)
+AUTO_CLOSE_DAYS = env.int("AUTO_CLOSE_DAYS", default=14)
+
+# Notifications: SMS through a backend class (console log by default), e-mail
+# through Django's EMAIL_BACKEND (console by default; EMAIL_URL for SMTP).
+SMS_BACKEND = env.str("SMS_BACKEND", default="petitions.sms.ConsoleSmsBackend")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+if "EMAIL_URL" in env:
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -13,9 +13,13 @@ from liaison.health import healthz
 
 urlpatterns = [
     path("", include("dashboard.urls")),
+    # Before deputies: /d/<code>/concern/ and /s/<code>/concern/ are petitions' pages.
+    path("", include("petitions.urls.public")),
     path("d/", include("deputies.urls")),
     path("s/", include("deputies.site_urls")),
     path("staff/deputies/", include("deputies.staff_urls")),
+    path("desk/", include("petitions.urls.work")),
+    path("desk/receptions/", include("petitions.urls.receptions")),
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

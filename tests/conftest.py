@@ -3,8 +3,10 @@
 - staff: station staff; edits the directory, imports, prints the image window.
 - official: township official; reads everything, prints the image window.
 - deputy_user: a deputy's login; sees only their own things (more in later issues).
-- handler: a village cadre; no directory powers.
+- handler: a village cadre; member of `unit`, sees only that unit's concerns.
 - admin_user: superuser.
+- concern: a concern filed by constituent 陈西荣 (13600000000-ish) to deputy_user's deputy,
+  in a category whose default unit is `unit`.
 """
 
 import os
@@ -14,7 +16,15 @@ from django.contrib.auth.models import Group
 from django.test.utils import override_settings
 
 from liaison import roles
-from tests.factories import DeputyFactory, SiteFactory, UserFactory, VillageFactory
+from tests.factories import (
+    CategoryFactory,
+    ConcernFactory,
+    DeputyFactory,
+    SiteFactory,
+    UnitFactory,
+    UserFactory,
+    VillageFactory,
+)
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with sync Playwright
 
@@ -51,6 +61,24 @@ def deputy_user(db):
     user = _user_in(roles.DEPUTY, username="deputy")
     DeputyFactory(user=user)
     return user
+
+
+@pytest.fixture
+def unit(db, handler):
+    unit = UnitFactory(name="白塔村驻村干部组")
+    unit.members.add(handler)
+    return unit
+
+
+@pytest.fixture
+def category(db, unit):
+    return CategoryFactory(name="环境卫生", default_unit=unit, deadline_days=5)
+
+
+@pytest.fixture
+def concern(db, deputy_user, category):
+    return ConcernFactory(deputy=deputy_user.deputy, category=category, mobile="13812345678", name="陈西荣",
+                          content="家门口葡萄园环境卫生差，影响生活。")
 
 
 @pytest.fixture

@@ -70,3 +70,45 @@ class LiaisonHouseholdFactory(factory.django.DjangoModelFactory):
     head = factory.Sequence(lambda n: f"户主{n}")
     phone = factory.Sequence(lambda n: f"158{n:08d}")
     village = factory.SubFactory(VillageFactory)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "petitions.Unit"
+
+    name = factory.Sequence(lambda n: f"测试{n}村驻村干部组")
+    kind = "village_team"
+    phone = factory.Sequence(lambda n: f"137{n:08d}")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "petitions.Category"
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"类别{n}")
+    default_unit = factory.SubFactory(UnitFactory)
+    deadline_days = 5
+
+
+class ConcernFactory(factory.Factory):
+    """Files through petitions.services.concern_submit, as the public form does."""
+
+    class Meta:
+        model = dict
+
+    channel = "qr"
+    category = factory.SubFactory(CategoryFactory)
+    content = factory.Sequence(lambda n: f"第{n}号反映：村口路灯不亮。")
+    mobile = factory.Sequence(lambda n: f"136{n:08d}")
+    name = "陈西荣"
+    deputy = factory.SubFactory(DeputyFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from petitions.services import concern_submit
+
+        concern, _created = concern_submit(**kwargs)
+        return concern
+
+    _build = _create

@@ -1,0 +1,58 @@
+"""Who sees which concerns, and in which role they act on one (DESIGN §1, issue 3 §9)."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from liaison import roles
+from petitions import workflow
+from petitions.models import Concern
+
+_SEE_ALL = {roles.STAFF, roles.OFFICIAL}
+
+
+def user_roles(user) -> set[str]:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return {roles.STAFF, roles.OFFICIAL}
+    # One query per request at most: the groups are cached on the user object.
+    if not hasattr(user, "_liaison_roles"):
+        user._liaison_roles = set(user.groups.values_list("name", flat=True)) & set(roles.PERMISSIONS)
+    return user._liaison_roles
+
+
+def concerns_visible_to(user) -> QuerySet[Concern]:
+    held = user_roles(user)
+    if held & _SEE_ALL:
+        return Concern.objects.all()
+    visible = Q(pk__in=[])
+    if roles.DEPUTY in held:
+        visible |= Q(deputy__user=user)
+    if roles.HANDLER in held:
+        visible |= Q(unit__members=user)
+    # No duplicates: a concern has one unit, and a user is a member of it at most once.
+    return Concern.objects.filter(visible)
+
+
+def roles_on(user, concern: Concern) -> set[str]:
+    """The workflow roles the user holds on this concern: a deputy only on their own, a handler only on their unit's."""
+    held = user_roles(user)
+    acting = held & _SEE_ALL
+    if roles.DEPUTY in held and concern.deputy_id and concern.deputy.user_id == user.pk:
+        acting.add(workflow.DEPUTY)
+    if roles.HANDLER in held and concern.unit_id and concern.unit.members.filter(pk=user.pk).exists():
+        acting.add(workflow.HANDLER)
+    return acting
+
+
+def get_concern_for_user(user, tracking: str) -> Concern:
+    concern = (
+        concerns_visible_to(user)
+        .select_related("deputy", "unit", "category", "village", "constituent", "site", "merged_into")
+        .filter(tracking=tracking)
+        .first()
+    )
+    if concern is None:
+        raise Http404
+    return concern

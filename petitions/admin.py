@@ -1,0 +1,116 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from petitions.models import (
+    CalendarDay,
+    Category,
+    Concern,
+    ConcernEvent,
+    ConcernPhoto,
+    Constituent,
+    Notification,
+    Reception,
+    Unit,
+)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "default_unit", "deadline_days", "position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    list_editable = ["deadline_days", "position"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "village", "phone", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]
+    autocomplete_fields = ["village"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "is_workday"]
+    list_filter = ["is_workday"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+@admin.register(Constituent)
+class ConstituentAdmin(admin.ModelAdmin):
+    list_display = ["name", "mobile", "village", "created_at"]
+    search_fields = ["name", "mobile"]
+    list_filter = ["village"]
+    list_select_related = ["village"]
+
+
+class ConcernEventInline(admin.TabularInline):
+    model = ConcernEvent
+    extra = 0
+    fields = ["created_at", "kind", "actor", "actor_role", "from_status", "to_status", "note", "is_public"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ConcernPhotoInline(admin.TabularInline):
+    model = ConcernPhoto
+    extra = 0
+    fields = ["image", "kind", "is_public"]
+    readonly_fields = ["image", "kind"]
+
+
+@admin.register(Concern)
+class ConcernAdmin(admin.ModelAdmin):
+    """Read and correct details here; moves between states happen in the back office, through the workflow."""
+
+    list_display = ["tracking", "status", "outcome", "channel", "category", "village", "deputy", "unit", "deadline_on",
+                    "created_at"]
+    list_filter = ["status", "outcome", "channel", "category", "village__area", "unit"]
+    search_fields = ["tracking", "content", "constituent__mobile", "constituent__name", "deputy__name"]
+    list_select_related = ["category", "village", "deputy", "unit"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["tracking", "status", "outcome", "constituent", "merged_into", "submitted_by", "resolved_at",
+                       "closed_at", "created_at", "updated_at", "satisfaction", "satisfaction_comment"]
+    autocomplete_fields = ["deputy", "site", "village", "category", "unit", "reception"]
+    inlines = [ConcernPhotoInline, ConcernEventInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a case is never erased: its timeline is the record
+
+
+@admin.register(Reception)
+class ReceptionAdmin(admin.ModelAdmin):
+    list_display = ["received_on", "site", "constituent", "village", "satisfaction", "recorded_by"]
+    list_filter = ["site", "satisfaction", "village__area"]
+    search_fields = ["matters", "answer", "constituent__name", "constituent__mobile"]
+    date_hierarchy = "received_on"
+    filter_horizontal = ["deputies"]
+    list_select_related = ["site", "constituent", "village", "recorded_by"]
+    autocomplete_fields = ["constituent", "village", "site"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "channel", "recipient", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel"]
+    search_fields = ["recipient", "body", "key"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Send again"))
+    def retry(self, request, queryset) -> None:
+        from petitions.tasks import deliver_notification_task
+
+        ids = list(queryset.filter(status=Notification.Status.FAILED).values_list("pk", flat=True))
+        queryset.filter(pk__in=ids).update(status=Notification.Status.PENDING, attempts=0)
+        for pk in ids:
+            deliver_notification_task.delay(pk)

@@ -1,0 +1,340 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Deputy, Site, Village
+from deputies.validators import mobile_validator
+from liaison.db import TimeStampedModel
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday week: a public holiday, or a weekend made a working day (调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("e.g. National Day"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("holiday calendar")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class Unit(models.Model):
+    """承办单位: a village cadre team or a township department that handles concerns."""
+
+    class Kind(models.TextChoices):
+        VILLAGE_TEAM = "village_team", _("Village cadre team")
+        DEPARTMENT = "department", _("Department")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
+    village = models.ForeignKey(
+        Village, models.PROTECT, null=True, blank=True, related_name="units", verbose_name=_("village")
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="units", verbose_name=_("members")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    default_unit = models.ForeignKey(
+        Unit, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("default unit")
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        _("deadline in working days"), default=10, help_text=_("Counted in working days from assignment.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Constituent(TimeStampedModel):
+    """选民/群众: one row per mobile number; no account."""
+
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11, unique=True, validators=[mobile_validator])
+    village = models.ForeignKey(
+        Village, models.SET_NULL, null=True, blank=True, related_name="constituents", verbose_name=_("village")
+    )
+
+    class Meta:
+        verbose_name = _("constituent")
+        verbose_name_plural = _("constituents")
+
+    def __str__(self) -> str:
+        return self.name or self.mobile
+
+
+class Reception(TimeStampedModel):
+    """接待登记: one walk-in or visit at a site; its matters may become concerns."""
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        BASIC = "basic", _("Basically satisfied")
+        UNSATISFIED = "unsatisfied", _("Not satisfied")
+
+    received_on = models.DateField(_("date"), default=timezone.localdate, db_index=True)
+    site = models.ForeignKey(Site, models.PROTECT, related_name="receptions", verbose_name=_("site"))
+    deputies = models.ManyToManyField(Deputy, blank=True, related_name="receptions", verbose_name=_("deputies on duty"))
+    constituent = models.ForeignKey(
+        Constituent, models.PROTECT, related_name="receptions", verbose_name=_("visitor")
+    )
+    visitor_count = models.PositiveSmallIntegerField(_("number of visitors"), default=1)
+    village = models.ForeignKey(
+        Village, models.SET_NULL, null=True, blank=True, related_name="receptions", verbose_name=_("village")
+    )
+    matters = models.TextField(_("matters raised"))
+    answer = models.TextField(_("answered on the spot"), blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        ordering = ["-received_on", "-created_at"]
+        verbose_name = _("reception")
+        verbose_name_plural = _("reception register")
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.constituent}"
+
+
+class Concern(TimeStampedModel):
+    """社情民意/诉求: one matter raised, from any channel, tracked to its end (DESIGN §4)."""
+
+    class Channel(models.TextChoices):
+        QR = "qr", _("QR code / profile page")
+        WALK_IN = "walk_in", _("Walk-in reception")
+        PHONE = "phone", _("Phone call")
+        VISIT = "visit", _("Deputy visit")
+        HOUSEHOLD = "household", _("Liaison household")
+        PATROL = "patrol", _("Deputy patrol (cloud supervision)")
+        ONLINE = "online", _("Online portal")
+        ENTERPRISE = "enterprise", _("Enterprise visit")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        ASSIGNED = "assigned", _("Assigned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+        REJECTED = "rejected", _("Rejected")
+        MERGED = "merged", _("Merged")
+
+    class Outcome(models.TextChoices):
+        FIXED = "fixed", _("Fixed")
+        EXPLAINED = "explained", _("Explained")
+        NOT_FEASIBLE = "not_feasible", _("Not feasible now")
+        REJECTED = "rejected", _("Rejected")
+        DUPLICATE = "duplicate", _("Duplicate")
+
+    Satisfaction = Reception.Satisfaction
+
+    tracking = models.CharField(_("tracking code"), max_length=16, unique=True, editable=False)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    deputy = models.ForeignKey(
+        Deputy, models.PROTECT, null=True, blank=True, related_name="concerns", verbose_name=_("deputy")
+    )
+    site = models.ForeignKey(Site, models.PROTECT, null=True, blank=True, related_name="concerns", verbose_name=_("site"))
+    constituent = models.ForeignKey(
+        Constituent, models.PROTECT, null=True, blank=True, related_name="concerns", verbose_name=_("constituent")
+    )
+    reception = models.ForeignKey(
+        Reception, models.SET_NULL, null=True, blank=True, related_name="concerns", verbose_name=_("reception")
+    )
+    category = models.ForeignKey(Category, models.PROTECT, related_name="concerns", verbose_name=_("category"))
+    village = models.ForeignKey(
+        Village, models.PROTECT, null=True, blank=True, related_name="concerns", verbose_name=_("village")
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    content = models.TextField(_("content"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    unit = models.ForeignKey(
+        Unit, models.PROTECT, null=True, blank=True, related_name="concerns", verbose_name=_("handling unit")
+    )
+    deadline_on = models.DateField(_("deadline"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True, help_text=_("Shown to the public: the answer, fix or reason."))
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
+    satisfaction_comment = models.TextField(_("comment on the result"), blank=True)
+    is_public = models.BooleanField(
+        _("may be shown publicly"), default=False, help_text=_("The constituent agreed to show it (without name) publicly.")
+    )
+    merged_into = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="duplicates", verbose_name=_("merged into")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("entered by"),
+    )
+    # The form's one-time token: a double tap or a resubmitted form finds the first concern.
+    submission_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Set once per deadline by the periodic tasks, so a re-run sends nothing twice.
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="merged") | models.Q(merged_into__isnull=False),
+                name="concern_merged_has_target",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["resolved", "closed", "rejected", "merged"]) | ~models.Q(outcome=""),
+                name="concern_ended_has_outcome",
+            ),
+        ]
+        indexes = [
+            # Handlers' workspace: my unit's open concerns, oldest deadline first.
+            models.Index(fields=["unit", "status", "deadline_on"], name="concern_unit_queue_idx"),
+            # Deputies' inbox: concerns addressed to me by status.
+            models.Index(fields=["deputy", "status"], name="concern_deputy_inbox_idx"),
+            # Reminders and escalation: open concerns by deadline.
+            models.Index(fields=["status", "deadline_on"], name="concern_deadline_idx"),
+            # Cockpit counts by outcome over a period.
+            models.Index(fields=["outcome", "created_at"], name="concern_outcome_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:track", args=[self.tracking])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.ACCEPTED, self.Status.ASSIGNED, self.Status.IN_PROGRESS)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.deadline_on is not None and self.deadline_on < timezone.localdate()
+
+
+class ConcernEvent(models.Model):
+    """One line of a concern's timeline: who did what, when, and whether the public sees it."""
+
+    class Kind(models.TextChoices):
+        TRANSITION = "transition", _("Status change")
+        COMMENT = "comment", _("Comment")
+        PROGRESS = "progress", _("Progress")
+        REMINDER = "reminder", _("Reminder")
+        ESCALATION = "escalation", _("Escalation")
+        RATING = "rating", _("Rating")
+
+    concern = models.ForeignKey(Concern, models.CASCADE, related_name="events", verbose_name=_("concern"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    # Who acted, as shown on the timeline: a role when there is no account (constituent, system).
+    actor_role = models.CharField(_("role"), max_length=20)
+    from_status = models.CharField(_("from"), max_length=12, choices=Concern.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Concern.Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_public = models.BooleanField(_("public"), default=False)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+
+    def __str__(self) -> str:
+        return f"{self.concern} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ConcernPhoto(models.Model):
+    class Kind(models.TextChoices):
+        REPORT = "report", _("As reported")
+        PROGRESS = "progress", _("Progress")
+        AFTER = "after", _("After")
+
+    concern = models.ForeignKey(Concern, models.CASCADE, related_name="photos", verbose_name=_("concern"))
+    event = models.ForeignKey(
+        ConcernEvent, models.CASCADE, null=True, blank=True, related_name="photos", verbose_name=_("event")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPORT)
+    # Stored only after resizing and stripping EXIF (petitions.photos), never as uploaded.
+    image = models.ImageField(_("photo"), upload_to="concerns/%Y/%m/")
+    is_public = models.BooleanField(_("public"), default=False)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class Notification(TimeStampedModel):
+    """The outbox: every message is a row first, delivered by a task with retries."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-mail")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254, help_text=_("Mobile number or e-mail address."))
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("message"))
+    concern = models.ForeignKey(
+        Concern, models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("concern")
+    )
+    # What the message is about, e.g. "reminder:42:2026-12-01:13800000000"; a second attempt to queue it is a no-op.
+    key = models.CharField(max_length=200, unique=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            # The retry sweep: pending rows, oldest first.
+            models.Index(fields=["status", "created_at"], name="notification_outbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient}"

@@ -1,0 +1,84 @@
+"""The notification outbox: queue a message once, deliver it with retries."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from petitions import sms
+from petitions.models import Concern, Notification
+
+logger = logging.getLogger("liaison.notifications")
+MAX_ATTEMPTS = 5
+
+
+def notification_queue(
+    *, key: str, channel: str, recipient: str, body: str, subject: str = "", concern: Concern | None = None
+) -> Notification | None:
+    """Queue one message; a second call with the same key queues nothing. Returns the new row or None.
+
+    Delivery is enqueued after commit; if the broker is down the row stays pending
+    and the periodic retry sweep sends it later.
+    """
+    if not recipient:
+        return None
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                key=key[:200], channel=channel, recipient=recipient, body=body, subject=subject, concern=concern
+            )
+    except IntegrityError:
+        return None
+    from petitions.tasks import deliver_notification_task
+
+    transaction.on_commit(lambda: deliver_notification_task.delay(notification.pk), robust=True)
+    return notification
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one pending message. Returns True if this call sent it.
+
+    Claims the row with a conditional update, so two workers (or a task run
+    twice) never send the same message twice. Raises on a failed attempt so the
+    task can retry; after MAX_ATTEMPTS the row is marked failed.
+    """
+    claimed = Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING).update(
+        status=Notification.Status.SENDING, updated_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.get(pk=notification_id)
+    try:
+        if notification.channel == Notification.Channel.SMS:
+            sms.get_backend().send(notification.recipient, notification.body)
+        else:
+            send_mail(notification.subject, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.recipient])
+    except Exception as exc:
+        attempts = notification.attempts + 1
+        status = Notification.Status.FAILED if attempts >= MAX_ATTEMPTS else Notification.Status.PENDING
+        Notification.objects.filter(pk=notification_id).update(
+            status=status, attempts=attempts, last_error=str(exc)[:2000], updated_at=timezone.now()
+        )
+        logger.warning("notification %s attempt %s failed: %s", notification_id, attempts, exc)
+        raise
+    Notification.objects.filter(pk=notification_id).update(
+        status=Notification.Status.SENT, attempts=notification.attempts + 1, sent_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return True
+
+
+def notifications_pending_ids(*, older_than_seconds: int = 60) -> list[int]:
+    """Pending rows nobody has delivered yet (broker was down, or a retry is due)."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    stale_sending = timezone.now() - timezone.timedelta(minutes=10)
+    # A row stuck in "sending" for 10 minutes belongs to a worker that died mid-send.
+    Notification.objects.filter(status=Notification.Status.SENDING, updated_at__lt=stale_sending).update(
+        status=Notification.Status.PENDING
+    )
+    return list(
+        Notification.objects.filter(status=Notification.Status.PENDING, updated_at__lt=cutoff)
+        .order_by("created_at").values_list("pk", flat=True)[:500]
+    )

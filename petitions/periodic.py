@@ -1,0 +1,64 @@
+"""The periodic sweeps behind the beat schedule. Each claims a row with a conditional
+update before acting, so a second run (or a second worker) does nothing twice."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from petitions import messages, workflow
+from petitions.calendar import add_working_days
+from petitions.models import Concern, ConcernEvent
+from petitions.services import concern_transition
+from petitions.workflow import WorkflowError
+
+S = Concern.Status
+_WORKING = [S.ASSIGNED, S.IN_PROGRESS]
+
+
+def send_deadline_reminders() -> int:
+    """Remind the unit of concerns due within REMINDER_WORKING_DAYS working days. Returns how many."""
+    today = timezone.localdate()
+    horizon = add_working_days(today, settings.REMINDER_WORKING_DAYS)
+    due = Concern.objects.filter(status__in=_WORKING, reminded_at__isnull=True, deadline_on__range=(today, horizon))
+    sent = 0
+    for concern in due.select_related("unit", "category").iterator():
+        with transaction.atomic():
+            if not Concern.objects.filter(pk=concern.pk, reminded_at__isnull=True).update(reminded_at=timezone.now()):
+                continue
+            ConcernEvent.objects.create(concern=concern, kind=ConcernEvent.Kind.REMINDER, actor_role=workflow.SYSTEM,
+                                        note=str(concern.deadline_on))
+            messages.on_deadline_near(concern)
+        sent += 1
+    return sent
+
+
+def escalate_overdue_concerns() -> int:
+    """Tell the deputy and the township officials about open concerns past their deadline."""
+    today = timezone.localdate()
+    overdue = Concern.objects.filter(
+        status__in=[S.SUBMITTED, S.ACCEPTED, *_WORKING], escalated_at__isnull=True, deadline_on__lt=today
+    )
+    escalated = 0
+    for concern in overdue.select_related("unit", "deputy", "category").iterator():
+        with transaction.atomic():
+            if not Concern.objects.filter(pk=concern.pk, escalated_at__isnull=True).update(escalated_at=timezone.now()):
+                continue
+            ConcernEvent.objects.create(concern=concern, kind=ConcernEvent.Kind.ESCALATION,
+                                        actor_role=workflow.SYSTEM, note=str(concern.deadline_on))
+            messages.on_overdue(concern)
+        escalated += 1
+    return escalated
+
+
+def close_unrated_concerns() -> int:
+    """Close resolved concerns the constituent has not rated within AUTO_CLOSE_DAYS days."""
+    cutoff = timezone.now() - timezone.timedelta(days=settings.AUTO_CLOSE_DAYS)
+    closed = 0
+    for concern in Concern.objects.filter(status=S.RESOLVED, satisfaction="", resolved_at__lt=cutoff).iterator():
+        try:
+            concern_transition(concern=concern, action="close", role=workflow.SYSTEM,
+                               note=messages.auto_close_note())
+        except WorkflowError:
+            continue  # rated or reopened meanwhile; the row lock decided
+        closed += 1
+    return closed

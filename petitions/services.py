@@ -1,0 +1,197 @@
+"""Everything that writes concerns: filing, the one transition service, comments, ratings."""
+
+import datetime
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from deputies.models import Deputy, Site, Village
+from petitions import messages, workflow
+from petitions.calendar import add_working_days
+from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Constituent, Reception, Unit
+from petitions.workflow import WorkflowError
+
+S = Concern.Status
+TRACKING_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+TRACKING_LENGTH = 10  # 31**10 ≈ 8e14: not guessable, and lockout stops trying
+
+
+def _new_tracking() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+
+
+def constituent_get_or_create(*, mobile: str, name: str = "", village: Village | None = None) -> Constituent:
+    """One row per mobile number; a later, fuller name or village fills in what was missing."""
+    constituent, created = Constituent.objects.get_or_create(mobile=mobile, defaults={"name": name, "village": village})
+    if not created:
+        changed = [f for f, v in (("name", name), ("village", village)) if v and not getattr(constituent, f)]
+        for field in changed:
+            setattr(constituent, field, name if field == "name" else village)
+        if changed:
+            constituent.save(update_fields=[*changed, "updated_at"])
+    return constituent
+
+
+def _event(concern, *, kind, actor, role, note="", is_public=False, from_status="", to_status="", when=None):
+    return ConcernEvent.objects.create(
+        concern=concern, kind=kind, actor=actor, actor_role=role, note=note, is_public=is_public,
+        from_status=from_status, to_status=to_status, created_at=when or timezone.now(),
+    )
+
+
+def _attach(concern, photos, *, kind, event=None, is_public=False) -> None:
+    for photo in photos:
+        ConcernPhoto.objects.create(concern=concern, event=event, kind=kind, image=photo, is_public=is_public)
+
+
+def concern_submit(
+    *,
+    channel: str,
+    category: Category,
+    content: str,
+    mobile: str = "",
+    name: str = "",
+    village: Village | None = None,
+    deputy: Deputy | None = None,
+    site: Site | None = None,
+    place: str = "",
+    latitude=None,
+    longitude=None,
+    photos=(),
+    is_public: bool = False,
+    submission_key: str | None = None,
+    submitted_by=None,
+    reception: Reception | None = None,
+) -> tuple[Concern, bool]:
+    """File a concern. Returns (concern, created).
+
+    The same submission_key (the form's one-time token) returns the concern it
+    already made, so a double tap or a resubmitted form files once. Photos must
+    already be cleaned (petitions.photos.clean_photo). Notifies the constituent and
+    the deputy after commit.
+    """
+    if submission_key:
+        existing = Concern.objects.filter(submission_key=submission_key).first()
+        if existing:
+            return existing, False
+    constituent = constituent_get_or_create(mobile=mobile, name=name, village=village) if mobile else None
+    role = workflow.CONSTITUENT if submitted_by is None else workflow.STAFF
+    if channel == Concern.Channel.PATROL:
+        role = workflow.DEPUTY
+    concern = Concern(
+        tracking=_new_tracking(), channel=channel, category=category, content=content, constituent=constituent,
+        village=village, deputy=deputy, site=site, place=place, latitude=latitude, longitude=longitude,
+        is_public=is_public, submission_key=submission_key, submitted_by=submitted_by, reception=reception,
+    )
+    concern.full_clean(exclude=["tracking", "submission_key"])
+    try:
+        with transaction.atomic():
+            concern.save()
+            _event(concern, kind=ConcernEvent.Kind.TRANSITION, actor=submitted_by, role=role,
+                   to_status=S.SUBMITTED, is_public=True)
+            _attach(concern, photos, kind=ConcernPhoto.Kind.REPORT, is_public=is_public)
+    except IntegrityError:
+        # Two taps raced past the check above; the other one won.
+        if submission_key and (existing := Concern.objects.filter(submission_key=submission_key).first()):
+            return existing, False
+        raise
+    messages.on_submitted(concern)
+    return concern, True
+
+
+def default_deadline(category: Category, start: datetime.date | None = None) -> datetime.date:
+    return add_working_days(start or timezone.localdate(), category.deadline_days)
+
+
+@transaction.atomic
+def concern_transition(
+    *, concern: Concern, action: str, actor=None, role: str, note: str = "", photos=(), **changes
+) -> Concern:
+    """Move a concern by one workflow action; the only place its status changes.
+
+    Locks the row, checks the action against petitions.workflow (WorkflowError with a
+    translated message if refused), applies `changes` (unit, deadline_on, result,
+    outcome, merged_into), records a timeline event with actor and visibility, and
+    queues the notifications the move implies after commit.
+    """
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    spec = workflow.check(action_name=action, concern=concern, role=role)
+    previous = concern.status
+    for field, value in changes.items():
+        setattr(concern, field, value)
+    concern.status = spec.target
+    now = timezone.now()
+    if spec.target == S.RESOLVED:
+        concern.resolved_at = now
+    if spec.target in (S.CLOSED, S.REJECTED, S.MERGED):
+        concern.closed_at = now
+    if spec.target == S.REJECTED:
+        concern.outcome = Concern.Outcome.REJECTED
+    if spec.target == S.MERGED:
+        concern.outcome = Concern.Outcome.DUPLICATE
+    if action in ("assign", "reassign"):
+        # A new deadline gets its own reminder and escalation.
+        concern.reminded_at = concern.escalated_at = None
+    if action == "reopen":
+        concern.resolved_at = None
+        concern.outcome = ""
+        # The rating that reopened it stays on the timeline; the next result gets a fresh one.
+        concern.satisfaction = ""
+    concern.full_clean(exclude=["tracking", "submission_key"])
+    concern.save()
+    event = _event(concern, kind=ConcernEvent.Kind.TRANSITION, actor=actor, role=role, note=note,
+                   is_public=spec.public, from_status=previous, to_status=spec.target, when=now)
+    if photos:
+        kind = ConcernPhoto.Kind.AFTER if spec.target == S.RESOLVED else ConcernPhoto.Kind.PROGRESS
+        _attach(concern, photos, kind=kind, event=event, is_public=spec.public)
+    messages.on_transition(concern, action=action, previous=previous)
+    return concern
+
+
+def concern_assign(*, concern: Concern, unit: Unit, deadline_on=None, actor, role: str, note: str = "") -> Concern:
+    action = "reassign" if concern.status in (S.ASSIGNED, S.IN_PROGRESS) else "assign"
+    return concern_transition(
+        concern=concern, action=action, actor=actor, role=role, note=note,
+        unit=unit, deadline_on=deadline_on or default_deadline(concern.category),
+    )
+
+
+def concern_resolve(*, concern: Concern, result: str, outcome: str, actor, role: str, photos=()) -> Concern:
+    action = "resolve" if concern.status in (S.ASSIGNED, S.IN_PROGRESS) else "answer"
+    if outcome not in (Concern.Outcome.FIXED, Concern.Outcome.EXPLAINED, Concern.Outcome.NOT_FEASIBLE):
+        raise WorkflowError(Concern._meta.get_field("outcome").error_messages["invalid_choice"] % {"value": outcome})
+    return concern_transition(
+        concern=concern, action=action, actor=actor, role=role, note=result, photos=photos,
+        result=result, outcome=outcome,
+    )
+
+
+def concern_merge(*, concern: Concern, into: Concern, actor, role: str) -> Concern:
+    if into.pk == concern.pk or into.status == S.MERGED:
+        raise WorkflowError(messages.MERGE_TARGET_INVALID)
+    return concern_transition(concern=concern, action="merge", actor=actor, role=role,
+                              note=into.tracking, merged_into=into)
+
+
+def concern_comment(*, concern: Concern, actor, role: str, note: str, is_public: bool, photos=()) -> ConcernEvent:
+    """A progress note or internal comment, with optional photos; does not change the status."""
+    kind = ConcernEvent.Kind.PROGRESS if is_public else ConcernEvent.Kind.COMMENT
+    with transaction.atomic():
+        event = _event(concern, kind=kind, actor=actor, role=role, note=note, is_public=is_public)
+        _attach(concern, photos, kind=ConcernPhoto.Kind.PROGRESS, event=event, is_public=is_public)
+    return event
+
+
+def concern_rate(*, concern: Concern, satisfaction: str, comment: str = "") -> Concern:
+    """The constituent's rating of a resolved concern: closes it, or reopens it when not satisfied."""
+    with transaction.atomic():
+        Concern.objects.filter(pk=concern.pk).update(satisfaction=satisfaction, satisfaction_comment=comment)
+        _event(concern, kind=ConcernEvent.Kind.RATING, actor=None, role=workflow.CONSTITUENT,
+               note=comment, is_public=False)
+        unsatisfied = satisfaction == Concern.Satisfaction.UNSATISFIED
+        concern = concern_transition(
+            concern=concern, action="reopen" if unsatisfied else "close", role=workflow.CONSTITUENT,
+            note=comment if unsatisfied else "",
+        )
+    return concern

@@ -1,0 +1,52 @@
+"""SMS backends, chosen by the SMS_BACKEND setting. E-mail goes through Django's EMAIL_BACKEND."""
+
+import json
+import logging
+import urllib.request
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("liaison.sms")
+
+
+class SmsError(Exception):
+    pass
+
+
+class ConsoleSmsBackend:
+    """The embedded default: writes each message to the log instead of sending it."""
+
+    def send(self, mobile: str, text: str) -> None:
+        logger.info("SMS to %s: %s", mobile, text)
+
+
+class HttpGatewaySmsBackend:
+    """A JSON-over-HTTPS SMS gateway: POST {"mobile", "text"} with a bearer token.
+
+    Most Chinese SMS platforms offer such an endpoint (or one in front of their SDK);
+    SMS_GATEWAY_URL and SMS_GATEWAY_TOKEN point at it.
+    """
+
+    def send(self, mobile: str, text: str) -> None:
+        request = urllib.request.Request(
+            settings.SMS_GATEWAY_URL,
+            data=json.dumps({"mobile": mobile, "text": text}, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                body = response.read()
+        except OSError as exc:
+            raise SmsError(f"gateway unreachable: {exc}") from exc
+        try:
+            accepted = json.loads(body or b"{}").get("ok", False)
+        except ValueError:
+            accepted = False
+        if not accepted:
+            raise SmsError(f"gateway refused the message: {body[:200]!r}")
+
+
+def get_backend():
+    return import_string(settings.SMS_BACKEND)()

@@ -1,0 +1,92 @@
+"""The concern life cycle (DESIGN §4) in one table: which action moves which state, and who may take it.
+
+Every move goes through `petitions.services.concern_transition`, which checks this
+table, writes the timeline event and raises `WorkflowError` with a translated
+message for anything else.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from petitions.models import Concern
+
+S = Concern.Status
+
+# Roles as the workflow knows them; the first five are auth groups (liaison.roles).
+CONSTITUENT = "constituent"
+DEPUTY = "deputy"
+STAFF = "station_staff"
+HANDLER = "handler"
+OFFICIAL = "official"
+SYSTEM = "system"
+
+ROLE_LABELS = {
+    CONSTITUENT: _("Constituent"),
+    DEPUTY: _("Deputy"),
+    STAFF: _("Station staff"),
+    HANDLER: _("Handler"),
+    OFFICIAL: _("Township official"),
+    SYSTEM: _("System"),
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    sources: frozenset
+    target: str
+    roles: frozenset
+    public: bool = True  # whether the timeline event is shown on the public tracking page
+
+
+def _action(name, label, sources, target, roles, public=True) -> Action:
+    return Action(name, label, frozenset(sources), target, frozenset(roles), public)
+
+
+OPEN = {S.SUBMITTED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS}
+
+ACTIONS = {
+    a.name: a
+    for a in [
+        _action("accept", _("Accept"), {S.SUBMITTED}, S.ACCEPTED, {DEPUTY, STAFF, OFFICIAL}),
+        _action("assign", _("Forward to a unit"), {S.SUBMITTED, S.ACCEPTED}, S.ASSIGNED, {DEPUTY, STAFF, OFFICIAL}),
+        _action("reassign", _("Reassign"), {S.ASSIGNED, S.IN_PROGRESS}, S.ASSIGNED, {OFFICIAL, STAFF}),
+        _action("start", _("Start work"), {S.ASSIGNED}, S.IN_PROGRESS, {HANDLER}),
+        # A deputy may answer directly (e.g. a policy question) without a unit.
+        _action("answer", _("Answer directly"), {S.SUBMITTED, S.ACCEPTED}, S.RESOLVED, {DEPUTY, STAFF, OFFICIAL}),
+        _action("resolve", _("Resolve"), {S.ASSIGNED, S.IN_PROGRESS}, S.RESOLVED, {HANDLER, OFFICIAL}),
+        _action("reopen", _("Reopen"), {S.RESOLVED}, S.IN_PROGRESS, {CONSTITUENT, OFFICIAL}),
+        _action("close", _("Close"), {S.RESOLVED}, S.CLOSED, {CONSTITUENT, OFFICIAL, SYSTEM}),
+        _action("reject", _("Reject"), OPEN, S.REJECTED, {OFFICIAL, STAFF}),
+        _action("merge", _("Merge into another concern"), OPEN, S.MERGED, {OFFICIAL, STAFF}),
+    ]
+}
+
+
+class WorkflowError(Exception):
+    """A refused move; `message` is translated and safe to show to the user."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def check(*, action_name: str, concern: Concern, role: str) -> Action:
+    action = ACTIONS.get(action_name)
+    if action is None:
+        raise WorkflowError(_("Unknown action."))
+    if role not in action.roles:
+        raise WorkflowError(_("Your role may not “%(action)s” a concern.") % {"action": action.label})
+    if concern.status not in action.sources:
+        raise WorkflowError(
+            _("A concern that is “%(status)s” cannot be moved with “%(action)s”.")
+            % {"status": concern.get_status_display(), "action": action.label}
+        )
+    return action
+
+
+def available_actions(*, concern: Concern, roles: set[str]) -> list[Action]:
+    """The actions a person with these roles may take on the concern now, in table order."""
+    return [a for a in ACTIONS.values() if concern.status in a.sources and a.roles & roles]

@@ -1,0 +1,104 @@
+import pytest
+
+from petitions import workflow
+from petitions.models import Concern, ConcernEvent
+from petitions.services import (
+    concern_assign,
+    concern_merge,
+    concern_rate,
+    concern_resolve,
+    concern_transition,
+)
+from petitions.workflow import WorkflowError
+from tests.factories import ConcernFactory
+
+S = Concern.Status
+
+
+@pytest.mark.django_db
+def test_filing_records_a_public_submitted_event(concern):
+    event = concern.events.get()
+
+    assert concern.status == S.SUBMITTED
+    assert (event.to_status, event.is_public, event.actor_role) == (S.SUBMITTED, True, workflow.CONSTITUENT)
+
+
+@pytest.mark.django_db
+def test_the_whole_life_cycle_leaves_one_event_per_move(concern, deputy_user, handler, unit):
+    concern = concern_transition(concern=concern, action="accept", actor=deputy_user, role=workflow.DEPUTY)
+    concern = concern_assign(concern=concern, unit=unit, actor=deputy_user, role=workflow.DEPUTY, note="请尽快处理")
+    concern = concern_transition(concern=concern, action="start", actor=handler, role=workflow.HANDLER)
+    concern = concern_resolve(concern=concern, result="已清理垃圾", outcome=Concern.Outcome.FIXED, actor=handler,
+                              role=workflow.HANDLER)
+    concern = concern_rate(concern=concern, satisfaction=Concern.Satisfaction.SATISFIED)
+
+    assert concern.status == S.CLOSED and concern.outcome == Concern.Outcome.FIXED
+    moves = list(concern.events.filter(kind=ConcernEvent.Kind.TRANSITION).values_list("to_status", flat=True))
+    assert moves == [S.SUBMITTED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.RESOLVED, S.CLOSED]
+    assert concern.deadline_on is not None and concern.unit == unit
+
+
+@pytest.mark.django_db
+def test_a_handler_cannot_close_an_unresolved_concern(concern, handler):
+    with pytest.raises(WorkflowError) as refused:
+        concern_transition(concern=concern, action="close", actor=handler, role=workflow.HANDLER)
+
+    assert "不能" in str(refused.value.message)
+    concern.refresh_from_db()
+    assert concern.status == S.SUBMITTED
+    assert concern.events.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_action_from_the_wrong_state_is_refused_with_the_state_named(concern, official):
+    with pytest.raises(WorkflowError) as refused:
+        concern_transition(concern=concern, action="start", actor=official, role=workflow.HANDLER)
+
+    assert "已提交" in str(refused.value.message)
+
+
+@pytest.mark.django_db
+def test_not_satisfied_reopens_to_the_handler(concern, deputy_user, unit, handler):
+    concern = concern_assign(concern=concern, unit=unit, actor=deputy_user, role=workflow.DEPUTY)
+    concern = concern_resolve(concern=concern, result="已处理", outcome=Concern.Outcome.FIXED, actor=handler,
+                              role=workflow.HANDLER)
+
+    concern = concern_rate(concern=concern, satisfaction=Concern.Satisfaction.UNSATISFIED, comment="还是很脏")
+
+    assert concern.status == S.IN_PROGRESS and concern.outcome == "" and concern.unit == unit
+
+
+@pytest.mark.django_db
+def test_rejecting_gives_the_rejected_outcome_and_a_public_reason(concern, official):
+    concern = concern_transition(concern=concern, action="reject", actor=official, role=workflow.OFFICIAL,
+                                 note="不属于本镇职责", result="不属于本镇职责")
+
+    assert (concern.status, concern.outcome, concern.result) == (S.REJECTED, Concern.Outcome.REJECTED, "不属于本镇职责")
+    assert concern.events.last().is_public
+
+
+@pytest.mark.django_db
+def test_merging_points_the_duplicate_at_the_original(concern, official):
+    duplicate = ConcernFactory(category=concern.category)
+
+    duplicate = concern_merge(concern=duplicate, into=concern, actor=official, role=workflow.OFFICIAL)
+
+    assert (duplicate.status, duplicate.outcome, duplicate.merged_into) == (S.MERGED, Concern.Outcome.DUPLICATE, concern)
+    with pytest.raises(WorkflowError):
+        concern_merge(concern=concern, into=concern, actor=official, role=workflow.OFFICIAL)
+
+
+@pytest.mark.django_db
+def test_the_same_submission_key_files_once(category, deputy):
+    first = ConcernFactory(category=category, deputy=deputy, submission_key="k-1")
+    second = ConcernFactory(category=category, deputy=deputy, submission_key="k-1")
+
+    assert first.pk == second.pk
+    assert Concern.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_tracking_codes_are_long_and_distinct(category, deputy):
+    codes = {ConcernFactory(category=category, deputy=deputy).tracking for _ in range(20)}
+
+    assert len(codes) == 20 and all(len(code) == 10 for code in codes)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from deputies.models import Deputy, Site, Village
 from deputies.services import public_record_save
+from deputies.validators import normalise_mobile
 
 MAX_ROWS = 5000
 
@@ -134,22 +135,13 @@ def _read_rows(upload) -> list[tuple[int, list[str]]]:
         raise UnreadableFile(_("The file is damaged and cannot be read.")) from exc
 
 
-def _mobile(value: str) -> str:
-    """13800000002 however it was typed: spaces, dashes, +86, or an Excel number cell (1.38e10 → '13800000002.0')."""
-    digits = value.removesuffix(".0").replace(" ", "").replace("-", "")
-    for prefix in ("+86", "0086", "86"):
-        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
-            return digits[len(prefix):]
-    return digits
-
-
 def _normalise(record: dict, levels: dict, genders: dict) -> dict:
     data = dict(record)
     for key, mapping in (("level", levels), ("gender", genders)):
         # Unknown text passes through so the form reports it as an invalid choice.
         data[key] = mapping.get(data.get(key, "").lower(), data.get(key, ""))
     data["publish_mobile"] = data.get("publish_mobile", "").lower() in _YES
-    data["mobile"] = _mobile(data.get("mobile", ""))
+    data["mobile"] = normalise_mobile(data.get("mobile", ""))
     return data
 
 

@@ -1,14 +1,20 @@
 """Who sees which concerns, and in which role they act on one (DESIGN §1, issue 3 §9)."""
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from liaison import roles
 from petitions import workflow
 from petitions.models import Concern
 
 _SEE_ALL = {roles.STAFF, roles.OFFICIAL}
+DESK_ROLES = frozenset({roles.DEPUTY, roles.STAFF, roles.HANDLER, roles.OFFICIAL})
 
 
 def user_roles(user) -> set[str]:
@@ -56,3 +62,21 @@ def get_concern_for_user(user, tracking: str) -> Concern:
     if concern is None:
         raise Http404
     return concern
+
+
+def role_required(*allowed: str) -> Callable:
+    """View decorator. Anonymous → the login page; logged in without one of `allowed`
+    (default: any back-office role) → 403."""
+    wanted = frozenset(allowed) or DESK_ROLES
+
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not user_roles(request.user) & wanted:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

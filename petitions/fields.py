@@ -1,10 +1,28 @@
-"""Form fields shared by every form that takes photos."""
+"""Form fields shared by the forms that take mobiles, photos and one-time tokens."""
+
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from deputies.validators import mobile_validator, normalise_mobile
 from petitions.photos import MAX_PHOTOS, clean_photo
+
+
+class MobileField(forms.CharField):
+    """A mainland mobile number, as people type it: spaces, dashes and a +86 prefix are dropped."""
+
+    default_validators = (mobile_validator,)
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Mobile"))
+        kwargs.setdefault("max_length", 20)  # room for spaces; 11 digits after cleaning
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+
+    def to_python(self, value):
+        return normalise_mobile(super().to_python(value))
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -36,3 +54,32 @@ class PhotosField(forms.FileField):
         if len(uploads) > self.max_photos:
             raise ValidationError(_("At most %(n)d photos.") % {"n": self.max_photos}, code="too_many_photos")
         return [clean_photo(upload) for upload in uploads]
+
+
+class OneTimeTokenField(forms.CharField):
+    """A hidden token issued with the empty form, so a double tap or a resubmit files once.
+
+    A missing or mangled token only loses that protection; it never blocks the form.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> str:
+        try:
+            return str(uuid.UUID(str(value)))
+        except ValueError:
+            return str(uuid.uuid4())
+
+    @staticmethod
+    def new() -> str:
+        return str(uuid.uuid4())
+
+
+def submission_key(token: str, owner: str) -> str:
+    """The key concern_submit deduplicates on: the token bound to whoever submits it, so a token
+    seen by someone else (a caching proxy, a shared screen) never leads to another person's concern."""
+    return str(uuid.uuid5(uuid.UUID(token), owner))

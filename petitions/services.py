@@ -9,10 +9,19 @@ from django.utils import timezone
 from deputies.models import Deputy, Site, Village
 from petitions import messages, workflow
 from petitions.calendar import add_working_days
-from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Constituent, Reception, Unit
+from petitions.models import (
+    Category,
+    Concern,
+    ConcernEvent,
+    ConcernPhoto,
+    Constituent,
+    Reception,
+    Unit,
+)
 from petitions.workflow import WorkflowError
 
 S = Concern.Status
+PUBLIC_NOTE_ACTIONS = {"answer", "resolve", "reject", "merge", "close", "reopen"}
 TRACKING_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 TRACKING_LENGTH = 10  # 31**10 ≈ 8e14: not guessable, and lockout stops trying
 
@@ -75,18 +84,19 @@ def concern_submit(
         existing = Concern.objects.filter(submission_key=submission_key).first()
         if existing:
             return existing, False
-    constituent = constituent_get_or_create(mobile=mobile, name=name, village=village) if mobile else None
     role = workflow.CONSTITUENT if submitted_by is None else workflow.STAFF
     if channel == Concern.Channel.PATROL:
         role = workflow.DEPUTY
     concern = Concern(
-        tracking=_new_tracking(), channel=channel, category=category, content=content, constituent=constituent,
+        tracking=_new_tracking(), channel=channel, category=category, content=content,
         village=village, deputy=deputy, site=site, place=place, latitude=latitude, longitude=longitude,
         is_public=is_public, submission_key=submission_key, submitted_by=submitted_by, reception=reception,
     )
-    concern.full_clean(exclude=["tracking", "submission_key"])
+    concern.full_clean(exclude=["tracking", "submission_key", "constituent"])
     try:
         with transaction.atomic():
+            if mobile:
+                concern.constituent = constituent_get_or_create(mobile=mobile, name=name, village=village)
             concern.save()
             _event(concern, kind=ConcernEvent.Kind.TRANSITION, actor=submitted_by, role=role,
                    to_status=S.SUBMITTED, is_public=True)
@@ -140,8 +150,14 @@ def concern_transition(
         concern.satisfaction = ""
     concern.full_clean(exclude=["tracking", "submission_key"])
     concern.save()
-    event = _event(concern, kind=ConcernEvent.Kind.TRANSITION, actor=actor, role=role, note=note,
-                   is_public=spec.public, from_status=previous, to_status=spec.target, when=now)
+    # Only some moves explain themselves to the public (a result, a reason); a note on the
+    # others is an instruction between officials and goes on the timeline as an internal comment.
+    public_note = action in PUBLIC_NOTE_ACTIONS
+    event = _event(concern, kind=ConcernEvent.Kind.TRANSITION, actor=actor, role=role,
+                   note=note if public_note else "", is_public=spec.public, from_status=previous,
+                   to_status=spec.target, when=now)
+    if note and not public_note:
+        _event(concern, kind=ConcernEvent.Kind.COMMENT, actor=actor, role=role, note=note, is_public=False, when=now)
     if photos:
         kind = ConcernPhoto.Kind.AFTER if spec.target == S.RESOLVED else ConcernPhoto.Kind.PROGRESS
         _attach(concern, photos, kind=kind, event=event, is_public=spec.public)
@@ -150,6 +166,7 @@ def concern_transition(
 
 
 def concern_assign(*, concern: Concern, unit: Unit, deadline_on=None, actor, role: str, note: str = "") -> Concern:
+    concern.refresh_from_db(fields=["status"])  # the action depends on the current state, not a stale copy
     action = "reassign" if concern.status in (S.ASSIGNED, S.IN_PROGRESS) else "assign"
     return concern_transition(
         concern=concern, action=action, actor=actor, role=role, note=note,
@@ -158,6 +175,7 @@ def concern_assign(*, concern: Concern, unit: Unit, deadline_on=None, actor, rol
 
 
 def concern_resolve(*, concern: Concern, result: str, outcome: str, actor, role: str, photos=()) -> Concern:
+    concern.refresh_from_db(fields=["status"])
     action = "resolve" if concern.status in (S.ASSIGNED, S.IN_PROGRESS) else "answer"
     if outcome not in (Concern.Outcome.FIXED, Concern.Outcome.EXPLAINED, Concern.Outcome.NOT_FEASIBLE):
         raise WorkflowError(Concern._meta.get_field("outcome").error_messages["invalid_choice"] % {"value": outcome})

@@ -18,9 +18,9 @@ def deliver_notification_task(self, notification_id: int) -> bool:
 
 
 @shared_task(name="petitions.retry_pending_notifications")
-def retry_pending_notifications() -> int:
+def retry_pending_notifications(older_than_seconds: int = 60) -> int:
     """Hand rows left pending (broker down at commit, or a failed attempt) back to delivery."""
-    ids = notifications_pending_ids()
+    ids = notifications_pending_ids(older_than_seconds=older_than_seconds)
     for notification_id in ids:
         deliver_notification_task.delay(notification_id)
     return len(ids)

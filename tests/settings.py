@@ -23,3 +23,7 @@ MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/liaison-test-media")
 # Serve static files from the source folders, as the browser tests need, without a collectstatic run.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# live_server's request threads share SQLite's in-memory test database; persistent
+# connections would be closed from the wrong thread when those threads end.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

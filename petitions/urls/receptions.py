@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from petitions.views import receptions as views
 
 app_name = "receptions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.register, name="list"),
+    path("new/", views.new, name="new"),
+    path("export.xlsx", views.export, name="export"),
+    path("print/", views.print_register, name="print"),
+    path("phone/", views.phone, name="phone"),
+]

@@ -11,6 +11,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.sms_gateway import running_gateway
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -30,13 +32,21 @@ def _real_services():
 
 
 @pytest.fixture(scope="session")
-def celery_worker(_real_services, django_db_setup, django_db_blocker):
-    """A prefork worker process on the test database, as in production."""
+def sms_gateway():
+    """The SMS gateway the worker delivers to: a real HTTP server in this process."""
+    with running_gateway() as gateway:
+        yield gateway
+
+
+@pytest.fixture(scope="session")
+def celery_worker(_real_services, django_db_setup, django_db_blocker, sms_gateway):
+    """A prefork worker process on the test database, as in production, sending SMS to `sms_gateway`."""
     with django_db_blocker.unblock():
         database = connection.settings_dict
     url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     env = {**os.environ, "DATABASE_URL": url, "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-           "DJANGO_SETTINGS_MODULE": "tests.settings"}
+           "DJANGO_SETTINGS_MODULE": "tests.settings", "SMS_BACKEND": "petitions.sms.HttpGatewaySmsBackend",
+           "SMS_GATEWAY_URL": sms_gateway["url"], "SMS_GATEWAY_TOKEN": "worker-token"}
     log = open(Path(settings.MEDIA_ROOT).parent / "celery-worker.log", "wb")
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "liaison", "worker", "--pool=prefork", "--concurrency=2",

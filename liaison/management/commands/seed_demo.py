@@ -3,12 +3,17 @@ from django.utils import translation
 
 from deputies.demo import seed_deputies, seed_places
 from deputies.models import Deputy, LiaisonHousehold, Site
+from petitions.demo import seed_concerns
+from petitions.models import Concern, Reception
 from liaison import roles
 from liaison.demo import ACCOUNTS, DEMO_PASSWORD, seed_accounts
 
 
 class Command(BaseCommand):
-    help = "Load the Baita demo data: places, 98 deputies with households, one account per role. Safe to run again."
+    help = (
+        "Load the Baita demo data: places, 98 deputies with households, one account per role, "
+        "a year of concerns and receptions. Safe to run again."
+    )
 
     def handle(self, *args, **options) -> None:
         villages, sites = seed_places()
@@ -18,6 +23,8 @@ class Command(BaseCommand):
             f"Deputies: {Deputy.objects.count()} ({new} new), households: {LiaisonHousehold.objects.count()}"
         )
         seed_accounts()
+        new = seed_concerns()
+        self.stdout.write(f"Concerns: {Concern.objects.count()} ({new} new), receptions: {Reception.objects.count()}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, *_ in ACCOUNTS:
             with translation.override("en"):

@@ -1,0 +1,90 @@
+"""Forms a constituent fills in without an account: filing, looking up, verifying, rating."""
+
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from deputies.models import Village
+from petitions.fields import MobileField, OneTimeTokenField, PhotosField, submission_key
+from petitions.models import Category, Concern
+
+CONTENT_MAX_LENGTH = 2000
+
+
+def _without_spaces(value: str) -> str:
+    # Phones insert spaces when a number is pasted ("138 1234 5678"); SMS codes get typed with them.
+    return "".join((value or "").split())
+
+
+class ConcernFileForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    mobile = MobileField(label=_("Mobile number"), help_text=_("We send the tracking code to this number by SMS."))
+    village = forms.ModelChoiceField(
+        label=_("Village"), queryset=Village.objects.all(), required=False, empty_label=_("Not in the list / not sure")
+    )
+    category = forms.ModelChoiceField(
+        label=_("What is it about?"), queryset=Category.objects.filter(is_active=True), empty_label=_("Choose…")
+    )
+    content = forms.CharField(
+        label=_("Your concern"),
+        max_length=CONTENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What happened, since when, and what you would like done."),
+    )
+    place = forms.CharField(label=_("Where exactly?"), max_length=200, required=False,
+                            help_text=_("Optional: a house number, a road, a landmark."))
+    photos = PhotosField()
+    is_public = forms.BooleanField(
+        label=_("The station may show this concern publicly without my name."), required=False
+    )
+    token = OneTimeTokenField()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("mobile"):
+            cleaned["submission_key"] = submission_key(cleaned["token"], cleaned["mobile"])
+        return cleaned
+
+    new_token = staticmethod(OneTimeTokenField.new)
+
+
+class TrackingLookupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=40,
+        help_text=_("It is in the SMS we sent when you filed your concern."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        return _without_spaces(self.cleaned_data["code"]).lower()
+
+
+class VerifyMobileForm(forms.Form):
+    last4 = forms.CharField(
+        label=_("Last four digits of your mobile number"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 4}),
+    )
+
+    def clean_last4(self) -> str:
+        value = _without_spaces(self.cleaned_data["last4"])
+        RegexValidator(r"^\d{4}$", _("Enter exactly four digits."))(value)
+        return value
+
+
+class RatingForm(forms.Form):
+    satisfaction = forms.ChoiceField(
+        label=_("How satisfied are you with the result?"),
+        choices=Concern.Satisfaction.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=pgettext_lazy("rating", "Comment"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("If you are not satisfied, tell us what is still wrong: the case goes back to the handler."),
+    )

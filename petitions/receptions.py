@@ -1,0 +1,112 @@
+"""The station desk: walk-in receptions (接待选民登记), the register, and concerns filed for callers."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import TypedDict
+
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
+
+from deputies.models import Deputy, Site, Village
+from petitions.models import Category, Concern, Reception
+from petitions.services import concern_submit, constituent_get_or_create
+
+
+class NewConcern(TypedDict):
+    content: str
+    category: Category
+
+
+@transaction.atomic
+def reception_record(
+    *,
+    received_on: datetime.date,
+    site: Site,
+    deputies: Sequence[Deputy],
+    mobile: str,
+    name: str,
+    village: Village | None,
+    visitor_count: int,
+    matters: str,
+    answer: str,
+    satisfaction: str,
+    recorded_by,
+    new_concerns: Iterable[NewConcern] = (),
+) -> Reception:
+    """Record one walk-in reception and turn the listed matters into concerns, all or nothing.
+
+    `mobile` must already be a valid mainland number (the visitor is a Constituent,
+    one per mobile). Each of `new_concerns` becomes a walk-in concern linked to the
+    reception, addressed to the first deputy on duty (if any) at `site`; whatever was
+    raised but not turned into a concern stands as answered on the spot. Raises
+    ValidationError on invalid data. Notifications for the concerns go out after commit.
+    Returns the reception; its concerns are `reception.concerns`.
+    """
+    deputies = list(deputies)
+    constituent = constituent_get_or_create(mobile=mobile, name=name, village=village)
+    reception = Reception(
+        received_on=received_on, site=site, constituent=constituent, visitor_count=visitor_count,
+        village=village, matters=matters, answer=answer, satisfaction=satisfaction, recorded_by=recorded_by,
+    )
+    reception.full_clean()
+    reception.save()
+    reception.deputies.set(deputies)
+    for item in new_concerns:
+        concern_submit(
+            channel=Concern.Channel.WALK_IN, category=item["category"], content=item["content"],
+            mobile=mobile, name=name, village=village, deputy=deputies[0] if deputies else None, site=site,
+            submitted_by=recorded_by, reception=reception,
+        )
+    return reception
+
+
+def concern_file_by_phone(
+    *,
+    mobile: str,
+    name: str = "",
+    village: Village | None = None,
+    category: Category,
+    content: str,
+    recorded_by,
+    submission_key: str | None = None,
+) -> Concern:
+    """Staff file a concern for someone who phoned the station; only the caller's mobile is required.
+
+    The same `submission_key` (the form's one-time token) returns the concern already
+    filed, so a double click files once. Raises ValidationError on invalid data;
+    notifies the caller after commit. Returns the concern.
+    """
+    concern, _created = concern_submit(
+        channel=Concern.Channel.PHONE, category=category, content=content, mobile=mobile, name=name,
+        village=village, submitted_by=recorded_by, submission_key=submission_key,
+    )
+    return concern
+
+
+def reception_search(
+    *,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    deputy: Deputy | None = None,
+    village: Village | None = None,
+    query: str = "",
+) -> QuerySet[Reception]:
+    """The register, newest first, with everything a row shows loaded in a fixed number of queries."""
+    receptions = Reception.objects.select_related("site", "constituent", "village").prefetch_related(
+        "deputies",
+        Prefetch("concerns", queryset=Concern.objects.only("pk", "tracking", "reception_id").order_by("created_at")),
+    )
+    if date_from:
+        receptions = receptions.filter(received_on__gte=date_from)
+    if date_to:
+        receptions = receptions.filter(received_on__lte=date_to)
+    if deputy:
+        receptions = receptions.filter(deputies=deputy)
+    if village:
+        receptions = receptions.filter(village=village)
+    if query:
+        receptions = receptions.filter(
+            Q(matters__icontains=query) | Q(answer__icontains=query)
+            | Q(constituent__name__icontains=query) | Q(constituent__mobile__contains=query)
+        )
+    return receptions.order_by("-received_on", "-created_at", "-pk")

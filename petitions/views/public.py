@@ -1,0 +1,299 @@
+"""The constituent's pages, no account needed: file a concern, get a receipt, follow it, verify, rate.
+
+The tracking page is public by URL, so it never shows the constituent's name or
+mobile. The browser that proves the last four digits of the mobile is remembered
+in the session and sees the whole submission (masked) and the rating form.
+"""
+
+import hmac
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from deputies.models import Deputy, Site
+from deputies.selectors import deputy_get_public, site_get_public
+from petitions import services, workflow
+from petitions.forms.public import (
+    ConcernFileForm,
+    RatingForm,
+    TrackingLookupForm,
+    VerifyMobileForm,
+)
+from petitions.models import Concern, ConcernEvent, Constituent
+from petitions.templatetags.masking import mask_mobile, mask_name
+from petitions.workflow import WorkflowError
+
+S = Concern.Status
+
+# Session keys: the tracking codes this browser filed, and those it proved it owns.
+_FILED = "petitions_filed"
+_VERIFIED = "petitions_verified"
+_SESSION_LIMIT = 50
+
+VERIFY_MAX_TRIES = 5
+VERIFY_WINDOW_SECONDS = 15 * 60
+
+STATUS_EXPLANATIONS = {
+    S.SUBMITTED: _("We have received your concern. The deputy or the station will look at it soon."),
+    S.ACCEPTED: _("The deputy has taken up your concern and is deciding who should handle it."),
+    S.ASSIGNED: _("Your concern has been passed to the unit that will handle it, with a deadline."),
+    S.IN_PROGRESS: _("The handling unit is working on it."),
+    S.RESOLVED: _("There is a result. If you filed this concern, please tell us whether you are satisfied."),
+    S.CLOSED: _("This concern is finished."),
+    S.REJECTED: _("This concern could not be taken up. The reason is given below."),
+    S.MERGED: _("Someone raised the same matter before; it is followed in one place, linked below."),
+}
+
+
+# --- selectors (private: only these pages need them) -------------------------------------------
+
+def _concern_get_public(tracking: str) -> Concern:
+    """The concern with everything the tracking page shows, in a fixed three queries."""
+    concern = (
+        Concern.objects.select_related("category", "village", "deputy", "site", "unit", "merged_into", "constituent")
+        .prefetch_related(
+            Prefetch("events", queryset=ConcernEvent.objects.filter(is_public=True), to_attr="public_events"),
+            "photos",
+        )
+        .filter(tracking=tracking)
+        .first()
+    )
+    if concern is None:
+        raise Http404
+    return concern
+
+
+# --- session and lockout -----------------------------------------------------------------------
+
+def _remember(request: HttpRequest, key: str, tracking: str) -> None:
+    codes = [code for code in request.session.get(key, []) if code != tracking]
+    request.session[key] = [*codes, tracking][-_SESSION_LIMIT:]
+
+
+def _is_remembered(request: HttpRequest, key: str, tracking: str) -> bool:
+    return tracking in request.session.get(key, [])
+
+
+def _lockout_key(tracking: str) -> str:
+    return f"petitions:verify-fails:{tracking}"
+
+
+def _is_locked_out(tracking: str) -> bool:
+    return (cache.get(_lockout_key(tracking)) or 0) >= VERIFY_MAX_TRIES
+
+
+def _count_wrong_try(tracking: str) -> int:
+    # The window starts at the first wrong try and is not extended by later ones (add, then incr).
+    key = _lockout_key(tracking)
+    cache.add(key, 0, VERIFY_WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, VERIFY_WINDOW_SECONDS)
+        return 1
+
+
+def _mobile_ends_with(concern: Concern, digits: str) -> bool:
+    mobile = concern.constituent.mobile if concern.constituent_id else ""
+    return bool(mobile) and hmac.compare_digest(mobile[-4:], digits)
+
+
+# --- what the tracking page may show -------------------------------------------------------------
+
+def _scrub(text: str, constituent: Constituent | None) -> str:
+    """Mask the constituent's own name and mobile wherever someone wrote them into public text."""
+    if not text or constituent is None:
+        return text
+    if constituent.mobile:
+        text = text.replace(constituent.mobile, mask_mobile(constituent.mobile))
+    if len(constituent.name) >= 2:
+        text = text.replace(constituent.name, mask_name(constituent.name))
+    return text
+
+
+def _timeline(concern: Concern, *, show_constituent_notes: bool) -> list[dict]:
+    photos_by_event = defaultdict(list)
+    for photo in concern.photos.all():
+        if photo.event_id and photo.is_public:
+            photos_by_event[photo.event_id].append(photo)
+    entries = []
+    for event in concern.public_events:
+        note = event.note
+        if event.actor_role == workflow.CONSTITUENT and not show_constituent_notes:
+            note = ""  # e.g. the comment of a "not satisfied" rating, on a concern not consented public
+        entries.append({
+            "at": event.created_at,
+            "title": event.get_to_status_display() if event.kind == ConcernEvent.Kind.TRANSITION
+            else event.get_kind_display(),
+            "role": workflow.ROLE_LABELS.get(event.actor_role, ""),
+            "note": _scrub(note, concern.constituent),
+            "photos": photos_by_event[event.pk],
+        })
+    return entries
+
+
+def _render_track(request: HttpRequest, concern: Concern, *, rate_form: RatingForm | None = None) -> HttpResponse:
+    is_verified = _is_remembered(request, _VERIFIED, concern.tracking)
+    constituent = concern.constituent
+    can_rate = is_verified and concern.status == S.RESOLVED
+    context = {
+        "concern": concern,
+        "status_explanation": STATUS_EXPLANATIONS.get(concern.status, ""),
+        "timeline": _timeline(concern, show_constituent_notes=concern.is_public or is_verified),
+        "show_content": concern.is_public or is_verified,
+        "content": _scrub(concern.content, constituent),
+        "result": _scrub(concern.result, constituent),
+        "report_photos": [
+            p for p in concern.photos.all() if p.event_id is None and (p.is_public or is_verified)
+        ],
+        "is_verified": is_verified,
+        "filer": {"name": mask_name(constituent.name), "mobile": mask_mobile(constituent.mobile)}
+        if is_verified and constituent else None,
+        "can_verify": constituent is not None and not is_verified,
+        "is_locked_out": not is_verified and _is_locked_out(concern.tracking),
+        "locked_out_message": _locked_out_message(),
+        "verify_form": VerifyMobileForm(),
+        "rate_form": (rate_form or RatingForm()) if can_rate else None,
+    }
+    return render(request, "petitions/public/track.html", context)
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+# never_cache: the form carries a one-time token; a cached copy would hand one token to many people.
+@never_cache
+@require_http_methods(["GET", "POST"])
+def file_to_deputy(request: HttpRequest, code: str) -> HttpResponse:
+    deputy = deputy_get_public(code=code)
+    if deputy is None:
+        raise Http404
+    return _file(request, deputy=deputy)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def file_to_site(request: HttpRequest, code: str) -> HttpResponse:
+    site = site_get_public(code=code)
+    if site is None:
+        raise Http404
+    return _file(request, site=site)
+
+
+def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | None = None) -> HttpResponse:
+    if request.method == "POST":
+        form = ConcernFileForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                concern, _created = services.concern_submit(
+                    channel=Concern.Channel.QR, deputy=deputy, site=site, name=data["name"], mobile=data["mobile"],
+                    village=data["village"], category=data["category"], content=data["content"],
+                    place=data["place"], photos=data["photos"], is_public=data["is_public"],
+                    submission_key=data["submission_key"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                _remember(request, _FILED, concern.tracking)
+                return redirect("petitions:receipt", tracking=concern.tracking)
+    else:
+        form = ConcernFileForm(initial={"token": ConcernFileForm.new_token()})
+    return render(request, "petitions/public/file.html", {
+        "form": form, "deputy": deputy, "site": site,
+        # Browsers cannot put chosen files back into a re-rendered form.
+        "photos_lost": form.is_bound and bool(request.FILES),
+    })
+
+
+@never_cache
+@require_GET
+def receipt(request: HttpRequest, tracking: str) -> HttpResponse:
+    if not _is_remembered(request, _FILED, tracking):
+        return redirect("petitions:track", tracking=tracking)
+    concern = Concern.objects.filter(tracking=tracking).select_related("deputy", "site", "category").first()
+    if concern is None:
+        raise Http404
+    return render(request, "petitions/public/receipt.html", {
+        "concern": concern, "track_url": request.build_absolute_uri(concern.get_absolute_url()),
+    })
+
+
+@require_GET
+def lookup(request: HttpRequest) -> HttpResponse:
+    form = TrackingLookupForm(request.GET or None)
+    if form.is_valid():
+        code = form.cleaned_data["code"]
+        if Concern.objects.filter(tracking=code).exists():
+            return redirect("petitions:track", tracking=code)
+        form.add_error("code", gettext("No concern has this tracking code. Check it against the SMS we sent you."))
+    return render(request, "petitions/public/lookup.html", {"form": form})
+
+
+@never_cache
+@require_GET
+def track(request: HttpRequest, tracking: str) -> HttpResponse:
+    if tracking != tracking.lower():
+        # Codes are lower case; someone typed the link from the SMS with capitals.
+        return redirect("petitions:track", tracking=tracking.lower())
+    return _render_track(request, _concern_get_public(tracking))
+
+
+@require_POST
+def verify(request: HttpRequest, tracking: str) -> HttpResponse:
+    concern = _concern_get_public(tracking)
+    if _is_locked_out(tracking):
+        messages.error(request, _locked_out_message())
+        return redirect(concern)
+    form = VerifyMobileForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["last4"][0])
+    elif _mobile_ends_with(concern, form.cleaned_data["last4"]):
+        cache.delete(_lockout_key(tracking))
+        _remember(request, _VERIFIED, tracking)
+        messages.success(request, gettext("Thank you. Below is everything you submitted."))
+    elif _count_wrong_try(tracking) >= VERIFY_MAX_TRIES:
+        messages.error(request, _locked_out_message())
+    else:
+        messages.error(request, gettext("These digits do not match the mobile number given for this concern."))
+    return redirect(concern)
+
+
+def _locked_out_message() -> str:
+    return gettext(
+        "Too many wrong tries for this tracking code. For your safety, try again in %(minutes)d minutes."
+    ) % {"minutes": VERIFY_WINDOW_SECONDS // 60}
+
+
+@require_POST
+def rate(request: HttpRequest, tracking: str) -> HttpResponse:
+    concern = _concern_get_public(tracking)
+    if not _is_remembered(request, _VERIFIED, tracking):
+        messages.error(
+            request, gettext("Only the person who filed this concern may rate it: confirm your mobile number first.")
+        )
+        return redirect(concern)
+    if concern.status != S.RESOLVED:
+        messages.error(request, gettext("This concern is not waiting for a rating."))
+        return redirect(concern)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _render_track(request, concern, rate_form=form)
+    try:
+        concern = services.concern_rate(
+            concern=concern, satisfaction=form.cleaned_data["satisfaction"], comment=form.cleaned_data["comment"]
+        )
+    except WorkflowError as err:
+        messages.error(request, err.message)
+    else:
+        messages.success(request, gettext("Thank you for your rating. The concern goes back to its handler.")
+                         if concern.status == S.IN_PROGRESS else gettext("Thank you for your rating."))
+    return redirect(concern)

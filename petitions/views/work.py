@@ -1,0 +1,42 @@
+"""The back office ("desk"): who may open which page, and the landing page that sends each role to its list.
+
+Pages live in work_lists.py (the three lists), work_case.py (the case page and its
+actions) and work_patrol.py (a deputy's patrol report).
+"""
+
+from collections.abc import Iterable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_GET
+
+from liaison import roles
+from petitions import access, workflow
+
+# When a person holds several roles on one concern, they act in the most senior one that the action allows.
+_ACTING_PREFERENCE = (workflow.OFFICIAL, workflow.STAFF, workflow.DEPUTY, workflow.HANDLER)
+
+
+def acting_role(held: Iterable[str], allowed: Iterable[str] = access.DESK_ROLES) -> str | None:
+    """The role to act in: the most senior held role the action allows.
+
+    Failing that, the most senior held role, so that the workflow refuses the move with
+    its own message ("your role may not …") instead of the page guessing one.
+    """
+    held, allowed = set(held), set(allowed)
+    for preferred in (held & allowed, held):
+        for role in _ACTING_PREFERENCE:
+            if role in preferred:
+                return role
+    return None
+
+
+@require_GET
+@access.role_required()
+def home(request: HttpRequest) -> HttpResponse:
+    held = access.user_roles(request.user)
+    if held & {roles.OFFICIAL, roles.STAFF}:
+        return redirect("desk:concerns")
+    if roles.DEPUTY in held:
+        return redirect("desk:inbox")
+    return redirect("desk:unit")

@@ -1,0 +1,64 @@
+import pytest
+
+from petitions.models import Notification
+from petitions.notifications import notification_deliver, notification_queue
+from tests.sms_gateway import running_gateway
+
+
+@pytest.fixture
+def gateway():
+    with running_gateway() as gateway:
+        yield gateway
+
+
+@pytest.fixture
+def sms_gateway(settings, gateway):
+    settings.SMS_BACKEND = "petitions.sms.HttpGatewaySmsBackend"
+    settings.SMS_GATEWAY_URL = gateway["url"]
+    settings.SMS_GATEWAY_TOKEN = "t0ken"
+    return gateway
+
+
+@pytest.mark.django_db
+def test_queueing_the_same_key_twice_queues_once():
+    first = notification_queue(key="k", channel="sms", recipient="13800000001", body="hi")
+    second = notification_queue(key="k", channel="sms", recipient="13800000001", body="hi")
+
+    assert first is not None and second is None
+    assert Notification.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_delivery_through_the_http_gateway_sends_once(sms_gateway):
+    notification = notification_queue(key="k", channel="sms", recipient="13800000001", body="【白塔】您好")
+
+    assert notification_deliver(notification_id=notification.pk) is True
+    assert notification_deliver(notification_id=notification.pk) is False
+
+    assert sms_gateway["received"] == [{"auth": "Bearer t0ken", "mobile": "13800000001", "text": "【白塔】您好"}]
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT and notification.sent_at
+
+
+@pytest.mark.django_db
+def test_a_refused_message_stays_pending_for_a_retry_then_fails_after_five_attempts(sms_gateway):
+    sms_gateway["answers"].extend([False] * 5)
+    notification = notification_queue(key="k", channel="sms", recipient="13800000001", body="x")
+
+    for attempt in range(1, 6):
+        with pytest.raises(Exception):
+            notification_deliver(notification_id=notification.pk)
+        notification.refresh_from_db()
+        assert notification.attempts == attempt
+
+    assert notification.status == Notification.Status.FAILED
+    assert "refused" in notification.last_error
+
+
+@pytest.mark.django_db
+def test_email_notifications_use_the_email_backend(mailoutbox):
+    notification = notification_queue(key="e", channel="email", recipient="a@b.cn", subject="s", body="正文")
+
+    notification_deliver(notification_id=notification.pk)
+
+    assert [(m.to, m.body) for m in mailoutbox] == [(["a@b.cn"], "正文")]

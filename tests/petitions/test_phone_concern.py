@@ -1,0 +1,122 @@
+"""Staff filing a concern for someone who phoned the station (receptions:phone, concern_file_by_phone)."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from petitions.models import Concern, Constituent
+from petitions.receptions import concern_file_by_phone
+
+PHONE = "/desk/receptions/phone/"
+
+
+def _form(chosen, **overrides) -> dict:
+    return {"mobile": "13812345678", "category": chosen.pk, "content": "村口窨井盖下沉破损，晚上有危险。",
+            "submission_key": "k" * 32, **overrides}
+
+
+@pytest.mark.django_db
+def test_phone_filing_needs_only_a_mobile_category_and_content_and_makes_a_phone_concern(client, staff, category):
+    client.force_login(staff)
+
+    response = client.post(PHONE, _form(category))
+
+    assert response.status_code == 302
+    concern = Concern.objects.get()
+    assert concern.channel == Concern.Channel.PHONE
+    assert concern.category == category
+    assert concern.constituent.mobile == "13812345678"
+    assert concern.constituent.name == "" and concern.village is None
+    assert concern.submitted_by == staff
+    assert concern.reception is None
+
+
+@pytest.mark.django_db
+def test_phone_filing_goes_on_to_the_concern_in_the_back_office(client, staff, category):
+    client.force_login(staff)
+
+    response = client.post(PHONE, _form(category), follow=True)
+
+    concern = Concern.objects.get()
+    assert response.redirect_chain[0][0] == reverse("desk:concern", args=[concern.tracking])
+    assert any(concern.tracking in str(m) for m in response.context["messages"])
+
+
+@pytest.mark.django_db
+def test_phone_filing_returns_to_the_form_without_a_back_office_case_page(client, staff, category, monkeypatch):
+    from petitions.views import receptions as views
+
+    def no_case_page(name, *args, **kwargs):
+        if name == "desk:concern":
+            raise NoReverseMatch(name)
+        return reverse(name, *args, **kwargs)
+
+    monkeypatch.setattr(views, "reverse", no_case_page)
+    client.force_login(staff)
+
+    response = client.post(PHONE, _form(category))
+
+    assert response.url == reverse("receptions:phone")
+
+
+@pytest.mark.django_db
+def test_phone_filing_keeps_name_and_village_when_given(client, staff, category, village):
+    client.force_login(staff)
+
+    client.post(PHONE, _form(category, name="李春花", village=village.pk))
+
+    concern = Concern.objects.get()
+    assert concern.constituent.name == "李春花"
+    assert concern.village == village
+
+
+@pytest.mark.django_db
+def test_a_double_click_files_one_concern(client, staff, category):
+    client.force_login(staff)
+
+    client.post(PHONE, _form(category))
+    client.post(PHONE, _form(category))
+
+    assert Concern.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_blank_form_carries_a_fresh_one_time_token(client, staff):
+    client.force_login(staff)
+
+    first = client.get(PHONE).context["form"]["submission_key"].value()
+    second = client.get(PHONE).context["form"]["submission_key"].value()
+
+    assert first and second and first != second
+
+
+@pytest.mark.parametrize("missing", ["mobile", "category", "content"])
+@pytest.mark.django_db
+def test_phone_filing_refuses_without_mobile_category_or_content(client, staff, category, missing):
+    client.force_login(staff)
+
+    response = client.post(PHONE, _form(category, **{missing: ""}))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[missing]
+    assert not Concern.objects.exists()
+
+
+@pytest.mark.django_db
+def test_invalid_mobile_rerenders_with_the_typed_content_kept(client, staff, category):
+    client.force_login(staff)
+
+    response = client.post(PHONE, _form(category, mobile="0576-8781"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["mobile"]
+    assert "村口窨井盖下沉破损，晚上有危险。" in response.content.decode()
+    assert not Concern.objects.exists() and not Constituent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_caller_gets_the_tracking_code_by_sms(staff, category, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = concern_file_by_phone(mobile="13812345678", category=category, content="路灯不亮",
+                                        recorded_by=staff)
+
+    assert concern.notifications.filter(recipient="13812345678", body__contains=concern.tracking).exists()

@@ -1,0 +1,335 @@
+"""Public progress at /t/<tracking>/, the lookup, the mobile check and the rating (petitions.views.public).
+
+The concern fixture was filed by 陈西荣, 13812345678: neither string may ever appear on the page.
+"""
+
+import io
+
+import pytest
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.urls import resolve, reverse
+from PIL import Image
+
+from petitions import workflow
+from petitions.models import Concern, ConcernEvent
+from petitions.services import (
+    concern_assign,
+    concern_comment,
+    concern_merge,
+    concern_resolve,
+    concern_transition,
+)
+from tests.factories import ConcernFactory
+
+S = Concern.Status
+NAME, MOBILE = "陈西荣", "13812345678"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_lockouts():
+    # The lockout counters live in the cache, which outlives a test's database transaction.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _photo() -> ContentFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(buffer, "JPEG")
+    return ContentFile(buffer.getvalue(), name="photo.jpg")
+
+
+def _track(client, concern) -> str:
+    response = client.get(reverse("petitions:track", args=[concern.tracking]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _verify(client, concern, digits="5678"):
+    return client.post(reverse("petitions:verify", args=[concern.tracking]), {"last4": digits}, follow=True)
+
+
+def _resolve(concern, *, deputy_user, handler, unit) -> Concern:
+    concern = concern_assign(concern=concern, unit=unit, actor=deputy_user, role=workflow.DEPUTY)
+    return concern_resolve(concern=concern, result="垃圾已清理，已安排保洁员定期巡查。", outcome=Concern.Outcome.FIXED,
+                           actor=handler, role=workflow.HANDLER, photos=[_photo()])
+
+
+def _message_tags(response) -> list[str]:
+    return [m.level_tag for m in response.context["messages"]]
+
+
+def test_tracking_url_sent_by_sms_is_pinned():
+    assert reverse("petitions:track", kwargs={"tracking": "ab23cd45ef"}) == "/t/ab23cd45ef/"
+    assert resolve("/t/ab23cd45ef/").view_name == "petitions:track"
+
+
+@pytest.mark.django_db
+def test_track_page_shows_status_category_deputy_and_unit(client, concern, deputy_user, unit):
+    concern_assign(concern=concern, unit=unit, actor=deputy_user, role=workflow.DEPUTY)
+
+    body = _track(client, concern)
+
+    assert 'data-status="assigned"' in body
+    assert "环境卫生" in body and deputy_user.deputy.name in body and "白塔村驻村干部组" in body
+
+
+@pytest.mark.django_db
+def test_track_page_never_shows_the_constituents_name_or_mobile(client, concern, deputy_user, handler, unit, official):
+    assert NAME not in _track(client, concern)
+
+    # Someone wrote the constituent's name and number into a public note and into the result.
+    concern = concern_assign(concern=concern, unit=unit, actor=deputy_user, role=workflow.DEPUTY,
+                             note=f"请联系{NAME}，电话{MOBILE}")
+    concern_comment(concern=concern, actor=handler, role=workflow.HANDLER, is_public=True,
+                    note=f"已与{NAME}（{MOBILE}）约好上门")
+    body = _track(client, concern)
+    assert NAME not in body and MOBILE not in body
+    assert "138****5678" in body  # masked where it was written
+
+    concern = concern_resolve(concern=concern, result=f"已为{NAME}清理", outcome=Concern.Outcome.FIXED,
+                              actor=handler, role=workflow.HANDLER)
+    _verify(client, concern)
+    body = _track(client, concern)  # even the verified owner sees them masked only
+    assert NAME not in body and MOBILE not in body
+    assert "陈**" in body
+
+
+@pytest.mark.django_db
+def test_track_page_of_a_merged_concern_links_to_the_original_and_hides_the_person(client, concern, official):
+    original = ConcernFactory(category=concern.category)
+    concern_merge(concern=concern, into=original, actor=official, role=workflow.OFFICIAL)
+
+    body = _track(client, concern)
+
+    assert f'href="{original.get_absolute_url()}"' in body
+    assert NAME not in body and MOBILE not in body
+
+
+@pytest.mark.django_db
+def test_only_public_events_appear_and_roles_not_usernames(client, concern, handler, deputy_user, unit):
+    handler.username = "wang_ganbu_7x"
+    handler.save()
+    concern = concern_assign(concern=concern, unit=unit, actor=deputy_user, role=workflow.DEPUTY)
+    concern_comment(concern=concern, actor=handler, role=workflow.HANDLER, is_public=False, note="内部备注：先别告诉群众")
+    concern_comment(concern=concern, actor=handler, role=workflow.HANDLER, is_public=True, note="已安排人员现场查看")
+
+    body = _track(client, concern)
+
+    assert "已安排人员现场查看" in body
+    assert "内部备注" not in body
+    assert "wang_ganbu_7x" not in body and deputy_user.username not in body
+    assert body.count('class="list-group-item timeline-entry"') == concern.events.filter(is_public=True).count() == 3
+
+
+@pytest.mark.django_db
+def test_content_is_shown_only_when_the_constituent_consented(client, deputy_user, category):
+    private = ConcernFactory(deputy=deputy_user.deputy, category=category, content="私下反映的内容", is_public=False)
+    public = ConcernFactory(deputy=deputy_user.deputy, category=category, content="可以公开的内容", is_public=True)
+
+    assert "私下反映的内容" not in _track(client, private)
+    assert "可以公开的内容" in _track(client, public)
+
+
+@pytest.mark.django_db
+def test_public_photos_appear_and_internal_ones_do_not(client, concern, handler, deputy_user, unit):
+    concern = concern_assign(concern=concern, unit=unit, actor=deputy_user, role=workflow.DEPUTY)
+    for is_public in (True, False):
+        concern_comment(concern=concern, actor=handler, role=workflow.HANDLER, is_public=is_public, note="进展",
+                        photos=[_photo()])
+    public_photo, internal_photo = concern.photos.order_by("pk")
+
+    body = _track(client, concern)
+
+    assert public_photo.image.url in body
+    assert internal_photo.image.url not in body
+
+
+@pytest.mark.django_db
+def test_resolved_concern_shows_result_and_outcome(client, concern, deputy_user, handler, unit):
+    concern = _resolve(concern, deputy_user=deputy_user, handler=handler, unit=unit)
+
+    body = _track(client, concern)
+
+    assert "垃圾已清理" in body and 'id="concern-outcome"' in body
+    assert concern.photos.get(kind="after").image.url in body
+
+
+@pytest.mark.django_db
+def test_unknown_tracking_code_is_404(client, db):
+    assert client.get(reverse("petitions:track", args=["nosuchcode"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_tracking_code_typed_in_capitals_redirects_to_the_real_page(client, concern):
+    response = client.get(f"/t/{concern.tracking.upper()}/")
+
+    assert response.status_code == 302 and response["Location"] == concern.get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_lookup_ignores_case_and_spaces(client, concern):
+    typed = " ".join(concern.tracking.upper())
+
+    response = client.get(reverse("petitions:lookup"), {"code": typed})
+
+    assert response.status_code == 302 and response["Location"] == concern.get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_lookup_of_an_unknown_code_says_not_found(client, concern):
+    response = client.get(reverse("petitions:lookup"), {"code": "wrongcode2"})
+
+    assert response.status_code == 200 and "code" in response.context["form"].errors
+    assert "wrongcode2" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_verify_with_the_right_digits_shows_the_full_submission_masked(client, concern):
+    assert "家门口葡萄园" not in _track(client, concern)  # not consented public
+
+    response = _verify(client, concern, digits="56 78")
+
+    body = response.content.decode()
+    assert _message_tags(response) == ["success"]
+    assert "家门口葡萄园" in body and "陈**" in body and "138****5678" in body
+    assert 'id="verify-form"' not in body
+
+
+@pytest.mark.django_db
+def test_verify_with_wrong_digits_is_refused(client, concern):
+    response = _verify(client, concern, digits="1234")
+
+    body = response.content.decode()
+    assert _message_tags(response) == ["error"]
+    assert "家门口葡萄园" not in body and "138****5678" not in body
+    assert 'id="verify-form"' in body
+
+
+@pytest.mark.django_db
+def test_five_wrong_tries_lock_out_even_the_right_digits(client, concern):
+    for _ in range(5):
+        _verify(client, concern, digits="0000")
+
+    response = _verify(client, concern, digits="5678")
+
+    body = response.content.decode()
+    assert _message_tags(response) == ["error"]
+    assert "家门口葡萄园" not in body
+    assert 'id="verify-locked"' in body and 'id="verify-form"' not in body
+
+
+@pytest.mark.django_db
+def test_lockout_is_per_tracking_code(client, concern, deputy_user, category):
+    other = ConcernFactory(deputy=deputy_user.deputy, category=category, mobile="13700001234")
+    for _ in range(5):
+        _verify(client, concern, digits="0000")
+
+    response = _verify(client, other, digits="1234")
+
+    assert _message_tags(response) == ["success"]
+
+
+@pytest.mark.django_db
+def test_lockout_ends_after_fifteen_minutes(client, concern, time_machine):
+    time_machine.move_to("2026-03-07 09:00:00+08:00", tick=False)
+    for _ in range(5):
+        _verify(client, concern, digits="0000")
+
+    time_machine.shift(15 * 60 + 1)
+
+    assert _message_tags(_verify(client, concern)) == ["success"]
+
+
+@pytest.mark.django_db
+def test_verified_owner_of_a_resolved_concern_sees_the_rating_form(client, concern, deputy_user, handler, unit):
+    concern = _resolve(concern, deputy_user=deputy_user, handler=handler, unit=unit)
+    assert 'id="rate-form"' not in _track(client, concern)
+
+    body = _verify(client, concern).content.decode()
+
+    assert 'id="rate-form"' in body
+
+
+@pytest.mark.django_db
+def test_rating_satisfied_closes_the_concern(client, concern, deputy_user, handler, unit):
+    concern = _resolve(concern, deputy_user=deputy_user, handler=handler, unit=unit)
+    _verify(client, concern)
+
+    response = client.post(reverse("petitions:rate", args=[concern.tracking]), {"satisfaction": "satisfied"})
+
+    concern.refresh_from_db()
+    assert response.status_code == 302
+    assert (concern.status, concern.satisfaction, concern.outcome) == (S.CLOSED, "satisfied", Concern.Outcome.FIXED)
+
+
+@pytest.mark.django_db
+def test_rating_not_satisfied_reopens_the_concern(client, concern, deputy_user, handler, unit):
+    concern = _resolve(concern, deputy_user=deputy_user, handler=handler, unit=unit)
+    _verify(client, concern)
+
+    client.post(reverse("petitions:rate", args=[concern.tracking]), {"satisfaction": "unsatisfied", "comment": "还是很脏"})
+
+    concern.refresh_from_db()
+    assert concern.status == S.IN_PROGRESS and concern.satisfaction_comment == "还是很脏"
+
+
+@pytest.mark.django_db
+def test_rating_without_verification_is_refused(client, concern, deputy_user, handler, unit):
+    concern = _resolve(concern, deputy_user=deputy_user, handler=handler, unit=unit)
+
+    response = client.post(reverse("petitions:rate", args=[concern.tracking]), {"satisfaction": "satisfied"},
+                           follow=True)
+
+    concern.refresh_from_db()
+    assert _message_tags(response) == ["error"]
+    assert concern.status == S.RESOLVED and concern.satisfaction == ""
+    assert not concern.events.filter(kind=ConcernEvent.Kind.RATING).exists()
+
+
+@pytest.mark.django_db
+def test_rating_an_unresolved_concern_is_refused(client, concern):
+    _verify(client, concern)
+
+    response = client.post(reverse("petitions:rate", args=[concern.tracking]), {"satisfaction": "satisfied"},
+                           follow=True)
+
+    concern.refresh_from_db()
+    assert _message_tags(response) == ["error"] and concern.status == S.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_rating_without_a_choice_rerenders_with_the_comment_kept(client, concern, deputy_user, handler, unit):
+    concern = _resolve(concern, deputy_user=deputy_user, handler=handler, unit=unit)
+    _verify(client, concern)
+
+    response = client.post(reverse("petitions:rate", args=[concern.tracking]), {"comment": "路灯还是不亮"})
+
+    concern.refresh_from_db()
+    assert response.status_code == 200 and "satisfaction" in response.context["rate_form"].errors
+    assert "路灯还是不亮" in response.content.decode() and concern.status == S.RESOLVED
+
+
+@pytest.mark.django_db
+def test_verify_and_rate_are_post_only(client, concern):
+    for name in ("petitions:verify", "petitions:rate"):
+        assert client.get(reverse(name, args=[concern.tracking])).status_code == 405
+
+
+@pytest.mark.django_db
+def test_track_page_query_count_is_fixed_with_1_or_10_events(client, concern, handler, deputy_user, unit,
+                                                             django_assert_num_queries, django_assert_max_num_queries):
+    concern = concern_transition(concern=concern, action="accept", actor=deputy_user, role=workflow.DEPUTY)
+    url = reverse("petitions:track", args=[concern.tracking])
+    _verify(client, concern)  # the heaviest view: session, owner's photos and all
+    with django_assert_max_num_queries(6) as few:
+        client.get(url)
+
+    concern = concern_assign(concern=concern, unit=unit, actor=deputy_user, role=workflow.DEPUTY)
+    for n in range(8):
+        concern_comment(concern=concern, actor=handler, role=workflow.HANDLER, is_public=True, note=f"进展{n}",
+                        photos=[_photo()])
+    assert concern.events.count() >= 10
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url)

@@ -33,6 +33,7 @@ from petitions.services import (
     concern_resolve,
     concern_submit,
     concern_transition,
+    constituent_get_or_create,
 )
 
 DEPARTMENTS = [
@@ -204,7 +205,10 @@ def seed_concerns(*, count: int = 300, receptions: int = 600) -> int:
     official = User.objects.filter(username="official").first()
     handler = User.objects.filter(username="handler").first()
     if handler:
-        Unit.objects.get(name="白塔村驻村干部组").members.add(handler)
+        # The demo handler sits in the village team of 白塔村 and the township's construction office
+        # (roads, manholes, street lights), so their desk has real work in every state.
+        for name in ("白塔村驻村干部组", "白塔镇村镇建设办公室"):
+            Unit.objects.get(name=name).members.add(handler)
     handlers = {}
 
     def handler_for(unit: Unit):
@@ -234,11 +238,20 @@ def seed_concerns(*, count: int = 300, receptions: int = 600) -> int:
         channel = rng.choice(channels)
         village = deputy.village if rng.random() < 0.6 and deputy.village else rng.choice(villages)
         with transaction.atomic():
+            reception = None
+            if channel == "walk_in" and station:
+                # A walk-in concern comes from a reception at the desk, as in the register.
+                reception = Reception.objects.create(
+                    received_on=start.date(), site=station, village=village, matters=text,
+                    constituent=constituent_get_or_create(mobile=mobile, name=name, village=village),
+                    answer="已记录，转交相关单位办理。", satisfaction="satisfied",
+                )
+                reception.deputies.add(deputy)
             concern, _ = concern_submit(
                 channel=channel, category=category, content=text, village=village, deputy=deputy,
                 site=station if channel == "walk_in" else None, is_public=rng.random() < 0.6,
                 mobile="" if channel == "patrol" else mobile, name=name, submission_key=f"demo-{number}",
-                submitted_by=deputy.user if channel == "patrol" and deputy.user_id else None,
+                submitted_by=deputy.user if channel == "patrol" and deputy.user_id else None, reception=reception,
             )
             _life(rng, concern, deputy_user=deputy_user, official=official, handler_for=handler_for,
                   start=start, today=today)
@@ -251,7 +264,7 @@ def seed_concerns(*, count: int = 300, receptions: int = 600) -> int:
 
 def _seed_receptions(rng, count, station, deputies, villages, today) -> None:
     """Walk-in records on duty days (7th and 21st) and weekdays, most answered on the spot."""
-    if station is None or Reception.objects.exists():
+    if station is None or Reception.objects.filter(concerns__isnull=True).exists():
         return
     answers = ["已当场解释政策，来访人表示理解。", "已记录并转交相关单位办理。", "已联系驻村干部上门了解情况。"]
     matters = [c[3][0] for c in CATEGORIES] + ["咨询代表联络站开放时间和坐班安排。", "反映村里文化礼堂活动少。"]

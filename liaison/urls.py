@@ -31,7 +31,7 @@ if settings.SERVE_MEDIA:
     # Small installs serve uploads from Django; larger ones point a web server or
     # object storage at MEDIA_ROOT and set SERVE_MEDIA=false.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),  # never private media
     ]
 
 handler400 = "liaison.errors.bad_request"

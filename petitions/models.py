@@ -1,4 +1,7 @@
+import uuid
+
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -113,6 +116,8 @@ class Reception(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
     )
+    # The desk form's one-time token: a double click records the visit once.
+    submission_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-created_at"]
@@ -154,6 +159,7 @@ class Concern(TimeStampedModel):
         DUPLICATE = "duplicate", _("Duplicate")
 
     Satisfaction = Reception.Satisfaction
+    OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS)
 
     tracking = models.CharField(_("tracking code"), max_length=16, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
@@ -235,7 +241,7 @@ class Concern(TimeStampedModel):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.SUBMITTED, self.Status.ACCEPTED, self.Status.ASSIGNED, self.Status.IN_PROGRESS)
+        return self.status in self.OPEN_STATUSES
 
     @property
     def is_overdue(self) -> bool:
@@ -263,6 +269,10 @@ class ConcernEvent(models.Model):
     from_status = models.CharField(_("from"), max_length=12, choices=Concern.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=12, choices=Concern.Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The level of a RATING event: kept here because a reopened concern's own rating is cleared.
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=12, choices=Reception.Satisfaction.choices, blank=True
+    )
     is_public = models.BooleanField(_("public"), default=False)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
 
@@ -275,7 +285,19 @@ class ConcernEvent(models.Model):
         return f"{self.concern} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+def _private_storage():
+    return storages["private"]
+
+
+def _photo_path(instance: "ConcernPhoto", filename: str) -> str:
+    # A random name: the file's path must not be guessable even if the storage were exposed.
+    return f"concerns/{timezone.now():%Y/%m}/{instance.key.hex}.jpg"
+
+
 class ConcernPhoto(models.Model):
+    """A photo of a concern. Stored outside MEDIA_ROOT and served only through
+    petitions:photo, which checks that the viewer may see it (DESIGN §7)."""
+
     class Kind(models.TextChoices):
         REPORT = "report", _("As reported")
         PROGRESS = "progress", _("Progress")
@@ -285,9 +307,10 @@ class ConcernPhoto(models.Model):
     event = models.ForeignKey(
         ConcernEvent, models.CASCADE, null=True, blank=True, related_name="photos", verbose_name=_("event")
     )
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPORT)
     # Stored only after resizing and stripping EXIF (petitions.photos), never as uploaded.
-    image = models.ImageField(_("photo"), upload_to="concerns/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to=_photo_path, storage=_private_storage)
     is_public = models.BooleanField(_("public"), default=False)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
@@ -298,6 +321,9 @@ class ConcernPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:photo", args=[self.key])
 
 
 class Notification(TimeStampedModel):

@@ -31,7 +31,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with s
 
 @pytest.fixture(scope="session", autouse=True)
 def _media_root(tmp_path_factory):
-    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+    from django.conf import settings
+
+    private = {**settings.STORAGES["private"], "OPTIONS": {"location": str(tmp_path_factory.mktemp("private"))}}
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+                           STORAGES={**settings.STORAGES, "private": private}):
         yield
 
 

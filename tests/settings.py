@@ -20,6 +20,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/liaison-test-media")
+STORAGES["private"]["OPTIONS"]["location"] = os.environ.get("TEST_PRIVATE_MEDIA_ROOT", "/tmp/liaison-test-private")  # noqa: F405
 # Serve static files from the source folders, as the browser tests need, without a collectstatic run.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -14,4 +14,5 @@ urlpatterns = [
     path("t/<slug:tracking>/receipt/", public.receipt, name="receipt"),
     path("t/<slug:tracking>/verify/", public.verify, name="verify"),
     path("t/<slug:tracking>/rate/", public.rate, name="rate"),
+    path("photos/<uuid:key>.jpg", public.photo, name="photo"),
 ]

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -21,14 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deputies.models import Deputy, Site
 from deputies.selectors import deputy_get_public, site_get_public
-from petitions import services, workflow
+from petitions import access, services, workflow
 from petitions.forms.public import (
     ConcernFileForm,
     RatingForm,
     TrackingLookupForm,
     VerifyMobileForm,
 )
-from petitions.models import Concern, ConcernEvent, Constituent
+from petitions.models import Concern, ConcernEvent, ConcernPhoto, Constituent
 from petitions.templatetags.masking import mask_mobile, mask_name
 from petitions.workflow import WorkflowError
 
@@ -297,3 +297,22 @@ def rate(request: HttpRequest, tracking: str) -> HttpResponse:
         messages.success(request, gettext("Thank you for your rating. The concern goes back to its handler.")
                          if concern.status == S.IN_PROGRESS else gettext("Thank you for your rating."))
     return redirect(concern)
+
+
+@require_GET
+def photo(request: HttpRequest, key) -> FileResponse:
+    """A concern photo, for whoever may see it: anyone if public, else the verified constituent
+    or a back-office user who may see the concern. Everyone else gets a 404, as if it did not exist."""
+    picture = ConcernPhoto.objects.select_related("concern").filter(key=key).first()
+    if picture is None:
+        raise Http404
+    allowed = (
+        picture.is_public
+        or _is_remembered(request, _VERIFIED, picture.concern.tracking)
+        or access.concerns_visible_to(request.user).filter(pk=picture.concern_id).exists()
+    )
+    if not allowed:
+        raise Http404
+    response = FileResponse(picture.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400" if picture.is_public else "private, max-age=3600"
+    return response

@@ -142,8 +142,8 @@ def test_public_photos_appear_and_internal_ones_do_not(client, concern, handler,
 
     body = _track(client, concern)
 
-    assert public_photo.image.url in body
-    assert internal_photo.image.url not in body
+    assert public_photo.get_absolute_url() in body
+    assert internal_photo.get_absolute_url() not in body
 
 
 @pytest.mark.django_db
@@ -153,7 +153,7 @@ def test_resolved_concern_shows_result_and_outcome(client, concern, deputy_user,
     body = _track(client, concern)
 
     assert "垃圾已清理" in body and 'id="concern-outcome"' in body
-    assert concern.photos.get(kind="after").image.url in body
+    assert concern.photos.get(kind="after").get_absolute_url() in body
 
 
 @pytest.mark.django_db

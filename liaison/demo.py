@@ -29,7 +29,8 @@ def seed_accounts() -> list[tuple[str, str]]:
         )
         if is_new:
             user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+            user.email = f"{username}@baita.example.cn"  # where escalations and assignments are e-mailed
+            user.save(update_fields=["password", "email"])
             created.append((username, role))
         user.groups.add(Group.objects.get(name=role))
     # The demo deputy account is the deputy from the news report who photographed the dumped bottles.

@@ -32,7 +32,8 @@ PERMISSIONS: dict[str, list[str]] = {
     DEPUTY: ["deputies.view_deputy", "deputies.view_site"],
     STAFF: [f"deputies.{action}_{model}" for model in _DIRECTORY_MODELS for action in ("add", "change", "view")]
     + ["deputies.import_deputies", "deputies.print_window"]
-    + [f"petitions.{action}_{model}" for model in _CASE_RECORDS for action in ("add", "change", "view")]
+    + [f"petitions.{action}_{model}" for model in ["constituent", "reception"] for action in ("add", "change", "view")]
+    + ["petitions.change_concern", "petitions.view_concern"]
     + [f"petitions.view_{model}" for model in _CASE_SETUP],
     HANDLER: ["deputies.view_deputy", "deputies.view_site", "deputies.view_village"],
     OFFICIAL: [f"deputies.view_{model}" for model in _DIRECTORY_MODELS] + ["deputies.print_window"]

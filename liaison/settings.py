@@ -159,6 +159,11 @@ CELERY_BEAT_SCHEDULE = {
 # Concerns: reminders this many working days before a deadline; resolved concerns
 # left unrated close after this many days.
 REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=1)
+# A concern still unforwarded this many working days after filing escalates too.
+ACCEPT_WITHIN_WORKING_DAYS = env.int("ACCEPT_WITHIN_WORKING_DAYS", default=2)
+# Township officials' mobiles for escalation SMS (comma-separated); officials' accounts with an
+# e-mail address get an e-mail as well.
+ESCALATION_MOBILES = env.list("ESCALATION_MOBILES", default=[])
 AUTO_CLOSE_DAYS = env.int("AUTO_CLOSE_DAYS", default=14)
 
 # Notifications: SMS through a backend class (console log by default), e-mail
@@ -219,6 +224,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Behind a TLS-terminating proxy in production; every one of these can be
 # relaxed by environment for a plain-HTTP intranet install.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The request header (as in request.META) in which the reverse proxy passes the client's address,
+# e.g. HTTP_X_REAL_IP; empty: REMOTE_ADDR. Rate limits on the public pages count per client.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)

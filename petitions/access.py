@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from liaison import roles
 from petitions import workflow
-from petitions.models import Concern
+from petitions.models import Concern, Unit
 
 _SEE_ALL = {roles.STAFF, roles.OFFICIAL}
 DESK_ROLES = frozenset({roles.DEPUTY, roles.STAFF, roles.HANDLER, roles.OFFICIAL})
@@ -36,8 +36,9 @@ def concerns_visible_to(user) -> QuerySet[Concern]:
     if roles.DEPUTY in held:
         visible |= Q(deputy__user=user)
     if roles.HANDLER in held:
-        visible |= Q(unit__members=user)
-    # No duplicates: a concern has one unit, and a user is a member of it at most once.
+        # A subquery, not a join over the members: OR-ed with the deputy filter a join
+        # would repeat a concern once per member of its unit.
+        visible |= Q(unit__in=Unit.objects.filter(members=user).values("pk"))
     return Concern.objects.filter(visible)
 
 

@@ -75,10 +75,15 @@ class ConcernAdmin(admin.ModelAdmin):
     search_fields = ["tracking", "content", "constituent__mobile", "constituent__name", "deputy__name"]
     list_select_related = ["category", "village", "deputy", "unit"]
     date_hierarchy = "created_at"
-    readonly_fields = ["tracking", "status", "outcome", "constituent", "merged_into", "submitted_by", "resolved_at",
-                       "closed_at", "created_at", "updated_at", "satisfaction", "satisfaction_comment"]
-    autocomplete_fields = ["deputy", "site", "village", "category", "unit", "reception"]
+    # What the workflow owns is read-only here: a change would bypass its checks, timeline and notices.
+    readonly_fields = ["tracking", "channel", "status", "outcome", "constituent", "deputy", "unit", "deadline_on",
+                       "result", "merged_into", "submitted_by", "reception", "resolved_at", "closed_at", "created_at",
+                       "updated_at", "satisfaction", "satisfaction_comment"]
+    autocomplete_fields = ["site", "village", "category"]
     inlines = [ConcernPhotoInline, ConcernEventInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # concerns are filed through the forms, which give them a tracking code and a timeline
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # a case is never erased: its timeline is the record

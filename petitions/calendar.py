@@ -27,6 +27,17 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
     return day
 
 
+def subtract_working_days(end: datetime.date, days: int) -> datetime.date:
+    """The date `days` working days before `end`."""
+    exceptions = _exceptions(end - datetime.timedelta(days=days * 3 + 20), end)
+    day, left = end, days
+    while left > 0:
+        day -= datetime.timedelta(days=1)
+        if is_workday(day, exceptions):
+            left -= 1
+    return day
+
+
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     """Working days after `start` up to and including `end` (0 if end <= start)."""
     if end <= start:

@@ -6,16 +6,20 @@ and idempotent: it does nothing if demo concerns already exist.
 """
 
 import datetime
+import io
 import logging
 import random
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from deputies.models import Deputy, Site, Village
 from petitions import workflow
 from petitions.calendar import add_working_days
+from petitions.messages import auto_close_note
 from petitions.models import (
     CalendarDay,
     Category,
@@ -36,13 +40,13 @@ from petitions.services import (
     constituent_get_or_create,
 )
 
-DEPARTMENTS = [
-    ("白塔镇农业农村办公室", "0576-87811001"),
-    ("白塔镇村镇建设办公室", "0576-87811002"),
-    ("白塔镇综合行政执法队", "0576-87811003"),
-    ("白塔镇社会事务办公室", "0576-87811004"),
-    ("白塔镇经济发展办公室", "0576-87811005"),
-    ("白塔镇平安建设办公室", "0576-87811006"),
+DEPARTMENTS = [  # with the duty mobile their notices go to
+    ("白塔镇农业农村办公室", "13905761001"),
+    ("白塔镇村镇建设办公室", "13905761002"),
+    ("白塔镇综合行政执法队", "13905761003"),
+    ("白塔镇社会事务办公室", "13905761004"),
+    ("白塔镇经济发展办公室", "13905761005"),
+    ("白塔镇平安建设办公室", "13905761006"),
 ]
 # name, default department (None: the village's cadre team), deadline in working days, sample concerns
 CATEGORIES = [
@@ -100,6 +104,20 @@ def seed_setup() -> tuple[list[Unit], list[Category]]:
             CalendarDay.objects.get_or_create(date=datetime.date.fromisoformat(makeup),
                                               defaults={"is_workday": True, "name": f"{name}调休上班"})
     return units, categories
+
+
+def _scene(rng: random.Random) -> ContentFile:
+    """A stand-in photo for a patrol report: ground, sky and a few dumped objects."""
+    image = Image.new("RGB", (800, 600), rng.choice(["#8a9a6b", "#7b8d5c", "#9c8f6e"]))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 800, 220), fill=rng.choice(["#b9cde0", "#c9d6e3", "#aebfcf"]))
+    for _ in range(rng.randint(4, 9)):
+        x, y = rng.randint(40, 740), rng.randint(260, 560)
+        draw.rounded_rectangle((x, y, x + rng.randint(18, 40), y + rng.randint(40, 80)), radius=6,
+                               fill=rng.choice(["#e8e8e8", "#3f7f3f", "#d2d24b", "#5a7fb5"]))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return ContentFile(buffer.getvalue(), name="patrol.jpg")
 
 
 def _person(rng: random.Random) -> tuple[str, str]:
@@ -189,7 +207,7 @@ def _life(rng, concern, *, deputy_user, official, handler_for, start, today) -> 
     if rng.random() < 0.85:
         concern_rate(concern=concern, satisfaction=rng.choice(["satisfied"] * 4 + ["basic"]))
     else:
-        concern_transition(concern=concern, action="close", role=workflow.SYSTEM, note="14 天内未评价，系统自动办结。")
+        concern_transition(concern=concern, action="close", role=workflow.SYSTEM, note=auto_close_note())
     steps.append(2)
     _backdate(concern, start, steps)
 
@@ -252,6 +270,7 @@ def seed_concerns(*, count: int = 300, receptions: int = 600) -> int:
                 site=station if channel == "walk_in" else None, is_public=rng.random() < 0.6,
                 mobile="" if channel == "patrol" else mobile, name=name, submission_key=f"demo-{number}",
                 submitted_by=deputy.user if channel == "patrol" and deputy.user_id else None, reception=reception,
+                photos=[_scene(rng)] if channel == "patrol" else [],
             )
             _life(rng, concern, deputy_user=deputy_user, official=official, handler_for=handler_for,
                   start=start, today=today)

@@ -1,17 +1,22 @@
 """What each event tells whom. Texts are rendered in Chinese: the recipients read Chinese (DESIGN §7)."""
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deputies.validators import mobile_validator
 from liaison import roles
 from petitions.models import Concern, Notification
 from petitions.notifications import notification_queue
 
-MERGE_TARGET_INVALID = gettext_lazy("Choose another open concern to merge into.")
+logger = logging.getLogger("liaison.notifications")
+MERGE_TARGET_INVALID = gettext_lazy("Choose another concern, not rejected or merged itself, to merge into.")
 S = Concern.Status
 SMS, EMAIL = Notification.Channel.SMS, Notification.Channel.EMAIL
 
@@ -28,33 +33,64 @@ def _work_url(concern: Concern) -> str:
     return settings.SITE_URL + reverse("desk:concern", args=[concern.tracking])
 
 
-def _sms(concern: Concern, who: str, mobile: str, text: str, occasion: str) -> None:
+def _is_mobile(number: str) -> bool:
+    try:
+        mobile_validator(number)
+    except ValidationError:
+        return False
+    return True
+
+
+def _sms(concern: Concern, who: str, mobile: str, text: str, occasion: str) -> bool:
     notification_queue(
         key=f"{occasion}:{concern.pk}:{who}:{mobile}", channel=SMS, recipient=mobile,
         body=f"【{_station()}】{text}", concern=concern,
     )
+    return True
+
+
+def _email_users(concern: Concern, users, subject: str, text: str, occasion: str) -> bool:
+    sent = False
+    for user in users.filter(is_active=True).exclude(email=""):
+        notification_queue(key=f"{occasion}:{concern.pk}:user:{user.pk}", channel=EMAIL, recipient=user.email,
+                           subject=subject, body=text, concern=concern)
+        sent = True
+    return sent
+
+
+def _nobody(concern: Concern, whom: str, occasion: str) -> None:
+    # A notice with no address is a case someone will not hear about: make it visible in the logs.
+    logger.warning("No %s to notify about concern %s (%s): add a mobile or e-mail address.", whom, concern.tracking,
+                   occasion)
 
 
 def _unit_and_members(concern: Concern, text: str, occasion: str) -> None:
     unit = concern.unit
     if unit is None:
         return
-    if unit.phone.isdigit() and len(unit.phone) == 11:
-        _sms(concern, "unit", unit.phone, text, occasion)
-    for member in unit.members.exclude(email=""):
-        notification_queue(
-            key=f"{occasion}:{concern.pk}:user:{member.pk}", channel=EMAIL, recipient=member.email,
-            subject=_("Concern %(tracking)s") % {"tracking": concern.tracking}, body=text, concern=concern,
-        )
+    by_sms = _is_mobile(unit.phone) and _sms(concern, "unit", unit.phone, text, occasion)
+    subject = _("Concern %(tracking)s") % {"tracking": concern.tracking}
+    if not (_email_users(concern, unit.members.all(), subject, text, occasion) or by_sms):
+        _nobody(concern, f"member of {unit}", occasion)
 
 
 def _officials(concern: Concern, text: str, occasion: str) -> None:
-    officials = get_user_model().objects.filter(groups__name=roles.OFFICIAL, is_active=True).exclude(email="")
-    for official in officials:
-        notification_queue(
-            key=f"{occasion}:{concern.pk}:user:{official.pk}", channel=EMAIL, recipient=official.email,
-            subject=_("Overdue concern %(tracking)s") % {"tracking": concern.tracking}, body=text, concern=concern,
-        )
+    by_sms = False
+    for mobile in settings.ESCALATION_MOBILES:
+        by_sms = _sms(concern, "official", mobile, text, occasion)
+    officials = get_user_model().objects.filter(groups__name=roles.OFFICIAL)
+    subject = _("Overdue concern %(tracking)s") % {"tracking": concern.tracking}
+    if not (_email_users(concern, officials, subject, text, occasion) or by_sms):
+        _nobody(concern, "township official (set ESCALATION_MOBILES)", occasion)
+
+
+def _station_staff(concern: Concern, text: str, occasion: str) -> None:
+    by_sms = bool(concern.site_id) and _is_mobile(concern.site.phone) and _sms(
+        concern, "site", concern.site.phone, text, occasion)
+    staff = get_user_model().objects.filter(groups__name=roles.STAFF)
+    subject = _("Concern %(tracking)s") % {"tracking": concern.tracking}
+    if not (_email_users(concern, staff, subject, text, occasion) or by_sms):
+        _nobody(concern, "station staff", occasion)
 
 
 def _to_constituent(concern: Concern, text: str, occasion: str) -> None:
@@ -71,9 +107,14 @@ def on_submitted(concern: Concern) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         _to_constituent(concern, _("We have received your concern. Tracking code %(code)s; follow it at %(url)s")
                         % {"code": concern.tracking, "url": _track_url(concern)}, "submitted")
-        if concern.channel != Concern.Channel.PATROL:
-            _to_deputy(concern, _("A constituent has raised a concern with you (%(category)s). Please handle it: %(url)s")
-                       % {"category": concern.category.name, "url": _work_url(concern)}, "submitted")
+        if concern.channel == Concern.Channel.PATROL:
+            return
+        text = _("A constituent has raised a concern with you (%(category)s). Please handle it: %(url)s") % {
+            "category": concern.category.name, "url": _work_url(concern)}
+        if concern.deputy_id:
+            _to_deputy(concern, text, "submitted")
+        else:
+            _station_staff(concern, text, "submitted")  # filed to a site, or by staff for a caller
 
 
 def on_transition(concern: Concern, *, action: str, previous: str) -> None:
@@ -87,6 +128,10 @@ def on_transition(concern: Concern, *, action: str, previous: str) -> None:
         elif action in ("resolve", "answer"):
             _to_constituent(concern, _("Your concern %(code)s has a result. Please see it and rate it: %(url)s")
                             % {"code": concern.tracking, "url": _track_url(concern)}, occasion)
+            # Those whose concern was merged into this one follow it: they hear of the result too.
+            for duplicate in concern.duplicates.select_related("constituent"):
+                _to_constituent(duplicate, _("The matter you raised (%(code)s) has a result: %(url)s")
+                                % {"code": duplicate.tracking, "url": _track_url(concern)}, f"original-{occasion}")
         elif action == "reopen":
             text = _("Concern %(code)s was reopened: the constituent is not satisfied. %(url)s") % {
                 "code": concern.tracking, "url": _work_url(concern)}
@@ -112,7 +157,10 @@ def on_overdue(concern: Concern) -> None:
     text_args = {"code": concern.tracking, "due": concern.deadline_on,
                  "unit": concern.unit.name if concern.unit_id else "—", "url": _work_url(concern)}
     with translation.override(settings.LANGUAGE_CODE):
-        text = _("Overdue: concern %(code)s was due %(due)s (unit: %(unit)s). %(url)s") % text_args
+        if concern.deadline_on:
+            text = _("Overdue: concern %(code)s was due %(due)s (unit: %(unit)s). %(url)s") % text_args
+        else:
+            text = _("Not yet forwarded: concern %(code)s is waiting for someone to take it up. %(url)s") % text_args
         _to_deputy(concern, text, f"overdue:{concern.deadline_on}")
         _officials(concern, text, f"overdue:{concern.deadline_on}")
 

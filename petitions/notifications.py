@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from petitions import sms
@@ -71,14 +72,17 @@ def notification_deliver(*, notification_id: int) -> bool:
 
 
 def notifications_pending_ids(*, older_than_seconds: int = 60) -> list[int]:
-    """Pending rows nobody has delivered yet (broker was down, or a retry is due)."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    stale_sending = timezone.now() - timezone.timedelta(minutes=10)
+    """Pending rows nobody is delivering: never tried (the broker was down at commit), or
+    failed and left longer than the task's own retries take (its retry chain was lost)."""
+    now = timezone.now()
     # A row stuck in "sending" for 10 minutes belongs to a worker that died mid-send.
-    Notification.objects.filter(status=Notification.Status.SENDING, updated_at__lt=stale_sending).update(
+    stuck = now - timezone.timedelta(minutes=10)
+    Notification.objects.filter(status=Notification.Status.SENDING, updated_at__lt=stuck).update(
         status=Notification.Status.PENDING
     )
+    never_tried = Q(attempts=0, updated_at__lt=now - timezone.timedelta(seconds=older_than_seconds))
+    retry_lost = Q(attempts__gt=0, updated_at__lt=now - timezone.timedelta(minutes=40))  # > the task's back-off
     return list(
-        Notification.objects.filter(status=Notification.Status.PENDING, updated_at__lt=cutoff)
+        Notification.objects.filter(never_tried | retry_lost, status=Notification.Status.PENDING)
         .order_by("created_at").values_list("pk", flat=True)[:500]
     )

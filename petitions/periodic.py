@@ -3,16 +3,18 @@ update before acting, so a second run (or a second worker) does nothing twice.""
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from petitions import messages, workflow
-from petitions.calendar import add_working_days
+from petitions.calendar import add_working_days, subtract_working_days
 from petitions.models import Concern, ConcernEvent
 from petitions.services import concern_transition
 from petitions.workflow import WorkflowError
 
 S = Concern.Status
 _WORKING = [S.ASSIGNED, S.IN_PROGRESS]
+_UNTAKEN = [S.SUBMITTED, S.ACCEPTED]
 
 
 def send_deadline_reminders() -> int:
@@ -23,7 +25,9 @@ def send_deadline_reminders() -> int:
     sent = 0
     for concern in due.select_related("unit", "category").iterator():
         with transaction.atomic():
-            if not Concern.objects.filter(pk=concern.pk, reminded_at__isnull=True).update(reminded_at=timezone.now()):
+            # Claim it only if it is still due: resolved or reassigned meanwhile means no reminder.
+            claimed = due.filter(pk=concern.pk, deadline_on=concern.deadline_on).update(reminded_at=timezone.now())
+            if not claimed:
                 continue
             ConcernEvent.objects.create(concern=concern, kind=ConcernEvent.Kind.REMINDER, actor_role=workflow.SYSTEM,
                                         note=str(concern.deadline_on))
@@ -33,16 +37,19 @@ def send_deadline_reminders() -> int:
 
 
 def escalate_overdue_concerns() -> int:
-    """Tell the deputy and the township officials about open concerns past their deadline."""
+    """Tell the deputy and the township officials about open concerns past their deadline, and
+    about concerns nobody has forwarded ACCEPT_WITHIN_WORKING_DAYS working days after filing."""
     today = timezone.localdate()
-    overdue = Concern.objects.filter(
-        status__in=[S.SUBMITTED, S.ACCEPTED, *_WORKING], escalated_at__isnull=True, deadline_on__lt=today
+    untaken_since = subtract_working_days(today, settings.ACCEPT_WITHIN_WORKING_DAYS)
+    overdue = Concern.objects.filter(escalated_at__isnull=True).filter(
+        Q(status__in=Concern.OPEN_STATUSES, deadline_on__lt=today)
+        | Q(status__in=_UNTAKEN, deadline_on__isnull=True, created_at__date__lt=untaken_since)
     )
     escalated = 0
     for concern in overdue.select_related("unit", "deputy", "category").iterator():
         with transaction.atomic():
-            if not Concern.objects.filter(pk=concern.pk, escalated_at__isnull=True).update(escalated_at=timezone.now()):
-                continue
+            if not overdue.filter(pk=concern.pk).update(escalated_at=timezone.now()):
+                continue  # taken, resolved or escalated meanwhile
             ConcernEvent.objects.create(concern=concern, kind=ConcernEvent.Kind.ESCALATION,
                                         actor_role=workflow.SYSTEM, note=str(concern.deadline_on))
             messages.on_overdue(concern)

@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import TypedDict
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from deputies.models import Deputy, Site, Village
@@ -32,31 +32,44 @@ def reception_record(
     satisfaction: str,
     recorded_by,
     new_concerns: Iterable[NewConcern] = (),
+    submission_key: str | None = None,
 ) -> Reception:
     """Record one walk-in reception and turn the listed matters into concerns, all or nothing.
 
     `mobile` must already be a valid mainland number (the visitor is a Constituent,
     one per mobile). Each of `new_concerns` becomes a walk-in concern linked to the
     reception, addressed to the first deputy on duty (if any) at `site`; whatever was
-    raised but not turned into a concern stands as answered on the spot. Raises
+    raised but not turned into a concern stands as answered on the spot. The same
+    `submission_key` (the desk form's one-time token) returns the reception already
+    recorded and makes nothing new, so a double click records the visit once. Raises
     ValidationError on invalid data. Notifications for the concerns go out after commit.
     Returns the reception; its concerns are `reception.concerns`.
     """
+    if submission_key and (existing := Reception.objects.filter(submission_key=submission_key).first()):
+        return existing
     deputies = list(deputies)
-    constituent = constituent_get_or_create(mobile=mobile, name=name, village=village)
-    reception = Reception(
-        received_on=received_on, site=site, constituent=constituent, visitor_count=visitor_count,
-        village=village, matters=matters, answer=answer, satisfaction=satisfaction, recorded_by=recorded_by,
-    )
-    reception.full_clean()
-    reception.save()
-    reception.deputies.set(deputies)
-    for item in new_concerns:
-        concern_submit(
-            channel=Concern.Channel.WALK_IN, category=item["category"], content=item["content"],
-            mobile=mobile, name=name, village=village, deputy=deputies[0] if deputies else None, site=site,
-            submitted_by=recorded_by, reception=reception,
-        )
+    try:
+        with transaction.atomic():
+            constituent = constituent_get_or_create(mobile=mobile, name=name, village=village)
+            reception = Reception(
+                received_on=received_on, site=site, constituent=constituent, visitor_count=visitor_count,
+                village=village, matters=matters, answer=answer, satisfaction=satisfaction,
+                recorded_by=recorded_by, submission_key=submission_key,
+            )
+            reception.full_clean(exclude=["submission_key"])
+            reception.save()
+            reception.deputies.set(deputies)
+            for item in new_concerns:
+                concern_submit(
+                    channel=Concern.Channel.WALK_IN, category=item["category"], content=item["content"],
+                    mobile=mobile, name=name, village=village, deputy=deputies[0] if deputies else None,
+                    site=site, submitted_by=recorded_by, reception=reception,
+                )
+    except IntegrityError:
+        # Two clicks raced past the check above; the other one won and made the concerns.
+        if submission_key and (existing := Reception.objects.filter(submission_key=submission_key).first()):
+            return existing
+        raise
     return reception
 
 
@@ -91,7 +104,8 @@ def reception_search(
     village: Village | None = None,
     query: str = "",
 ) -> QuerySet[Reception]:
-    """The register, newest first, with everything a row shows loaded in a fixed number of queries."""
+    """The reception register's selector (list, print and .xlsx export alike): receptions matching
+    the filters, newest first, with everything a row shows loaded in a fixed number of queries."""
     receptions = Reception.objects.select_related("site", "constituent", "village").prefetch_related(
         "deputies",
         Prefetch("concerns", queryset=Concern.objects.only("pk", "tracking", "reception_id").order_by("created_at")),

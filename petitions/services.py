@@ -146,8 +146,11 @@ def concern_transition(
     if action == "reopen":
         concern.resolved_at = None
         concern.outcome = ""
-        # The rating that reopened it stays on the timeline; the next result gets a fresh one.
+        # The rating that reopened it stays on the timeline; the next result gets a fresh one,
+        # and the handler a fresh deadline with its own reminder and escalation.
         concern.satisfaction = ""
+        concern.deadline_on = default_deadline(concern.category)
+        concern.reminded_at = concern.escalated_at = None
     concern.full_clean(exclude=["tracking", "submission_key"])
     concern.save()
     # Only some moves explain themselves to the public (a result, a reason); a note on the
@@ -165,18 +168,30 @@ def concern_transition(
     return concern
 
 
-def concern_assign(*, concern: Concern, unit: Unit, deadline_on=None, actor, role: str, note: str = "") -> Concern:
-    concern.refresh_from_db(fields=["status"])  # the action depends on the current state, not a stale copy
-    action = "reassign" if concern.status in (S.ASSIGNED, S.IN_PROGRESS) else "assign"
+def concern_assign(
+    *, concern: Concern, unit: Unit, deadline_on=None, actor, role: str, note: str = "", action: str | None = None
+) -> Concern:
+    """Forward to a unit ("assign") or move it to another ("reassign").
+
+    Views pass the action the person clicked, so if someone else moved the case
+    meanwhile the move is refused rather than silently turned into the other one.
+    """
+    if action is None:
+        concern.refresh_from_db(fields=["status"])
+        action = "reassign" if concern.status in (S.ASSIGNED, S.IN_PROGRESS) else "assign"
     return concern_transition(
         concern=concern, action=action, actor=actor, role=role, note=note,
         unit=unit, deadline_on=deadline_on or default_deadline(concern.category),
     )
 
 
-def concern_resolve(*, concern: Concern, result: str, outcome: str, actor, role: str, photos=()) -> Concern:
-    concern.refresh_from_db(fields=["status"])
-    action = "resolve" if concern.status in (S.ASSIGNED, S.IN_PROGRESS) else "answer"
+def concern_resolve(
+    *, concern: Concern, result: str, outcome: str, actor, role: str, photos=(), action: str | None = None
+) -> Concern:
+    """Resolve with a result ("resolve" by the unit, or "answer" directly); `action` as in concern_assign."""
+    if action is None:
+        concern.refresh_from_db(fields=["status"])
+        action = "resolve" if concern.status in (S.ASSIGNED, S.IN_PROGRESS) else "answer"
     if outcome not in (Concern.Outcome.FIXED, Concern.Outcome.EXPLAINED, Concern.Outcome.NOT_FEASIBLE):
         raise WorkflowError(Concern._meta.get_field("outcome").error_messages["invalid_choice"] % {"value": outcome})
     return concern_transition(
@@ -185,8 +200,13 @@ def concern_resolve(*, concern: Concern, result: str, outcome: str, actor, role:
     )
 
 
+@transaction.atomic
 def concern_merge(*, concern: Concern, into: Concern, actor, role: str) -> Concern:
-    if into.pk == concern.pk or into.status == S.MERGED:
+    """Mark `concern` a duplicate of `into`; its constituent then follows the original."""
+    # Lock both rows in key order, so two opposite merges at once cannot point at each other.
+    locked = {c.pk: c for c in Concern.objects.select_for_update().filter(pk__in=[concern.pk, into.pk]).order_by("pk")}
+    into = locked.get(into.pk)
+    if into is None or into.pk == concern.pk or into.status in (S.MERGED, S.REJECTED):
         raise WorkflowError(messages.MERGE_TARGET_INVALID)
     return concern_transition(concern=concern, action="merge", actor=actor, role=role,
                               note=into.tracking, merged_into=into)
@@ -205,8 +225,8 @@ def concern_rate(*, concern: Concern, satisfaction: str, comment: str = "") -> C
     """The constituent's rating of a resolved concern: closes it, or reopens it when not satisfied."""
     with transaction.atomic():
         Concern.objects.filter(pk=concern.pk).update(satisfaction=satisfaction, satisfaction_comment=comment)
-        _event(concern, kind=ConcernEvent.Kind.RATING, actor=None, role=workflow.CONSTITUENT,
-               note=comment, is_public=False)
+        ConcernEvent.objects.create(concern=concern, kind=ConcernEvent.Kind.RATING, actor_role=workflow.CONSTITUENT,
+                                    note=comment, satisfaction=satisfaction, is_public=False)
         unsatisfied = satisfaction == Concern.Satisfaction.UNSATISFIED
         concern = concern_transition(
             concern=concern, action="reopen" if unsatisfied else "close", role=workflow.CONSTITUENT,

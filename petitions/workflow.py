@@ -45,7 +45,7 @@ def _action(name, label, sources, target, roles, public=True) -> Action:
     return Action(name, label, frozenset(sources), target, frozenset(roles), public)
 
 
-OPEN = {S.SUBMITTED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS}
+OPEN = set(Concern.OPEN_STATUSES)
 
 ACTIONS = {
     a.name: a

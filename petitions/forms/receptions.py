@@ -1,5 +1,3 @@
-import secrets
-
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
@@ -7,7 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Site, Village
-from petitions.fields import MobileField
+from petitions.fields import MobileField, OneTimeTokenField, submission_key
 from petitions.models import Category, Reception
 
 
@@ -69,6 +67,7 @@ class ReceptionForm(forms.Form):
     satisfaction = forms.ChoiceField(
         label=_("Satisfaction"), required=False, choices=[("", "—"), *Reception.Satisfaction.choices]
     )
+    token = OneTimeTokenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +82,12 @@ class ReceptionForm(forms.Form):
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
+
+    def submission_key(self, user) -> str:
+        # Per desk user, so a token seen by anyone else can never lead them to this reception.
+        return submission_key(self.cleaned_data["token"], f"reception:{user.pk}")
+
+    new_token = staticmethod(OneTimeTokenField.new)
 
 
 class ConcernRowForm(forms.Form):
@@ -159,16 +164,16 @@ class PhoneConcernForm(forms.Form):
     village = forms.ModelChoiceField(label=_("Village"), queryset=Village.objects.all(), required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
     content = forms.CharField(label=_("What the caller raised"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
-    # One-time token: a double click or a resubmitted form files the concern once.
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=40)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.fields["submission_key"].initial = secrets.token_urlsafe(24)
+    token = OneTimeTokenField()
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
 
     def clean_content(self) -> str:
         return self.cleaned_data["content"].strip()
+
+    def submission_key(self, user) -> str:
+        # Per desk user, so a token seen by anyone else can never lead them to this concern.
+        return submission_key(self.cleaned_data["token"], f"phone:{user.pk}")
+
+    new_token = staticmethod(OneTimeTokenField.new)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from deputies.models import Deputy, Village
 from petitions.fields import OneTimeTokenField, PhotosField, submission_key
 from petitions.models import Category, Concern, Unit
+from petitions.selectors import NO_OUTCOME
 
 CONTENT_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 2000
@@ -48,6 +49,10 @@ class ConcernFilterForm(forms.Form):
     )
     channel = forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("All channels")), *Concern.Channel.choices]
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False,
+        choices=[("", _("All outcomes")), *Concern.Outcome.choices, (NO_OUTCOME, _("No outcome yet"))],
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 

@@ -4,9 +4,6 @@ Station staff (and superusers) do everything; township officials read, export an
 the register but do not record.
 """
 
-import datetime
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,10 +12,16 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison import roles
 from petitions.access import role_required, user_roles
+from petitions.exports import (
+    reception_register_filename,
+    reception_register_xlsx,
+    register_span,
+)
 from petitions.forms.receptions import (
     ConcernRowFormSet,
     PhoneConcernForm,
@@ -37,6 +40,8 @@ _RECORDERS = {roles.STAFF}
 _READERS = {roles.STAFF, roles.OFFICIAL}
 
 
+# never_cache on the desk forms: each carries a one-time token; a cached copy would reuse one token.
+@never_cache
 @require_http_methods(["GET", "POST"])
 @role_required(*_RECORDERS)
 def new(request: HttpRequest) -> HttpResponse:
@@ -51,6 +56,7 @@ def new(request: HttpRequest) -> HttpResponse:
                     mobile=data["mobile"], name=data["name"], village=data["village"],
                     visitor_count=data["visitor_count"], matters=data["matters"], answer=data["answer"],
                     satisfaction=data["satisfaction"], recorded_by=request.user, new_concerns=rows.new_concerns(),
+                    submission_key=form.submission_key(request.user),
                 )
             except ValidationError as err:
                 form.add_error(None, err.messages)
@@ -58,7 +64,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _recorded_message(reception))
                 return redirect("receptions:new" if "another" in request.POST else "receptions:list")
     else:
-        form = ReceptionForm()
+        form = ReceptionForm(initial={"token": ReceptionForm.new_token()})
         rows = ConcernRowFormSet(prefix="concerns")
     return render(request, "petitions/receptions/new.html", {"form": form, "rows": rows, "may_record": True})
 
@@ -99,86 +105,18 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _date_range(filters: dict, receptions: list[Reception]) -> tuple[datetime.date | None, datetime.date | None]:
-    """The range asked for, or else the one the rows span: what the printed form and the file name show."""
-    dates = [reception.received_on for reception in receptions]
-    start = filters["date_from"] or (min(dates) if dates else None)
-    end = filters["date_to"] or (max(dates) if dates else None)
-    return start, end
-
-
-def _register_row(reception: Reception) -> dict:
-    return {
-        "received_on": reception.received_on,
-        "site": reception.site.name,
-        "deputies": "、".join(deputy.name for deputy in reception.deputies.all()),
-        "visitor": reception.constituent.name,
-        "mobile": reception.constituent.mobile,
-        "village": reception.village.name if reception.village else "",
-        "visitor_count": reception.visitor_count,
-        "matters": reception.matters,
-        "answer": reception.answer,
-        "satisfaction": reception.get_satisfaction_display(),
-        "codes": ", ".join(concern.tracking for concern in reception.concerns.all()),
-    }
-
-
-def _export_columns() -> list[tuple[str, str, int]]:
-    """(row key, header, width in characters); Chinese takes two character widths."""
-    return [
-        ("received_on", _("Date"), 12),
-        ("site", _("Site"), 20),
-        ("deputies", _("Deputies on duty"), 20),
-        ("visitor", _("Visitor"), 10),
-        ("mobile", _("Mobile"), 14),
-        ("village", _("Village"), 12),
-        ("visitor_count", _("Number of visitors"), 10),
-        ("matters", _("Matters raised"), 50),
-        ("answer", _("Answer / handling"), 50),
-        ("satisfaction", _("Satisfaction"), 12),
-        ("codes", _("Concern codes"), 16),
-    ]
-
-
-def _register_xlsx(receptions: list[Reception]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    columns = _export_columns()
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Reception register")[:31]
-    sheet.append([header for _key, header, _width in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for reception in receptions:
-        row = _register_row(reception)
-        sheet.append([row[key] for key, _header, _width in columns])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for index, (key, _header, width) in enumerate(columns, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = width
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            cell.alignment = wrap
-            if key == "received_on":
-                cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 @require_GET
 @role_required(*_READERS)
 def export(request: HttpRequest) -> HttpResponse:
     _form, filters, _querystring = _filtered(request)
     receptions = list(reception_search(**filters))
-    start, end = _date_range(filters, receptions)
-    span = f"_{start:%Y%m%d}-{end:%Y%m%d}" if start and end else ""
+    start, end = register_span(receptions, date_from=filters["date_from"], date_to=filters["date_to"])
     response = HttpResponse(
-        _register_xlsx(receptions), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        reception_register_xlsx(receptions, date_from=start, date_to=end),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="reception-register{span}.xlsx"'
+    filename = reception_register_filename(date_from=start, date_to=end)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -187,7 +125,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def print_register(request: HttpRequest) -> HttpResponse:
     _form, filters, querystring = _filtered(request)
     receptions = list(reception_search(**filters))
-    start, end = _date_range(filters, receptions)
+    start, end = register_span(receptions, date_from=filters["date_from"], date_to=filters["date_to"])
     return render(
         request,
         "petitions/receptions/print.html",
@@ -195,6 +133,7 @@ def print_register(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @role_required(*_RECORDERS)
 def phone(request: HttpRequest) -> HttpResponse:
@@ -205,7 +144,8 @@ def phone(request: HttpRequest) -> HttpResponse:
             try:
                 concern = concern_file_by_phone(
                     mobile=data["mobile"], name=data["name"], village=data["village"], category=data["category"],
-                    content=data["content"], recorded_by=request.user, submission_key=data["submission_key"],
+                    content=data["content"], recorded_by=request.user,
+                    submission_key=form.submission_key(request.user),
                 )
             except ValidationError as err:
                 form.add_error(None, err.messages)
@@ -216,5 +156,5 @@ def phone(request: HttpRequest) -> HttpResponse:
                 except NoReverseMatch:  # an install without the back-office case page
                     return redirect("receptions:phone")
     else:
-        form = PhoneConcernForm()
+        form = PhoneConcernForm(initial={"token": PhoneConcernForm.new_token()})
     return render(request, "petitions/receptions/phone.html", {"form": form, "may_record": True})

@@ -88,10 +88,10 @@ def concern(request: HttpRequest, tracking: str) -> HttpResponse:
 def _perform(action: str, *, concern: Concern, actor, role: str, data: dict) -> None:
     if action in ("assign", "reassign"):
         services.concern_assign(concern=concern, unit=data["unit"], deadline_on=data["deadline_on"],
-                                actor=actor, role=role, note=data["note"])
+                                actor=actor, role=role, note=data["note"], action=action)
     elif action in ("answer", "resolve"):
         services.concern_resolve(concern=concern, result=data["result"], outcome=data["outcome"],
-                                 actor=actor, role=role, photos=data["photos"])
+                                 actor=actor, role=role, photos=data["photos"], action=action)
     elif action == "reject":
         # The reason is the public result of a rejected concern: the constituent is told why.
         services.concern_transition(concern=concern, action=action, actor=actor, role=role,

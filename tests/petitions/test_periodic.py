@@ -92,3 +92,28 @@ def test_unrated_resolved_concern_closes_after_14_days_and_only_then(assigned, h
     assigned.refresh_from_db()
     assert (assigned.status, assigned.outcome) == (S.CLOSED, Concern.Outcome.FIXED)
     assert assigned.events.last().actor_role == workflow.SYSTEM
+
+
+@pytest.mark.django_db
+def test_a_concern_nobody_took_up_escalates_after_two_working_days(concern, official, time_machine, settings,
+                                                                   django_capture_on_commit_callbacks):
+    settings.ESCALATION_MOBILES = ["13900000001"]
+    Concern.objects.filter(pk=concern.pk).update(created_at=datetime.datetime(2026, 11, 23, 9, tzinfo=datetime.timezone.utc))
+
+    time_machine.move_to(datetime.datetime(2026, 11, 25, 9, tzinfo=datetime.timezone.utc))
+    assert escalate_overdue_concerns() == 0  # Monday → Wednesday: one working day in between
+    time_machine.move_to(datetime.datetime(2026, 11, 26, 9, tzinfo=datetime.timezone.utc))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert escalate_overdue_concerns() == 1
+        assert escalate_overdue_concerns() == 0
+
+    assert Notification.objects.filter(recipient="13900000001").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_concern_resolved_before_its_reminder_gets_none(assigned, handler, time_machine):
+    concern_resolve(concern=assigned, result="已处理", outcome=Concern.Outcome.FIXED, actor=handler,
+                    role=workflow.HANDLER)
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.timezone.utc))
+
+    assert send_deadline_reminders() == 0

@@ -5,13 +5,17 @@ from django.urls import NoReverseMatch, reverse
 
 from petitions.models import Concern, Constituent
 from petitions.receptions import concern_file_by_phone
+from tests.factories import UserFactory
 
 PHONE = "/desk/receptions/phone/"
 
 
+TOKEN = "6f1c2a4e-8b9d-4c3e-a1f0-2b7d9e5c4a10"
+
+
 def _form(chosen, **overrides) -> dict:
     return {"mobile": "13812345678", "category": chosen.pk, "content": "村口窨井盖下沉破损，晚上有危险。",
-            "submission_key": "k" * 32, **overrides}
+            "token": TOKEN, **overrides}
 
 
 @pytest.mark.django_db
@@ -70,12 +74,46 @@ def test_phone_filing_keeps_name_and_village_when_given(client, staff, category,
 
 
 @pytest.mark.django_db
-def test_a_double_click_files_one_concern(client, staff, category):
+def test_a_double_click_files_one_concern_and_both_land_on_it(client, staff, category):
+    client.force_login(staff)
+
+    first = client.post(PHONE, _form(category))
+    second = client.post(PHONE, _form(category))
+
+    concern = Concern.objects.get()
+    assert first.url == second.url == reverse("desk:concern", args=[concern.tracking])
+
+
+@pytest.mark.django_db
+def test_a_new_token_files_a_second_concern(client, staff, category):
     client.force_login(staff)
 
     client.post(PHONE, _form(category))
+    client.post(PHONE, _form(category, token="0b5e7d3a-1c2f-4e6a-9d8b-7a6c5e4f3d21"))
+
+    assert Concern.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_same_token_from_another_desk_user_files_its_own_concern(client, staff, category):
+    other = UserFactory()
+    other.groups.add(*staff.groups.all())
+    client.force_login(staff)
+    client.post(PHONE, _form(category))
+    client.force_login(other)
+
     client.post(PHONE, _form(category))
 
+    assert set(Concern.objects.values_list("submitted_by", flat=True)) == {staff.pk, other.pk}
+
+
+@pytest.mark.django_db
+def test_a_filing_without_a_token_still_files(client, staff, category):
+    client.force_login(staff)
+
+    response = client.post(PHONE, _form(category, token=""))
+
+    assert response.status_code == 302
     assert Concern.objects.count() == 1
 
 
@@ -83,10 +121,20 @@ def test_a_double_click_files_one_concern(client, staff, category):
 def test_the_blank_form_carries_a_fresh_one_time_token(client, staff):
     client.force_login(staff)
 
-    first = client.get(PHONE).context["form"]["submission_key"].value()
-    second = client.get(PHONE).context["form"]["submission_key"].value()
+    first, second = client.get(PHONE), client.get(PHONE)
 
-    assert first and second and first != second
+    tokens = [response.context["form"]["token"].value() for response in (first, second)]
+    assert all(tokens) and tokens[0] != tokens[1]
+    assert f'name="token" value="{tokens[0]}"' in first.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_invalid_filing_is_rerendered_with_its_token(client, staff, category):
+    client.force_login(staff)
+
+    response = client.post(PHONE, _form(category, mobile="0576-8781"))
+
+    assert f'name="token" value="{TOKEN}"' in response.content.decode()
 
 
 @pytest.mark.parametrize("missing", ["mobile", "category", "content"])

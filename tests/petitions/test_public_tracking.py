@@ -6,12 +6,15 @@ The concern fixture was filed by 陈西荣, 13812345678: neither string may ever
 import io
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import resolve, reverse
 from PIL import Image
 
 from petitions import workflow
+from petitions.views import public
 from petitions.models import Concern, ConcernEvent
 from petitions.services import (
     concern_assign,
@@ -46,8 +49,9 @@ def _track(client, concern) -> str:
     return response.content.decode()
 
 
-def _verify(client, concern, digits="5678"):
-    return client.post(reverse("petitions:verify", args=[concern.tracking]), {"last4": digits}, follow=True)
+def _verify(client, concern, digits="5678", ip="127.0.0.1"):
+    return client.post(reverse("petitions:verify", args=[concern.tracking]), {"last4": digits}, follow=True,
+                       REMOTE_ADDR=ip)
 
 
 def _resolve(concern, *, deputy_user, handler, unit) -> Concern:
@@ -243,6 +247,149 @@ def test_lockout_ends_after_fifteen_minutes(client, concern, time_machine):
 
 
 @pytest.mark.django_db
+def test_a_try_is_counted_before_the_digits_are_compared(client, concern, monkeypatch):
+    # Parallel requests must not all pass a check made before anyone has counted.
+    seen = []
+    compare = public._mobile_ends_with
+
+    def spy(concern, digits):
+        seen.append(cache.get(f"petitions:verify-tries:{concern.tracking}"))
+        return compare(concern, digits)
+
+    monkeypatch.setattr(public, "_mobile_ends_with", spy)
+    _verify(client, concern, digits="0000")
+    _verify(client, concern, digits="0000")
+
+    assert seen == [1, 2]
+
+
+@pytest.mark.django_db
+def test_tries_already_under_way_count_against_the_limit(client, concern, monkeypatch):
+    # Five requests have counted themselves and are still comparing: the sixth is refused unread.
+    monkeypatch.setattr(public, "_mobile_ends_with", lambda *args: pytest.fail("compared despite the limit"))
+    cache.set(f"petitions:verify-tries:{concern.tracking}", 5, 60)
+
+    assert _message_tags(_verify(client, concern)) == ["error"]
+
+
+@pytest.mark.django_db
+def test_the_sixth_try_within_fifteen_minutes_is_refused_even_with_the_right_digits(client, concern, time_machine):
+    time_machine.move_to("2026-03-07 09:00:00+08:00", tick=False)
+    for _ in range(5):
+        _verify(client, concern, digits="0000")
+        time_machine.shift(2 * 60)
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = _verify(client, concern)
+
+    assert _message_tags(response) == ["error"]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Too many wrong tries for this tracking code. For your safety, try again in 15 minutes."
+    ]
+    assert 'id="verify-locked"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_four_wrong_tries_then_the_right_digits_still_verify(client, concern):
+    for _ in range(4):
+        _verify(client, concern, digits="0000")
+
+    assert _message_tags(_verify(client, concern)) == ["success"]
+
+
+@pytest.mark.django_db
+def test_eleven_wrong_tries_in_a_day_lock_the_code_until_tomorrow(client, concern, time_machine):
+    time_machine.move_to("2026-03-07 08:00:00+08:00", tick=False)
+    # The cache must forget with the moved clock, or this test proves nothing about windows.
+    cache.set("probe", 1, 60)
+    time_machine.shift(61)
+    assert cache.get("probe") is None
+
+    for n in range(11):  # 08:01 to 23:01, never two within fifteen minutes
+        if n:
+            time_machine.shift(90 * 60)
+        _verify(client, concern, digits="0000")
+    time_machine.move_to("2026-03-07 23:59:00+08:00", tick=False)  # long after any fifteen-minute window
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = _verify(client, concern)
+
+    assert _message_tags(response) == ["error"]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Too many wrong tries for this tracking code today. For your safety, try again tomorrow."
+    ]
+    body = response.content.decode()
+    assert 'id="verify-locked"' in body and "家门口葡萄园" not in body
+
+    time_machine.move_to("2026-03-08 00:00:30+08:00", tick=False)
+    assert _message_tags(_verify(client, concern)) == ["success"]
+
+
+@pytest.mark.django_db
+def test_a_right_answer_does_not_reset_the_daily_cap(client, concern, time_machine):
+    time_machine.move_to("2026-03-07 08:00:00+08:00", tick=False)
+    for _ in range(9):
+        _verify(client, concern, digits="0000")
+        time_machine.shift(30 * 60)
+    assert _message_tags(_verify(client, concern)) == ["success"]  # the owner, within the limits
+    time_machine.shift(30 * 60)
+
+    _verify(Client(), concern, digits="0000")  # the tenth wrong try that day, from another browser
+
+    assert _message_tags(_verify(Client(), concern)) == ["error"]
+
+
+@pytest.mark.django_db
+def test_twenty_one_wrong_tries_from_one_address_across_codes_lock_that_address(client, concern, deputy_user,
+                                                                                category, time_machine):
+    time_machine.move_to("2026-03-07 09:00:00+08:00", tick=False)
+    others = [ConcernFactory(deputy=deputy_user.deputy, category=category, mobile=f"1370000{n:04d}")
+              for n in range(5)]
+    for other in others:  # four each: never five on one code
+        for _ in range(4):
+            _verify(client, other, digits="9999", ip="203.0.113.7")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = _verify(client, concern, digits="0000", ip="203.0.113.7")  # the 21st
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Too many wrong tries from your connection. For your safety, try again in 60 minutes."
+    ]
+    assert _message_tags(_verify(client, concern, ip="203.0.113.7")) == ["error"]  # even the right digits
+    assert 'id="verify-locked"' in client.get(reverse("petitions:track", args=[others[0].tracking]),
+                                               REMOTE_ADDR="203.0.113.7").content.decode()
+
+    time_machine.shift(60 * 60 + 1)
+    assert _message_tags(_verify(client, concern, ip="203.0.113.7")) == ["success"]
+
+
+@pytest.mark.django_db
+def test_a_locked_address_does_not_lock_out_other_addresses(client, concern, deputy_user, category):
+    others = [ConcernFactory(deputy=deputy_user.deputy, category=category, mobile=f"1370000{n:04d}")
+              for n in range(5)]
+    for other in others:
+        for _ in range(4):
+            _verify(client, other, digits="9999", ip="203.0.113.7")
+    for _ in range(10):  # locked: these no longer count against the concern's own limits
+        _verify(client, concern, digits="0000", ip="203.0.113.7")
+
+    response = _verify(Client(), concern, ip="198.51.100.20")
+
+    assert _message_tags(response) == ["success"]
+
+
+@pytest.mark.django_db
+def test_an_ipv6_client_is_limited_by_its_whole_64_network(client, concern, deputy_user, category):
+    others = [ConcernFactory(deputy=deputy_user.deputy, category=category, mobile=f"1370000{n:04d}")
+              for n in range(5)]
+    for n, other in enumerate(others):
+        for m in range(4):
+            _verify(client, other, digits="9999", ip=f"2001:db8:1:2::{n}:{m}")
+
+    assert _message_tags(_verify(client, concern, ip="2001:db8:1:2::ffff")) == ["error"]
+    assert _message_tags(_verify(Client(), concern, ip="2001:db8:1:3::1")) == ["success"]
+
+
+@pytest.mark.django_db
 def test_verified_owner_of_a_resolved_concern_sees_the_rating_form(client, concern, deputy_user, handler, unit):
     concern = _resolve(concern, deputy_user=deputy_user, handler=handler, unit=unit)
     assert 'id="rate-form"' not in _track(client, concern)
@@ -333,3 +480,14 @@ def test_track_page_query_count_is_fixed_with_1_or_10_events(client, concern, ha
     assert concern.events.count() >= 10
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_behind_a_proxy_the_client_address_comes_from_the_configured_header(rf, settings):
+    from petitions.views.public import _client_address
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.7")
+    assert _client_address(request) == "10.0.0.1"
+
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+
+    assert _client_address(request) == "203.0.113.7"

@@ -281,3 +281,14 @@ def test_official_sees_no_record_links_on_the_register(client, official):
     body = client.get(LIST).content.decode()
 
     assert reverse("receptions:new") not in body and reverse("receptions:phone") not in body
+
+
+@pytest.mark.django_db
+def test_export_document_title_names_the_register_and_its_range(client, staff, settings, register):
+    client.force_login(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.get(EXPORT, {"date_to": "2026-03-31"})
+
+    title = load_workbook(io.BytesIO(response.content)).properties.title
+    assert title == "Reception register From 2026-03-07 to 2026-03-31"

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deputies.models import Site
-from petitions.models import Concern, Constituent, Reception
+from petitions.models import Concern, Constituent, Notification, Reception
 from petitions.receptions import reception_record
-from tests.factories import CategoryFactory, DeputyFactory, SiteFactory
+from tests.factories import CategoryFactory, DeputyFactory, SiteFactory, UserFactory
 
 NEW = "/desk/receptions/new/"
 
@@ -235,3 +235,124 @@ def test_walk_in_concerns_tell_the_visitor_their_tracking_codes(
 
     concern = reception.concerns.get()
     assert concern.notifications.filter(recipient="13812345678", body__contains=concern.tracking).exists()
+
+
+TOKEN = "3d9a1f6e-2b4c-4e8d-9a7f-1c5b3e2d4f60"
+
+
+@pytest.mark.django_db
+def test_a_double_posted_reception_is_recorded_once_with_its_concerns_once_and_both_posts_land_alike(
+    client, staff, station, village, on_duty, category, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    data = _form(station, village, on_duty, rows=[("路灯不亮", category), ("垃圾堆放", category)], token=TOKEN)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(NEW, data)
+    sent = Notification.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client.post(NEW, data)
+
+    reception = Reception.objects.get()
+    assert Concern.objects.filter(reception=reception).count() == Concern.objects.count() == 2
+    assert Notification.objects.count() == sent
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == reverse("receptions:list")
+
+
+@pytest.mark.django_db
+def test_a_double_posted_save_and_record_another_returns_both_to_a_blank_form(client, staff, station, village):
+    client.force_login(staff)
+    data = _form(station, village, another="1", token=TOKEN)
+
+    first, second = client.post(NEW, data), client.post(NEW, data)
+
+    assert Reception.objects.count() == 1
+    assert first.url == second.url == reverse("receptions:new")
+
+
+@pytest.mark.django_db
+def test_a_new_token_records_a_second_reception(client, staff, station, village, category):
+    client.force_login(staff)
+
+    client.post(NEW, _form(station, village, rows=[("路灯不亮", category)], token=TOKEN))
+    client.post(NEW, _form(station, village, rows=[("路灯不亮", category)],
+                           token="9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"))
+
+    assert Reception.objects.count() == 2
+    assert Concern.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_same_token_from_another_desk_user_records_their_own_reception(client, staff, station, village):
+    other = UserFactory()
+    other.groups.add(*staff.groups.all())
+    client.force_login(staff)
+    client.post(NEW, _form(station, village, token=TOKEN))
+    client.force_login(other)
+
+    client.post(NEW, _form(station, village, token=TOKEN))
+
+    assert set(Reception.objects.values_list("recorded_by", flat=True)) == {staff.pk, other.pk}
+
+
+@pytest.mark.django_db
+def test_the_blank_form_carries_a_fresh_one_time_token(client, staff, station):
+    client.force_login(staff)
+
+    first, second = client.get(NEW), client.get(NEW)
+
+    tokens = [response.context["form"]["token"].value() for response in (first, second)]
+    assert all(tokens) and tokens[0] != tokens[1]
+    assert f'name="token" value="{tokens[0]}"' in first.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_invalid_reception_is_rerendered_with_its_token(client, staff, station, village):
+    client.force_login(staff)
+
+    response = client.post(NEW, _form(station, village, mobile="1381234", token=TOKEN))
+
+    assert response.status_code == 200
+    assert f'name="token" value="{TOKEN}"' in response.content.decode()
+
+
+def _record(staff, station, village, category, key):
+    return reception_record(
+        received_on=datetime.date(2026, 3, 7), site=station, deputies=[], mobile="13812345678", name="陈西荣",
+        village=village, visitor_count=1, matters="路灯", answer="", satisfaction="", recorded_by=staff,
+        new_concerns=[{"content": "路灯不亮", "category": category}], submission_key=key,
+    )
+
+
+@pytest.mark.django_db
+def test_reception_record_returns_the_reception_already_recorded_under_the_same_key(
+    staff, station, village, category
+):
+    first = _record(staff, station, village, category, "key-1")
+
+    again = _record(staff, station, village, category, "key-1")
+
+    assert again == first
+    assert Reception.objects.count() == 1 and Concern.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_reception_record_that_loses_a_race_returns_the_winners_reception(
+    staff, station, village, category, monkeypatch
+):
+    winner = _record(staff, station, village, category, "key-1")
+    real_filter, calls = Reception.objects.filter, []
+
+    def filter_missing_the_first_time(*args, **kwargs):
+        # The other click commits between this one's check and its insert.
+        calls.append(kwargs)
+        return Reception.objects.none() if len(calls) == 1 else real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(Reception.objects, "filter", filter_missing_the_first_time)
+
+    loser = _record(staff, station, village, category, "key-1")
+
+    assert len(calls) == 2
+    assert loser == winner
+    assert Reception.objects.count() == 1 and Concern.objects.count() == 1

@@ -3,12 +3,13 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from petitions import workflow
 from petitions.models import Concern
-from petitions.services import concern_assign, concern_transition
+from petitions.services import concern_assign, concern_merge, concern_rate, concern_resolve, concern_transition
 from tests.factories import (
     CategoryFactory,
     ConcernFactory,
@@ -73,6 +74,75 @@ def test_overdue_only_shows_open_concerns_past_their_deadline_and_highlights_the
     assert f'class="concern-row" data-tracking="{ended_late.tracking}"' in body
 
 
+def _outcomes(official, handler, category, unit) -> dict[str, Concern]:
+    """One concern per outcome, plus one still open and one reopened after a poor rating (no outcome)."""
+    def resolved(outcome):
+        assigned = concern_assign(concern=ConcernFactory(category=category), unit=unit, actor=official,
+                                  role=workflow.OFFICIAL)
+        return concern_resolve(concern=assigned, result="已处理。", outcome=outcome, actor=handler,
+                               role=workflow.HANDLER)
+
+    original = ConcernFactory(category=category)
+    explained = concern_resolve(concern=ConcernFactory(category=category), result="已答复。",
+                                outcome=Concern.Outcome.EXPLAINED, actor=official, role=workflow.OFFICIAL)
+    reopened = concern_rate(concern=resolved(Concern.Outcome.FIXED), satisfaction="unsatisfied")
+    return {
+        "open": original,
+        "reopened": reopened,
+        "fixed": concern_rate(concern=resolved(Concern.Outcome.FIXED), satisfaction="satisfied"),
+        "explained": concern_rate(concern=explained, satisfaction="satisfied"),
+        "not_feasible": resolved(Concern.Outcome.NOT_FEASIBLE),
+        "rejected": concern_transition(concern=ConcernFactory(category=category), action="reject", actor=official,
+                                       role=workflow.OFFICIAL, note="不属于受理范围", result="不属于受理范围"),
+        "duplicate": concern_merge(concern=ConcernFactory(category=category), into=original, actor=official,
+                                   role=workflow.OFFICIAL),
+    }
+
+
+@pytest.mark.django_db
+def test_officials_filter_by_outcome_and_an_explained_case_is_not_a_fixed_one(
+    client, official, handler, category, unit
+):
+    cases = _outcomes(official, handler, category, unit)
+    client.force_login(official)
+
+    for outcome in ("fixed", "explained", "not_feasible", "rejected", "duplicate"):
+        assert _trackings(client.get(URL, {"outcome": outcome})) == [cases[outcome].tracking], outcome
+    no_outcome = _trackings(client.get(URL, {"outcome": "none"}))
+    assert sorted(no_outcome) == sorted([cases["open"].tracking, cases["reopened"].tracking])
+    assert len(_trackings(client.get(URL))) == 7
+
+
+@pytest.mark.django_db
+def test_an_unknown_outcome_is_ignored_and_the_other_filters_still_apply(client, official, category):
+    walk_in = ConcernFactory(category=category, channel="walk_in")
+    ConcernFactory(category=category)
+    client.force_login(official)
+
+    response = client.get(URL, {"outcome": "closed", "channel": "walk_in"})
+
+    assert response.status_code == 200
+    assert _trackings(response) == [walk_in.tracking]
+
+
+@pytest.mark.django_db
+def test_rows_show_the_outcome_or_a_dash_when_there_is_none(client, official, handler, category, unit):
+    cases = _outcomes(official, handler, category, unit)
+    client.force_login(official)
+
+    body = client.get(URL).content.decode()
+
+    def row(concern) -> str:
+        return body.split(f'data-tracking="{concern.tracking}"', 1)[1].split("</tr>", 1)[0]
+
+    with translation.override(settings.LANGUAGE_CODE):
+        for outcome in ("fixed", "explained", "not_feasible", "rejected", "duplicate"):
+            label = Concern.Outcome(outcome).label
+            assert f'<td class="concern-outcome" data-outcome="{outcome}">{label}</td>' in row(cases[outcome]), outcome
+    for pending in (cases["open"], cases["reopened"]):
+        assert '<td class="concern-outcome" data-outcome="">—</td>' in row(pending)
+
+
 @pytest.mark.django_db
 def test_free_text_finds_a_tracking_code_or_words_in_the_content(client, official, category):
     manhole = ConcernFactory(category=category, content="村口窨井盖破损下沉，夜里危险。")
@@ -135,3 +205,26 @@ def test_the_list_runs_the_same_number_of_queries_for_one_or_twelve_rows(
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(URL)
     assert len(_trackings(response)) == 12
+
+
+@pytest.mark.django_db
+def test_the_outcome_filter_runs_the_same_number_of_queries_for_one_or_many_rows(
+    client, official, handler, category, unit, django_assert_num_queries, django_assert_max_num_queries
+):
+    def fixed():
+        assigned = concern_assign(concern=ConcernFactory(category=CategoryFactory(), village=VillageFactory()),
+                                  unit=UnitFactory(), actor=official, role=workflow.OFFICIAL)
+        return concern_resolve(concern=assigned, result="已修复。", outcome=Concern.Outcome.FIXED, actor=official,
+                               role=workflow.OFFICIAL)
+
+    fixed()
+    client.force_login(official)
+    with django_assert_max_num_queries(15) as one:
+        client.get(URL, {"outcome": "fixed"})
+    for _ in range(8):
+        fixed()
+    ConcernFactory(category=category)  # no outcome: filtered out
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(URL, {"outcome": "fixed"})
+    assert len(_trackings(response)) == 9

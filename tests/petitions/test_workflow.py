@@ -102,3 +102,47 @@ def test_tracking_codes_are_long_and_distinct(category, deputy):
     codes = {ConcernFactory(category=category, deputy=deputy).tracking for _ in range(20)}
 
     assert len(codes) == 20 and all(len(code) == 10 for code in codes)
+
+
+@pytest.mark.django_db
+def test_a_not_satisfied_rating_is_kept_and_the_reopened_case_gets_a_fresh_deadline(
+    concern, deputy_user, unit, handler, time_machine
+):
+    import datetime
+
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.timezone.utc))
+    concern = concern_assign(concern=concern, unit=unit, actor=deputy_user, role=workflow.DEPUTY)
+    concern = concern_resolve(concern=concern, result="已处理", outcome=Concern.Outcome.FIXED, actor=handler,
+                              role=workflow.HANDLER)
+    time_machine.move_to(datetime.datetime(2026, 6, 1, 9, tzinfo=datetime.timezone.utc))
+
+    concern = concern_rate(concern=concern, satisfaction=Concern.Satisfaction.UNSATISFIED, comment="还是很脏")
+
+    rating = concern.events.get(kind=ConcernEvent.Kind.RATING)
+    assert (rating.satisfaction, rating.note) == (Concern.Satisfaction.UNSATISFIED, "还是很脏")
+    assert concern.deadline_on > datetime.date(2026, 6, 1)
+    assert concern.reminded_at is None and concern.escalated_at is None
+
+
+@pytest.mark.django_db
+def test_a_second_official_assigning_at_the_same_time_is_refused_not_turned_into_a_reassign(
+    concern, official, unit
+):
+    from tests.factories import UnitFactory
+
+    concern_assign(concern=concern, unit=unit, actor=official, role=workflow.OFFICIAL, action="assign")
+
+    with pytest.raises(WorkflowError):
+        concern_assign(concern=concern, unit=UnitFactory(), actor=official, role=workflow.OFFICIAL, action="assign")
+
+    concern.refresh_from_db()
+    assert concern.unit == unit
+
+
+@pytest.mark.django_db
+def test_nothing_merges_into_a_rejected_concern(concern, official):
+    rejected = ConcernFactory(category=concern.category)
+    concern_transition(concern=rejected, action="reject", actor=official, role=workflow.OFFICIAL, result="不受理")
+
+    with pytest.raises(WorkflowError):
+        concern_merge(concern=concern, into=rejected, actor=official, role=workflow.OFFICIAL)

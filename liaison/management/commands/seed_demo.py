@@ -3,10 +3,10 @@ from django.utils import translation
 
 from deputies.demo import seed_deputies, seed_places
 from deputies.models import Deputy, LiaisonHousehold, Site
-from petitions.demo import seed_concerns
-from petitions.models import Concern, Reception
 from liaison import roles
 from liaison.demo import ACCOUNTS, DEMO_PASSWORD, seed_accounts
+from petitions.demo import seed_concerns
+from petitions.models import Concern, Reception
 
 
 class Command(BaseCommand):

@@ -22,7 +22,7 @@ work = Path(tempfile.mkdtemp(prefix="liaison-bench-"))
 os.environ.update({
     "DJANGO_SETTINGS_MODULE": "liaison.settings", "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50,
     "ALLOWED_HOSTS": "*", "SECURE_SSL_REDIRECT": "false", "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-    "MEDIA_ROOT": str(work / "media"), "LOG_LEVEL": "WARNING", "SITE_URL": "https://rd.baita.example.cn",
+    "MEDIA_ROOT": str(work / "media"), "PRIVATE_MEDIA_ROOT": str(work / "private"), "LOG_LEVEL": "WARNING", "SITE_URL": "https://rd.baita.example.cn",
 })
 
 import django  # noqa: E402
@@ -59,7 +59,8 @@ def per_second(label: str, client: Client, path: str, n: int = 200) -> None:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    timed("seed_demo (98 deputies, 1175 households)", lambda: call_command("seed_demo", stdout=open(os.devnull, "w")))
+    timed("seed_demo (98 deputies, 300 concerns, ~670 receptions)",
+          lambda: call_command("seed_demo", stdout=open(os.devnull, "w")))
     url = "https://rd.baita.example.cn/d/k7m2x9q/"
     timed("render one QR as PNG", lambda: qr.render_png(url), repeat=20)
     timed("render one QR as SVG", lambda: qr.render_svg(url), repeat=20)
@@ -71,7 +72,18 @@ def main() -> None:
     per_second("GET /d/<code>/qr.png", client, f"/d/{code}/qr.png")
     per_second("GET /healthz", client, "/healthz")
 
+    from petitions.models import Concern
+    from petitions.selectors import concern_counts
+
+    tracking = Concern.objects.filter(status="closed").first().tracking
+    per_second("GET /t/<tracking>/ (public progress)", client, f"/t/{tracking}/")
+    timed("concern_counts() over all concerns", concern_counts, repeat=20)
+
+    client.force_login(get_user_model().objects.get(username="official"))
+    per_second("GET /desk/concerns/ (official, 30 a page)", client, "/desk/concerns/", n=100)
+    per_second("GET /desk/concerns/<tracking>/ (case page)", client, f"/desk/concerns/{tracking}/", n=100)
     client.force_login(get_user_model().objects.get(username="staff"))
+    per_second("GET /desk/receptions/ (register, 50 a page)", client, "/desk/receptions/", n=100)
     timed("GET /staff/deputies/window.pdf (98 cards)", lambda: client.get("/staff/deputies/window.pdf"), repeat=3)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'peak memory of this process':<45} {peak:9.1f} MB")

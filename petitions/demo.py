@@ -136,6 +136,10 @@ def _backdate(concern: Concern, start: datetime.datetime, steps: list[float]) ->
     moment, offsets = start, [start]
     for gap in steps:
         moment += datetime.timedelta(days=gap)
+        local = timezone.localtime(moment)
+        if not 8 <= local.hour < 18:  # people act in office hours: move night-time steps to the next morning
+            next_morning = local.date() + datetime.timedelta(days=1 if local.hour >= 18 else 0)
+            moment = timezone.make_aware(datetime.datetime.combine(next_morning, datetime.time(8, local.minute)))
         offsets.append(moment)
     transitions = 0
     when = start

@@ -22,7 +22,7 @@ work = Path(tempfile.mkdtemp(prefix="liaison-bench-"))
 os.environ.update({
     "DJANGO_SETTINGS_MODULE": "liaison.settings", "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50,
     "ALLOWED_HOSTS": "*", "SECURE_SSL_REDIRECT": "false", "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
-    "MEDIA_ROOT": str(work / "media"), "PRIVATE_MEDIA_ROOT": str(work / "private"), "LOG_LEVEL": "WARNING", "SITE_URL": "https://rd.baita.example.cn",
+    "MEDIA_ROOT": str(work / "media"), "PRIVATE_MEDIA_ROOT": str(work / "private"), "STATIC_ROOT": str(work / "static"), "LOG_LEVEL": "WARNING", "SITE_URL": "https://rd.baita.example.cn",
 })
 
 import django  # noqa: E402
@@ -59,6 +59,7 @@ def per_second(label: str, client: Client, path: str, n: int = 200) -> None:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     timed("seed_demo (98 deputies, 300 concerns, ~670 receptions)",
           lambda: call_command("seed_demo", stdout=open(os.devnull, "w")))
     url = "https://rd.baita.example.cn/d/k7m2x9q/"

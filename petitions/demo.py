@@ -7,7 +7,6 @@ and idempotent: it does nothing if demo concerns already exist.
 
 import datetime
 import io
-import logging
 import random
 
 from django.contrib.auth import get_user_model
@@ -26,10 +25,10 @@ from petitions.models import (
     Concern,
     ConcernEvent,
     Constituent,
-    Notification,
     Reception,
     Unit,
 )
+from petitions.notifications import notifications_muted
 from petitions.services import (
     concern_assign,
     concern_merge,
@@ -253,42 +252,41 @@ def seed_concerns(*, count: int = 300, receptions: int = 600) -> int:
     station = Site.objects.filter(kind=Site.Kind.STATION).first()
     channels = [c for c, w in CHANNEL_WEIGHTS for _ in range(w)]
     today = timezone.localdate()
-    logging.getLogger("liaison.sms").disabled = True  # a year of demo SMS would flood the console
     made = []
-    for number in range(count):
-        days_ago = int(365 * (1 - (number / count)) ** 1.3)  # more recent concerns than old ones
-        start = timezone.make_aware(datetime.datetime.combine(
-            today - datetime.timedelta(days=days_ago), datetime.time(rng.randint(8, 19), rng.randint(0, 59))))
-        category = rng.choice(categories)
-        text = rng.choice(CATEGORIES[categories.index(category)][3])
-        deputy = rng.choice(own) if own and rng.random() < 0.15 else rng.choice(deputies)
-        name, mobile = _person(rng)
-        channel = rng.choice(channels)
-        village = deputy.village if rng.random() < 0.6 and deputy.village else rng.choice(villages)
-        with transaction.atomic():
-            reception = None
-            if channel == "walk_in" and station:
-                # A walk-in concern comes from a reception at the desk, as in the register.
-                reception = Reception.objects.create(
-                    received_on=start.date(), site=station, village=village, matters=text,
-                    constituent=constituent_get_or_create(mobile=mobile, name=name, village=village),
-                    answer="已记录，转交相关单位办理。", satisfaction="satisfied",
+    with notifications_muted():  # a year of demo cases must not text or e-mail anyone
+        for number in range(count):
+            days_ago = int(365 * (1 - (number / count)) ** 1.3)  # more recent concerns than old ones
+            start = timezone.make_aware(datetime.datetime.combine(
+                today - datetime.timedelta(days=days_ago), datetime.time(rng.randint(8, 19), rng.randint(0, 59))))
+            category = rng.choice(categories)
+            text = rng.choice(CATEGORIES[categories.index(category)][3])
+            deputy = rng.choice(own) if own and rng.random() < 0.15 else rng.choice(deputies)
+            name, mobile = _person(rng)
+            channel = rng.choice(channels)
+            village = deputy.village if rng.random() < 0.6 and deputy.village else rng.choice(villages)
+            with transaction.atomic():
+                reception = None
+                if channel == "walk_in" and station:
+                    # A walk-in concern comes from a reception at the desk, as in the register.
+                    reception = Reception.objects.create(
+                        received_on=start.date(), site=station, village=village, matters=text,
+                        constituent=constituent_get_or_create(mobile=mobile, name=name, village=village),
+                        answer="已记录，转交相关单位办理。", satisfaction="satisfied",
+                    )
+                    reception.deputies.add(deputy)
+                concern, _ = concern_submit(
+                    channel=channel, category=category, content=text, village=village, deputy=deputy,
+                    site=station if channel == "walk_in" else None, is_public=rng.random() < 0.6,
+                    mobile="" if channel == "patrol" else mobile, name=name, submission_key=f"demo-{number}",
+                    submitted_by=deputy.user if channel == "patrol" and deputy.user_id else None, reception=reception,
+                    photos=[_scene(rng)] if channel == "patrol" else [],
                 )
-                reception.deputies.add(deputy)
-            concern, _ = concern_submit(
-                channel=channel, category=category, content=text, village=village, deputy=deputy,
-                site=station if channel == "walk_in" else None, is_public=rng.random() < 0.6,
-                mobile="" if channel == "patrol" else mobile, name=name, submission_key=f"demo-{number}",
-                submitted_by=deputy.user if channel == "patrol" and deputy.user_id else None, reception=reception,
-                photos=[_scene(rng)] if channel == "patrol" else [],
-            )
-            _life(rng, concern, deputy_user=deputy_user, official=official, handler_for=handler_for,
-                  start=start, today=today)
-        made.append(concern.pk)
-    Notification.objects.filter(concern_id__in=made).delete()
-    logging.getLogger("liaison.sms").disabled = False
+                _life(rng, concern, deputy_user=deputy_user, official=official, handler_for=handler_for,
+                      start=start, today=today)
+            made.append(concern.pk)
     _seed_receptions(rng, receptions, station, deputies, villages, today)
     return len(made)
+
 
 
 def _seed_receptions(rng, count, station, deputies, villages, today) -> None:

@@ -1,6 +1,8 @@
 """The notification outbox: queue a message once, deliver it with retries."""
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,6 +15,17 @@ from petitions.models import Concern, Notification
 
 logger = logging.getLogger("liaison.notifications")
 MAX_ATTEMPTS = 5
+# Set while loading demo data or historical cases: those must not message anyone.
+_muted: ContextVar[bool] = ContextVar("notifications_muted", default=False)
+
+
+@contextmanager
+def notifications_muted():
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 
 def notification_queue(
@@ -23,7 +36,7 @@ def notification_queue(
     Delivery is enqueued after commit; if the broker is down the row stays pending
     and the periodic retry sweep sends it later.
     """
-    if not recipient:
+    if not recipient or _muted.get():
         return None
     try:
         with transaction.atomic():

@@ -62,3 +62,25 @@ def test_email_notifications_use_the_email_backend(mailoutbox):
     notification_deliver(notification_id=notification.pk)
 
     assert [(m.to, m.body) for m in mailoutbox] == [(["a@b.cn"], "正文")]
+
+
+@pytest.mark.django_db
+def test_nothing_is_queued_while_notifications_are_muted():
+    from petitions.notifications import notifications_muted
+
+    with notifications_muted():
+        assert notification_queue(key="m", channel="sms", recipient="13800000001", body="x") is None
+
+    assert not Notification.objects.exists()
+    assert notification_queue(key="m", channel="sms", recipient="13800000001", body="x") is not None
+
+
+@pytest.mark.django_db
+def test_demo_data_sends_no_messages():
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())  # deputies, accounts and a year of cases
+
+    assert not Notification.objects.exists()

@@ -49,10 +49,11 @@ dev: setup
 system-test-deps:
 	@scripts/ensure-system-packages
 
-# Unit and browser tests on the embedded default, then the production tier
-# (PostgreSQL, Redis and a Celery worker started by tests/services.py).
+# Unit and browser tests on the embedded default; the unit tests again on PostgreSQL;
+# then the production tier (PostgreSQL, Redis and a Celery worker started by tests/services.py).
 test: deps system-test-deps
 	$(PY) -m pytest -m "not production" -p no:cacheprovider
+	$(PY) -m tests.services env -u REDIS_URL $(PY) -m pytest -m "not production and not browser" -q -p no:cacheprovider
 	$(PY) -m tests.services $(PY) -m pytest -m production -p no:cacheprovider
 
 test-unit: deps

@@ -61,6 +61,7 @@ STATUS_EXPLANATIONS = {
     S.REJECTED: _("This concern could not be taken up. The reason is given below."),
     S.MERGED: _("Someone raised the same matter before; it is followed in one place, linked below."),
 }
+_RESULT_WITHOUT_RATING = _("There is a result, shown below.")
 
 
 # --- selectors (private: only these pages need them) -------------------------------------------
@@ -226,7 +227,10 @@ def _render_track(request: HttpRequest, concern: Concern, *, rate_form: RatingFo
     can_rate = is_verified and concern.status == S.RESOLVED
     context = {
         "concern": concern,
-        "status_explanation": STATUS_EXPLANATIONS.get(concern.status, ""),
+        # A report without a constituent (a deputy's patrol) has nobody to invite to rate it.
+        "status_explanation": _RESULT_WITHOUT_RATING
+        if concern.status == S.RESOLVED and not concern.constituent_id
+        else STATUS_EXPLANATIONS.get(concern.status, ""),
         "timeline": _timeline(concern, show_constituent_notes=concern.is_public or is_verified),
         "show_content": concern.is_public or is_verified,
         "content": _scrub(concern.content, constituent),

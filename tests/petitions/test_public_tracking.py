@@ -491,3 +491,16 @@ def test_behind_a_proxy_the_client_address_comes_from_the_configured_header(rf, 
     settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
 
     assert _client_address(request) == "203.0.113.7"
+
+
+@pytest.mark.django_db
+def test_a_resolved_patrol_report_does_not_invite_a_rating(client, deputy_user, category, official):
+    from petitions.services import concern_resolve
+
+    report = ConcernFactory(channel="patrol", category=category, deputy=deputy_user.deputy, mobile="", name="",
+                            submitted_by=deputy_user)
+    concern_resolve(concern=report, result="已清理", outcome="fixed", actor=official, role=workflow.OFFICIAL)
+
+    body = _track(client, report)
+
+    assert "已有办理结果，详见下方。" in body and "是否满意" not in body

@@ -6,18 +6,13 @@ in the session and sees the whole submission (masked) and the rating form.
 """
 
 import hmac
-import ipaddress
 from collections import defaultdict
-from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -25,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deputies.models import Deputy, Site
 from deputies.selectors import deputy_get_public, site_get_public
-from petitions import access, services, workflow
+from petitions import access, services, throttle, workflow
 from petitions.forms.public import (
     ConcernFileForm,
     RatingForm,
@@ -42,14 +37,6 @@ S = Concern.Status
 _FILED = "petitions_filed"
 _VERIFIED = "petitions_verified"
 _SESSION_LIMIT = 50
-
-# Guessing the last four digits of a mobile: 10,000 possibilities. Wrong tries are capped
-# per tracking code (a burst limit and a daily limit) and per client address across all codes.
-VERIFY_MAX_TRIES = 5  # per tracking code, in a window of
-VERIFY_WINDOW_SECONDS = 15 * 60
-VERIFY_MAX_TRIES_PER_DAY = 10  # per tracking code, per calendar day (station time)
-VERIFY_MAX_TRIES_PER_CLIENT = 20  # per client address, over all tracking codes, in a window of
-VERIFY_CLIENT_WINDOW_SECONDS = 60 * 60
 
 STATUS_EXPLANATIONS = {
     S.SUBMITTED: _("We have received your concern. The deputy or the station will look at it soon."),
@@ -91,95 +78,6 @@ def _remember(request: HttpRequest, key: str, tracking: str) -> None:
 
 def _is_remembered(request: HttpRequest, key: str, tracking: str) -> bool:
     return tracking in request.session.get(key, [])
-
-
-# Each verify try is counted before the digits are compared (an atomic add-then-incr), and refused
-# once a counter is past its limit, so parallel requests cannot slip past a check-then-count.
-# A right answer gives its try back: the limits are on wrong tries, and a success resets nothing.
-# Every window starts at its first try and is not extended by later ones.
-
-def _client_address(request: HttpRequest) -> str:
-    """The client's address, an IPv6 client's /64 network (one household or phone gets a whole one).
-
-    Behind a reverse proxy, set CLIENT_IP_HEADER to the header the proxy writes the client's
-    address into (e.g. HTTP_X_REAL_IP); otherwise every visitor would share the proxy's address.
-    """
-    address = request.META.get(settings.CLIENT_IP_HEADER or "REMOTE_ADDR", "") or request.META.get("REMOTE_ADDR", "")
-    address = address.split(",")[0].strip()
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
-
-
-def _seconds_left_today() -> int:
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    midnight = timezone.make_aware(datetime.combine(tomorrow, time.min))
-    return max(int((midnight - timezone.now()).total_seconds()) + 1, 1)
-
-
-def _verify_counters(request: HttpRequest, tracking: str) -> list[tuple[str, int, int]]:
-    """(cache key, limit, timeout) of every counter a verify try counts against, client first:
-    a client that is locked out then cannot use up the counters of other people's tracking codes."""
-    return [
-        (f"petitions:verify-tries-client:{_client_address(request)}",
-         VERIFY_MAX_TRIES_PER_CLIENT, VERIFY_CLIENT_WINDOW_SECONDS),
-        (f"petitions:verify-tries:{tracking}", VERIFY_MAX_TRIES, VERIFY_WINDOW_SECONDS),
-        # The date is in the key: the day's count ends at midnight whenever its first try was.
-        (f"petitions:verify-tries-day:{tracking}:{timezone.localdate().isoformat()}",
-         VERIFY_MAX_TRIES_PER_DAY, _seconds_left_today()),
-    ]
-
-
-def _count(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout)
-        return 1
-
-
-def _take_a_try(counters: list[tuple[str, int, int]]) -> bool:
-    """Count one try; False (and the try stays counted) if any counter went past its limit."""
-    for key, limit, timeout in counters:
-        if _count(key, timeout) > limit:
-            return False
-    return True
-
-
-def _give_back_the_try(counters: list[tuple[str, int, int]]) -> None:
-    for key, _limit, _timeout in counters:
-        try:
-            cache.decr(key)
-        except ValueError:  # the window ended meanwhile
-            pass
-
-
-def _lockout_message(counters: list[tuple[str, int, int]]) -> str | None:
-    """Why the next try would be refused, or None if it would not be (the longest lock first)."""
-    counts = cache.get_many([key for key, _limit, _timeout in counters])
-    (client_key, client_limit, _), (window_key, window_limit, _), (day_key, day_limit, _) = counters
-    if counts.get(day_key, 0) >= day_limit:
-        return gettext("Too many wrong tries for this tracking code today. For your safety, try again tomorrow.")
-    if counts.get(client_key, 0) >= client_limit:
-        return gettext(
-            "Too many wrong tries from your connection. For your safety, try again in %(minutes)d minutes."
-        ) % {"minutes": VERIFY_CLIENT_WINDOW_SECONDS // 60}
-    if counts.get(window_key, 0) >= window_limit:
-        return _too_many_tries_message()
-    return None
-
-
-def _too_many_tries_message() -> str:
-    return gettext(
-        "Too many wrong tries for this tracking code. For your safety, try again in %(minutes)d minutes."
-    ) % {"minutes": VERIFY_WINDOW_SECONDS // 60}
 
 
 def _mobile_ends_with(concern: Concern, digits: str) -> bool:
@@ -242,7 +140,7 @@ def _render_track(request: HttpRequest, concern: Concern, *, rate_form: RatingFo
         "filer": {"name": mask_name(constituent.name), "mobile": mask_mobile(constituent.mobile)}
         if is_verified and constituent else None,
         "can_verify": constituent is not None and not is_verified,
-        "locked_out_message": None if is_verified else _lockout_message(_verify_counters(request, concern.tracking)),
+        "locked_out_message": None if is_verified else throttle.lockout_message(throttle.verify_counters(request, concern.tracking)),
         "verify_form": VerifyMobileForm(),
         "rate_form": (rate_form or RatingForm()) if can_rate else None,
     }
@@ -334,18 +232,18 @@ def track(request: HttpRequest, tracking: str) -> HttpResponse:
 def verify(request: HttpRequest, tracking: str) -> HttpResponse:
     concern = _concern_get_public(tracking)
     form = VerifyMobileForm(request.POST)
-    counters = _verify_counters(request, tracking)
+    counters = throttle.verify_counters(request, tracking)
     if not form.is_valid():  # not a guess: nothing to count
         messages.error(request, form.errors["last4"][0])
-    elif not _take_a_try(counters):  # counted first; compared only within every limit
+    elif not throttle.take_a_try(counters):  # counted first; compared only within every limit
         # The fallback: the counter that refused it ran out in between.
-        messages.error(request, _lockout_message(counters) or _too_many_tries_message())
+        messages.error(request, throttle.lockout_message(counters) or throttle.too_many_tries_message())
     elif _mobile_ends_with(concern, form.cleaned_data["last4"]):
-        _give_back_the_try(counters)
+        throttle.give_back_the_try(counters)
         _remember(request, _VERIFIED, tracking)
         messages.success(request, gettext("Thank you. Below is everything you submitted."))
     else:
-        messages.error(request, _lockout_message(counters) or gettext(
+        messages.error(request, throttle.lockout_message(counters) or gettext(
             "These digits do not match the mobile number given for this concern."
         ))
     return redirect(concern)

@@ -483,7 +483,7 @@ def test_track_page_query_count_is_fixed_with_1_or_10_events(client, concern, ha
 
 
 def test_behind_a_proxy_the_client_address_comes_from_the_configured_header(rf, settings):
-    from petitions.views.public import _client_address
+    from petitions.throttle import client_address as _client_address
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.7")
     assert _client_address(request) == "10.0.0.1"

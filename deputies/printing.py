@@ -9,13 +9,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 
-from deputies.selectors import (
-    deputy_get_public,
-    deputy_groups_by_level,
-    deputy_list_public,
-    site_get_public,
-    site_list_public,
-)
+from deputies.selectors import deputy_groups_by_level, deputy_list_public, site_list_public
 from deputies.services import qr_content
 
 
@@ -43,27 +37,27 @@ def _local_path(url: str) -> Path | None:
     return None
 
 
-def _qr_image(url: str) -> bytes | None:
-    """The QR of a /d/<code>/qr.svg or /s/<code>/qr.svg URL, as the page would serve it."""
+def _qr_image(url: str, records: dict) -> bytes | None:
+    """The QR of a /d/<code>/qr.svg or /s/<code>/qr.svg URL, as the page would serve it, for a
+    record the page already loaded ((namespace, code) → record): no query per card."""
     try:
         match = resolve(urlparse(url).path)
     except Resolver404:
         return None
-    lookups = {"deputies": deputy_get_public, "sites": site_get_public}
-    if match.url_name not in ("qr_svg", "qr_png") or match.namespace not in lookups:
+    if match.url_name not in ("qr_svg", "qr_png"):
         return None
-    record = lookups[match.namespace](code=match.kwargs["code"])
+    record = records.get((match.namespace, match.kwargs["code"]))
     return qr_content(record=record, fmt=match.kwargs["fmt"]) if record else None
 
 
-def _local_fetcher():
+def _local_fetcher(records: dict):
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class LocalFetcher(URLFetcher):
         """Read our own media and static files from disk; never go out to the network."""
 
         def fetch(self, url, headers=None):
-            if (image := _qr_image(url)) is not None:
+            if (image := _qr_image(url, records)) is not None:
                 return URLFetcherResponse(url, image, {"Content-Type": "image/svg+xml"})
             local = _local_path(url)
             if local is None:
@@ -78,5 +72,8 @@ def _local_fetcher():
 def window_pdf_bytes(request: HttpRequest) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("deputies/window.html", {**window_context(), "for_pdf": True}, request=request)
-    return HTML(string=html, base_url="http://station.local/", url_fetcher=_local_fetcher()).write_pdf()
+    context = window_context()
+    records = {("deputies", d.code): d for group in context["groups"] for d in group["deputies"]}
+    records |= {("sites", site.code): site for site in context["sites"]}
+    html = render_to_string("deputies/window.html", {**context, "for_pdf": True}, request=request)
+    return HTML(string=html, base_url="http://station.local/", url_fetcher=_local_fetcher(records)).write_pdf()

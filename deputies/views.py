@@ -31,8 +31,6 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(deputies, _PAGE_SIZE).get_page(request.GET.get("page"))
     level_counts = deputy_level_counts()
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
     return render(
         request,
         "deputies/directory.html",
@@ -46,7 +44,6 @@ def directory(request: HttpRequest) -> HttpResponse:
                 if level_counts.get(value)
             ],
             "total": sum(level_counts.values()),
-            "querystring": querystring.urlencode(),
             "sites": site_list_public(),
         },
     )

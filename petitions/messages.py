@@ -117,9 +117,9 @@ def on_submitted(concern: Concern) -> None:
             _station_staff(concern, text, "submitted")  # filed to a site, or by staff for a caller
 
 
-def on_transition(concern: Concern, *, action: str, previous: str) -> None:
+def on_transition(concern: Concern, *, action: str, event_id: int) -> None:
     """Queue the messages a workflow move implies (keys make each one at most once per occasion)."""
-    occasion = f"{action}:{concern.events.count()}"
+    occasion = f"{action}:{event_id}"  # one message per move, however often the same action recurs
     with translation.override(settings.LANGUAGE_CODE):
         if action in ("assign", "reassign"):
             _unit_and_members(concern, _("Concern %(code)s (%(category)s) is assigned to you, due %(due)s: %(url)s")

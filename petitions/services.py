@@ -164,7 +164,7 @@ def concern_transition(
     if photos:
         kind = ConcernPhoto.Kind.AFTER if spec.target == S.RESOLVED else ConcernPhoto.Kind.PROGRESS
         _attach(concern, photos, kind=kind, event=event, is_public=spec.public)
-    messages.on_transition(concern, action=action, previous=previous)
+    messages.on_transition(concern, action=action, event_id=event.pk)
     return concern
 
 

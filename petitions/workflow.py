@@ -9,24 +9,23 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from liaison import roles
 from petitions.models import Concern
 
 S = Concern.Status
 
-# Roles as the workflow knows them; the first five are auth groups (liaison.roles).
+# Roles as the workflow knows them: the back-office roles of liaison.roles, plus the
+# constituent (no account) and the system (the periodic sweeps).
 CONSTITUENT = "constituent"
-DEPUTY = "deputy"
-STAFF = "station_staff"
-HANDLER = "handler"
-OFFICIAL = "official"
+DEPUTY = roles.DEPUTY
+STAFF = roles.STAFF
+HANDLER = roles.HANDLER
+OFFICIAL = roles.OFFICIAL
 SYSTEM = "system"
 
 ROLE_LABELS = {
     CONSTITUENT: _("Constituent"),
-    DEPUTY: _("Deputy"),
-    STAFF: _("Station staff"),
-    HANDLER: _("Handler"),
-    OFFICIAL: _("Township official"),
+    **{role: roles.LABELS[role] for role in (DEPUTY, STAFF, HANDLER, OFFICIAL)},
     SYSTEM: _("System"),
 }
 

@@ -80,18 +80,16 @@ def _recorded_message(reception: Reception) -> str:
     ) % {"n": len(codes), "codes": ", ".join(codes)}
 
 
-def _filtered(request: HttpRequest) -> tuple[ReceptionFilterForm, dict, str]:
-    """The filter form, the filters it yields, and the query string to carry them to other pages."""
+def _filtered(request: HttpRequest) -> tuple[ReceptionFilterForm, dict]:
+    """The filter form and the filters it yields."""
     form = ReceptionFilterForm(request.GET or None)
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
-    return form, form.filters(), querystring.urlencode()
+    return form, form.filters()
 
 
 @require_GET
 @role_required(*_READERS)
 def register(request: HttpRequest) -> HttpResponse:
-    form, filters, querystring = _filtered(request)
+    form, filters = _filtered(request)
     page = Paginator(reception_search(**filters), _PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -99,7 +97,6 @@ def register(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "querystring": querystring,
             "may_record": bool(user_roles(request.user) & _RECORDERS),
         },
     )
@@ -108,7 +105,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(*_READERS)
 def export(request: HttpRequest) -> HttpResponse:
-    _form, filters, _querystring = _filtered(request)
+    _form, filters = _filtered(request)
     receptions = list(reception_search(**filters))
     start, end = register_span(receptions, date_from=filters["date_from"], date_to=filters["date_to"])
     response = HttpResponse(
@@ -123,13 +120,13 @@ def export(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(*_READERS)
 def print_register(request: HttpRequest) -> HttpResponse:
-    _form, filters, querystring = _filtered(request)
+    _form, filters = _filtered(request)
     receptions = list(reception_search(**filters))
     start, end = register_span(receptions, date_from=filters["date_from"], date_to=filters["date_to"])
     return render(
         request,
         "petitions/receptions/print.html",
-        {"receptions": receptions, "start": start, "end": end, "querystring": querystring},
+        {"receptions": receptions, "start": start, "end": end},
     )
 
 

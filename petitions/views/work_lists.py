@@ -21,12 +21,6 @@ def _filters(form: ConcernFilterForm) -> dict:
     return form.cleaned_data
 
 
-def _querystring(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @require_GET
 @role_required(roles.OFFICIAL, roles.STAFF)
 def concerns(request: HttpRequest) -> HttpResponse:
@@ -35,7 +29,7 @@ def concerns(request: HttpRequest) -> HttpResponse:
     page = Paginator(concern_list, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "petitions/work/concerns.html",
-        {"form": form, "page": page, "querystring": _querystring(request)},
+        {"form": form, "page": page},
     )
 
 
@@ -45,7 +39,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.concern_inbox_open(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "petitions/work/inbox.html",
-        {"page": page, "ended": selectors.concern_inbox_ended(user=request.user), "querystring": ""},
+        {"page": page, "ended": selectors.concern_inbox_ended(user=request.user)},
     )
 
 
@@ -55,5 +49,5 @@ def unit(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.concern_unit_open(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "petitions/work/unit.html",
-        {"page": page, "resolved": selectors.concern_unit_resolved(user=request.user), "querystring": ""},
+        {"page": page, "resolved": selectors.concern_unit_resolved(user=request.user)},
     )

@@ -81,3 +81,15 @@ def test_pdf_qr_codes_scan_when_printed(client, staff, deputies, tmp_path):
 
     expected = {d.public_url() for d in deputies if d.is_active} | {s.public_url() for s in sites_of(deputies)}
     assert scanned == expected
+
+
+@pytest.mark.django_db
+def test_pdf_runs_the_same_queries_for_few_or_many_deputies(client, staff, deputies, django_assert_num_queries,
+                                                            django_assert_max_num_queries):
+    client.force_login(staff)
+    with django_assert_max_num_queries(20) as few:
+        client.get("/staff/deputies/window.pdf")
+    DeputyFactory.create_batch(10, site=deputies[0].site)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get("/staff/deputies/window.pdf")

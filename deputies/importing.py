@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from deputies.models import Deputy, Site, Village
 from deputies.services import public_record_save
-from deputies.validators import normalise_mobile
+from liaison.validators import normalise_mobile
 
 MAX_ROWS = 5000
 

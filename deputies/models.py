@@ -3,7 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from deputies.validators import mobile_validator, phone_validator
+from liaison.validators import mobile_validator, phone_validator
 from liaison.db import TimeStampedModel
 
 

@@ -8,8 +8,10 @@ class LiaisonConfig(AppConfig):
     verbose_name = _("Liaison station")
 
     def ready(self) -> None:
-        from liaison.roles import sync_role_permissions
+        from liaison import roles
 
         # The last app in INSTALLED_APPS sends post_migrate after all models'
         # permissions exist; syncing on each is cheap and idempotent.
-        post_migrate.connect(sync_role_permissions, dispatch_uid="liaison.sync_role_permissions")
+        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="liaison.sync_role_permissions")
+        roles.menu_register(key="admin", url_name="admin:index", label=_("Administration"),
+                            roles={roles.STAFF, roles.OFFICIAL, roles.ADMIN}, order=90, desk=False)

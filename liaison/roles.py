@@ -1,10 +1,17 @@
-"""The roles of DESIGN §1 as auth groups, and what each may do in the admin.
+"""The roles (docs/roles.md) as auth groups: who holds which, what each may open, and each role's menu.
 
 Groups are created by a migration; their permissions are (re)applied after
 every migrate, because permissions for models added by later migrations only
 exist once those migrations have run.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 DEPUTY = "deputy"
@@ -27,7 +34,7 @@ _CASE_SETUP = ["category", "unit", "calendarday"]
 _CASE_RECORDS = ["constituent", "concern", "reception"]
 
 # app_label.codename, as Django names permissions. These govern the Django admin;
-# the back office decides access by role through petitions.access.
+# the back office decides access by role (role_required below).
 PERMISSIONS: dict[str, list[str]] = {
     DEPUTY: ["deputies.view_deputy", "deputies.view_site"],
     STAFF: [f"deputies.{action}_{model}" for model in _DIRECTORY_MODELS for action in ("add", "change", "view")]
@@ -53,3 +60,62 @@ def sync_role_permissions(**kwargs) -> None:
             app_label, codename = code.split(".")
             wanted.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)
+
+
+DESK_ROLES = frozenset({DEPUTY, STAFF, HANDLER, OFFICIAL})
+
+
+def user_roles(user) -> set[str]:
+    """The back-office roles the user holds; a superuser acts as staff and official."""
+    if user is None or not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return {STAFF, OFFICIAL, ADMIN}
+    # One query per request at most: the groups are cached on the user object.
+    if not hasattr(user, "_liaison_roles"):
+        user._liaison_roles = set(user.groups.values_list("name", flat=True)) & set(PERMISSIONS)
+    return user._liaison_roles
+
+
+def role_required(*allowed: str) -> Callable:
+    """View decorator. Anonymous → the login page; logged in without one of `allowed`
+    (default: any back-office role) → 403."""
+    wanted = frozenset(allowed) or DESK_ROLES
+
+    def decorator(view: Callable) -> Callable:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not user_roles(request.user) & wanted:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# --- menus ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str  # what a page passes as `current` to mark itself in the menu
+    url_name: str
+    label: str
+    roles: frozenset  # empty: everyone, logged in or not
+    order: int
+    desk: bool = True  # also in the back office's own tab bar
+
+
+_MENU: dict[str, MenuItem] = {}
+
+
+def menu_register(*, key: str, url_name: str, label: str, roles=(), order: int, desk: bool = True) -> None:
+    """Each app declares its pages here (in its AppConfig.ready): liaison knows no app's URLs."""
+    _MENU[key] = MenuItem(key, url_name, label, frozenset(roles), order, desk)
+
+
+def menu_for(user) -> list[MenuItem]:
+    """The menu the user's roles open, in order; one list serves the header and the desk tabs."""
+    held = user_roles(user)
+    return sorted((item for item in _MENU.values() if not item.roles or item.roles & held), key=lambda i: i.order)

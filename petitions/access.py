@@ -1,31 +1,14 @@
 """Who sees which concerns, and in which role they act on one (DESIGN §1, issue 3 §9)."""
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
 
 from liaison import roles
+from liaison.roles import user_roles
 from petitions import workflow
 from petitions.models import Concern, Unit
 
 _SEE_ALL = {roles.STAFF, roles.OFFICIAL}
-DESK_ROLES = frozenset({roles.DEPUTY, roles.STAFF, roles.HANDLER, roles.OFFICIAL})
-
-
-def user_roles(user) -> set[str]:
-    if isinstance(user, AnonymousUser) or not user.is_authenticated:
-        return set()
-    if user.is_superuser:
-        return {roles.STAFF, roles.OFFICIAL}
-    # One query per request at most: the groups are cached on the user object.
-    if not hasattr(user, "_liaison_roles"):
-        user._liaison_roles = set(user.groups.values_list("name", flat=True)) & set(roles.PERMISSIONS)
-    return user._liaison_roles
 
 
 def concerns_visible_to(user) -> QuerySet[Concern]:
@@ -63,21 +46,3 @@ def get_concern_for_user(user, tracking: str) -> Concern:
     if concern is None:
         raise Http404
     return concern
-
-
-def role_required(*allowed: str) -> Callable:
-    """View decorator. Anonymous → the login page; logged in without one of `allowed`
-    (default: any back-office role) → 403."""
-    wanted = frozenset(allowed) or DESK_ROLES
-
-    def decorator(view: Callable) -> Callable:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not user_roles(request.user) & wanted:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class PetitionsConfig(AppConfig):
     name = "petitions"
     verbose_name = _("Concerns")
+
+    def ready(self) -> None:
+        from liaison import roles
+
+        desk = {roles.STAFF, roles.OFFICIAL}
+        roles.menu_register(key="concerns", url_name="desk:concerns", label=_("All concerns"), roles=desk, order=20)
+        roles.menu_register(key="receptions", url_name="receptions:list", label=_("Reception register"),
+                            roles=desk, order=21)
+        roles.menu_register(key="inbox", url_name="desk:inbox", label=_("My inbox"), roles={roles.DEPUTY}, order=30)
+        roles.menu_register(key="patrol", url_name="desk:patrol", label=_("Patrol report"),
+                            roles={roles.DEPUTY}, order=31)
+        roles.menu_register(key="unit", url_name="desk:unit", label=_("My unit's concerns"),
+                            roles={roles.HANDLER}, order=40)

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from deputies.validators import mobile_validator, normalise_mobile
+from liaison.validators import mobile_validator, normalise_mobile
 from petitions.photos import MAX_PHOTOS, clean_photo
 
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from deputies.validators import mobile_validator
+from liaison.validators import mobile_validator
 from liaison import roles
 from petitions.models import Concern, Notification
 from petitions.notifications import notification_queue

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Site, Village
-from deputies.validators import mobile_validator
+from liaison.validators import mobile_validator
 from liaison.db import TimeStampedModel
 
 

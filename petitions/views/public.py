@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deputies.models import Deputy, Site
 from deputies.selectors import deputy_get_public, site_get_public
+from liaison.masking import mask_in_text, mask_mobile, mask_name
 from petitions import access, services, throttle, workflow
 from petitions.forms.public import (
     ConcernFileForm,
@@ -28,7 +29,6 @@ from petitions.forms.public import (
     VerifyMobileForm,
 )
 from petitions.models import Concern, ConcernEvent, ConcernPhoto, Constituent
-from petitions.templatetags.masking import mask_mobile, mask_name
 from petitions.workflow import WorkflowError
 
 S = Concern.Status
@@ -88,14 +88,9 @@ def _mobile_ends_with(concern: Concern, digits: str) -> bool:
 # --- what the tracking page may show -------------------------------------------------------------
 
 def _scrub(text: str, constituent: Constituent | None) -> str:
-    """Mask the constituent's own name and mobile wherever someone wrote them into public text."""
-    if not text or constituent is None:
+    if constituent is None:
         return text
-    if constituent.mobile:
-        text = text.replace(constituent.mobile, mask_mobile(constituent.mobile))
-    if len(constituent.name) >= 2:
-        text = text.replace(constituent.name, mask_name(constituent.name))
-    return text
+    return mask_in_text(text, name=constituent.name, mobile=constituent.mobile)
 
 
 def _timeline(concern: Concern, *, show_constituent_notes: bool) -> list[dict]:

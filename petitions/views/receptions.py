@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison import roles
-from petitions.access import role_required, user_roles
+from liaison.roles import role_required, user_roles
 from petitions.exports import (
     reception_register_filename,
     reception_register_xlsx,

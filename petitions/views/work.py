@@ -17,7 +17,7 @@ from petitions import access, workflow
 _ACTING_PREFERENCE = (workflow.OFFICIAL, workflow.STAFF, workflow.DEPUTY, workflow.HANDLER)
 
 
-def acting_role(held: Iterable[str], allowed: Iterable[str] = access.DESK_ROLES) -> str | None:
+def acting_role(held: Iterable[str], allowed: Iterable[str] = roles.DESK_ROLES) -> str | None:
     """The role to act in: the most senior held role the action allows.
 
     Failing that, the most senior held role, so that the workflow refuses the move with
@@ -32,9 +32,9 @@ def acting_role(held: Iterable[str], allowed: Iterable[str] = access.DESK_ROLES)
 
 
 @require_GET
-@access.role_required()
+@roles.role_required()
 def home(request: HttpRequest) -> HttpResponse:
-    held = access.user_roles(request.user)
+    held = roles.user_roles(request.user)
     if held & {roles.OFFICIAL, roles.STAFF}:
         return redirect("desk:concerns")
     if roles.DEPUTY in held:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from petitions import access, selectors, services, workflow
-from petitions.access import role_required
+from liaison.roles import role_required
 from petitions.forms.work import (
     AssignForm,
     CommentForm,

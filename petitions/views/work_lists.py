@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from liaison import roles
 from petitions import selectors
-from petitions.access import role_required
+from liaison.roles import role_required
 from petitions.forms.work import ConcernFilterForm
 
 PAGE_SIZE = 30

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from liaison import roles
 from petitions import services
-from petitions.access import role_required
+from liaison.roles import role_required
 from petitions.forms.work import PatrolForm
 from petitions.models import Concern
 

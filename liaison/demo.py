@@ -1,10 +1,9 @@
-"""One demo account per role of DESIGN §1, for trying the station out."""
+"""One demo account per role (docs/roles.md), for trying the station out."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from deputies.models import Deputy
 from liaison import roles
 
 DEMO_PASSWORD = "demo-2026"
@@ -33,6 +32,4 @@ def seed_accounts() -> list[tuple[str, str]]:
             user.save(update_fields=["password", "email"])
             created.append((username, role))
         user.groups.add(Group.objects.get(name=role))
-    # The demo deputy account is the deputy from the news report who photographed the dumped bottles.
-    Deputy.objects.filter(name="王智慧", user__isnull=True).update(user=User.objects.get(username="deputy"))
     return created

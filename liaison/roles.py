@@ -30,7 +30,7 @@ LABELS = {
 
 _DIRECTORY_MODELS = ["area", "village", "site", "deputy", "liaisonhousehold"]
 
-_CASE_SETUP = ["category", "unit", "calendarday"]
+_CASE_SETUP = ["category", "unit"]
 _CASE_RECORDS = ["constituent", "concern", "reception"]
 
 # app_label.codename, as Django names permissions. These govern the Django admin;
@@ -41,11 +41,12 @@ PERMISSIONS: dict[str, list[str]] = {
     + ["deputies.import_deputies", "deputies.print_window"]
     + [f"petitions.{action}_{model}" for model in ["constituent", "reception"] for action in ("add", "change", "view")]
     + ["petitions.change_concern", "petitions.view_concern"]
-    + [f"petitions.view_{model}" for model in _CASE_SETUP],
+    + [f"petitions.view_{model}" for model in _CASE_SETUP] + ["liaison.view_calendarday"],
     HANDLER: ["deputies.view_deputy", "deputies.view_site", "deputies.view_village"],
     OFFICIAL: [f"deputies.view_{model}" for model in _DIRECTORY_MODELS] + ["deputies.print_window"]
     + [f"petitions.{action}_{model}" for model in _CASE_SETUP for action in ("add", "change", "view")]
-    + [f"petitions.view_{model}" for model in [*_CASE_RECORDS, "notification"]],
+    + [f"liaison.{action}_calendarday" for action in ("add", "change", "view")]
+    + [f"petitions.view_{model}" for model in _CASE_RECORDS] + ["liaison.view_notification"],
     ADMIN: [],  # the admin account is a superuser; the group only names the role
 }
 

@@ -153,7 +153,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-deadline-reminders": {"task": "petitions.send_deadline_reminders", "schedule": crontab(minute=0, hour="8,14")},
     "escalate-overdue-concerns": {"task": "petitions.escalate_overdue_concerns", "schedule": crontab(minute=30, hour=8)},
     "close-unrated-concerns": {"task": "petitions.close_unrated_concerns", "schedule": crontab(minute=0, hour=2)},
-    "retry-pending-notifications": {"task": "petitions.retry_pending_notifications", "schedule": 300.0},
+    "retry-pending-notifications": {"task": "liaison.retry_pending_notifications", "schedule": 300.0},
 }
 
 # Concerns: reminders this many working days before a deadline; resolved concerns
@@ -168,7 +168,7 @@ AUTO_CLOSE_DAYS = env.int("AUTO_CLOSE_DAYS", default=14)
 
 # Notifications: SMS through a backend class (console log by default), e-mail
 # through Django's EMAIL_BACKEND (console by default; EMAIL_URL for SMTP).
-SMS_BACKEND = env.str("SMS_BACKEND", default="petitions.sms.ConsoleSmsBackend")
+SMS_BACKEND = env.str("SMS_BACKEND", default="liaison.sms.ConsoleSmsBackend")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 if "EMAIL_URL" in env:

@@ -1,17 +1,6 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
-from petitions.models import (
-    CalendarDay,
-    Category,
-    Concern,
-    ConcernEvent,
-    ConcernPhoto,
-    Constituent,
-    Notification,
-    Reception,
-    Unit,
-)
+from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Constituent, Reception, Unit
 
 
 @admin.register(Category)
@@ -29,14 +18,6 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     filter_horizontal = ["members"]
     autocomplete_fields = ["village"]
-
-
-@admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name", "is_workday"]
-    list_filter = ["is_workday"]
-    search_fields = ["name"]
-    date_hierarchy = "date"
 
 
 @admin.register(Constituent)
@@ -98,24 +79,3 @@ class ReceptionAdmin(admin.ModelAdmin):
     filter_horizontal = ["deputies"]
     list_select_related = ["site", "constituent", "village", "recorded_by"]
     autocomplete_fields = ["constituent", "village", "site"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "channel", "recipient", "status", "attempts", "sent_at"]
-    list_filter = ["status", "channel"]
-    search_fields = ["recipient", "body", "key"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
-    actions = ["retry"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    @admin.action(description=_("Send again"))
-    def retry(self, request, queryset) -> None:
-        from petitions.tasks import deliver_notification_task
-
-        ids = list(queryset.filter(status=Notification.Status.FAILED).values_list("pk", flat=True))
-        queryset.filter(pk__in=ids).update(status=Notification.Status.PENDING, attempts=0)
-        for pk in ids:
-            deliver_notification_task.delay(pk)

@@ -17,18 +17,11 @@ from PIL import Image, ImageDraw
 
 from deputies.models import Deputy, Site, Village
 from petitions import workflow
-from petitions.calendar import add_working_days
+from liaison.calendar import add_working_days
 from petitions.messages import auto_close_note
-from petitions.models import (
-    CalendarDay,
-    Category,
-    Concern,
-    ConcernEvent,
-    Constituent,
-    Reception,
-    Unit,
-)
-from petitions.notifications import notifications_muted
+from liaison.models import CalendarDay
+from petitions.models import Category, Concern, ConcernEvent, Constituent, Reception, Unit
+from liaison.outbox import notifications_muted
 from petitions.services import (
     concern_assign,
     concern_merge,

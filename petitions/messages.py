@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from liaison.validators import mobile_validator
 from liaison import roles
-from petitions.models import Concern, Notification
-from petitions.notifications import notification_queue
+from liaison.models import Notification
+from petitions.models import Concern
+from liaison.outbox import notification_queue
 
 logger = logging.getLogger("liaison.notifications")
 MERGE_TARGET_INVALID = gettext_lazy("Choose another concern, not rejected or merged itself, to merge into.")
@@ -44,7 +45,7 @@ def _is_mobile(number: str) -> bool:
 def _sms(concern: Concern, who: str, mobile: str, text: str, occasion: str) -> bool:
     notification_queue(
         key=f"{occasion}:{concern.pk}:{who}:{mobile}", channel=SMS, recipient=mobile,
-        body=f"【{_station()}】{text}", concern=concern,
+        body=f"【{_station()}】{text}", about=concern,
     )
     return True
 
@@ -53,7 +54,7 @@ def _email_users(concern: Concern, users, subject: str, text: str, occasion: str
     sent = False
     for user in users.filter(is_active=True).exclude(email=""):
         notification_queue(key=f"{occasion}:{concern.pk}:user:{user.pk}", channel=EMAIL, recipient=user.email,
-                           subject=subject, body=text, concern=concern)
+                           subject=subject, body=text, about=concern)
         sent = True
     return sent
 

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
@@ -10,22 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from deputies.models import Deputy, Site, Village
 from liaison.validators import mobile_validator
 from liaison.db import TimeStampedModel
-
-
-class CalendarDay(models.Model):
-    """An exception to the Monday–Friday week: a public holiday, or a weekend made a working day (调休)."""
-
-    date = models.DateField(_("date"), unique=True)
-    is_workday = models.BooleanField(_("working day"))
-    name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("e.g. National Day"))
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("holiday calendar")
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.name}"
 
 
 class Unit(models.Model):
@@ -207,6 +192,9 @@ class Concern(TimeStampedModel):
     # Set once per deadline by the periodic tasks, so a re-run sends nothing twice.
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notifications = GenericRelation(
+        "liaison.Notification", content_type_field="subject_type", object_id_field="subject_id"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -324,43 +312,3 @@ class ConcernPhoto(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("petitions:photo", args=[self.key])
-
-
-class Notification(TimeStampedModel):
-    """The outbox: every message is a row first, delivered by a task with retries."""
-
-    class Channel(models.TextChoices):
-        SMS = "sms", _("SMS")
-        EMAIL = "email", _("E-mail")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    recipient = models.CharField(_("recipient"), max_length=254, help_text=_("Mobile number or e-mail address."))
-    subject = models.CharField(_("subject"), max_length=200, blank=True)
-    body = models.TextField(_("message"))
-    concern = models.ForeignKey(
-        Concern, models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("concern")
-    )
-    # What the message is about, e.g. "reminder:42:2026-12-01:13800000000"; a second attempt to queue it is a no-op.
-    key = models.CharField(max_length=200, unique=True)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [
-            # The retry sweep: pending rows, oldest first.
-            models.Index(fields=["status", "created_at"], name="notification_outbox_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient}"

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from petitions import messages, workflow
-from petitions.calendar import add_working_days, subtract_working_days
+from liaison.calendar import add_working_days, subtract_working_days
 from petitions.models import Concern, ConcernEvent
 from petitions.services import concern_transition
 from petitions.workflow import WorkflowError

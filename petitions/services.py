@@ -8,16 +8,8 @@ from django.utils import timezone
 
 from deputies.models import Deputy, Site, Village
 from petitions import messages, workflow
-from petitions.calendar import add_working_days
-from petitions.models import (
-    Category,
-    Concern,
-    ConcernEvent,
-    ConcernPhoto,
-    Constituent,
-    Reception,
-    Unit,
-)
+from liaison.calendar import add_working_days
+from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Constituent, Reception, Unit
 from petitions.workflow import WorkflowError
 
 S = Concern.Status

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from petitions.calendar import add_working_days, working_days_between
-from petitions.models import CalendarDay
+from liaison.calendar import add_working_days, working_days_between
+from liaison.models import CalendarDay
 
 D = datetime.date
 

@@ -5,7 +5,8 @@ import logging
 import pytest
 
 from petitions import workflow
-from petitions.models import Concern, Notification
+from liaison.models import Notification
+from petitions.models import Concern
 from petitions.services import concern_assign, concern_merge, concern_resolve
 from tests.factories import ConcernFactory, SiteFactory
 

@@ -1,7 +1,7 @@
 import pytest
 
-from petitions.models import Notification
-from petitions.notifications import notification_deliver, notification_queue
+from liaison.models import Notification
+from liaison.outbox import notification_deliver, notification_queue
 from tests.sms_gateway import running_gateway
 
 
@@ -13,7 +13,7 @@ def gateway():
 
 @pytest.fixture
 def sms_gateway(settings, gateway):
-    settings.SMS_BACKEND = "petitions.sms.HttpGatewaySmsBackend"
+    settings.SMS_BACKEND = "liaison.sms.HttpGatewaySmsBackend"
     settings.SMS_GATEWAY_URL = gateway["url"]
     settings.SMS_GATEWAY_TOKEN = "t0ken"
     return gateway
@@ -66,7 +66,7 @@ def test_email_notifications_use_the_email_backend(mailoutbox):
 
 @pytest.mark.django_db
 def test_nothing_is_queued_while_notifications_are_muted():
-    from petitions.notifications import notifications_muted
+    from liaison.outbox import notifications_muted
 
     with notifications_muted():
         assert notification_queue(key="m", channel="sms", recipient="13800000001", body="x") is None

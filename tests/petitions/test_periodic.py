@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from petitions import workflow
-from petitions.models import Concern, ConcernEvent, Notification
+from liaison.models import Notification
+from petitions.models import Concern, ConcernEvent
 from petitions.services import concern_assign, concern_resolve
 from petitions.tasks import (
     close_unrated_concerns,

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 from PIL import Image
 
-from petitions.models import Concern, Notification
+from liaison.models import Notification
+from petitions.models import Concern
 from tests.factories import CategoryFactory, DeputyFactory, SiteFactory, VillageFactory
 
 GPS_IFD = 0x8825
@@ -146,7 +147,7 @@ def test_filing_notifies_the_constituent_and_the_deputy(client, deputy, category
         client.post(_file_url(deputy), _form_data(category))
 
     concern = Concern.objects.get()
-    sent = {n.recipient: n for n in Notification.objects.filter(concern=concern)}
+    sent = {n.recipient: n for n in concern.notifications.all()}
     assert set(sent) == {"13812345678", deputy.mobile}
     assert concern.tracking in sent["13812345678"].body
     assert all(n.status == Notification.Status.SENT for n in sent.values())

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deputies.models import Site
-from petitions.models import Concern, Constituent, Notification, Reception
+from liaison.models import Notification
+from petitions.models import Concern, Constituent, Reception
 from petitions.receptions import reception_record
 from tests.factories import CategoryFactory, DeputyFactory, SiteFactory, UserFactory
 

@@ -46,7 +46,7 @@ def celery_worker(_real_services, django_db_setup, django_db_blocker, sms_gatewa
     url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     env = {**os.environ, "DATABASE_URL": url, "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
            "TEST_PRIVATE_MEDIA_ROOT": settings.STORAGES["private"]["OPTIONS"]["location"],
-           "DJANGO_SETTINGS_MODULE": "tests.settings", "SMS_BACKEND": "petitions.sms.HttpGatewaySmsBackend",
+           "DJANGO_SETTINGS_MODULE": "tests.settings", "SMS_BACKEND": "liaison.sms.HttpGatewaySmsBackend",
            "SMS_GATEWAY_URL": sms_gateway["url"], "SMS_GATEWAY_TOKEN": "worker-token"}
     log = open(Path(settings.MEDIA_ROOT).parent / "celery-worker.log", "wb")
     worker = subprocess.Popen(

@@ -10,14 +10,12 @@ import pytest
 from django.utils import timezone
 
 from petitions import workflow
-from petitions.calendar import add_working_days
-from petitions.models import Concern, ConcernEvent, Notification
+from liaison.calendar import add_working_days
+from liaison.models import Notification
+from petitions.models import Concern, ConcernEvent
 from petitions.services import concern_assign
-from petitions.tasks import (
-    escalate_overdue_concerns,
-    retry_pending_notifications,
-    send_deadline_reminders,
-)
+from liaison.tasks import retry_pending_notifications
+from petitions.tasks import escalate_overdue_concerns, send_deadline_reminders
 from tests.factories import CategoryFactory, ConcernFactory, DeputyFactory, UnitFactory
 from tests.production.conftest import wait_for
 from tests.production.test_qr_worker import broker_down

@@ -2,7 +2,7 @@
 
 import datetime
 
-from petitions.models import CalendarDay
+from liaison.models import CalendarDay
 
 
 def _exceptions(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:

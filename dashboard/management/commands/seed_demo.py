@@ -1,7 +1,8 @@
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from deputies.demo import seed_deputies, seed_places
+from deputies.demo import link_demo_deputy_account, seed_deputies, seed_places
 from deputies.models import Deputy, LiaisonHousehold, Site
 from liaison import roles
 from liaison.demo import ACCOUNTS, DEMO_PASSWORD, seed_accounts
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             f"Deputies: {Deputy.objects.count()} ({new} new), households: {LiaisonHousehold.objects.count()}"
         )
         seed_accounts()
+        link_demo_deputy_account(get_user_model().objects.get(username="deputy"))
         new = seed_concerns()
         self.stdout.write(f"Concerns: {Concern.objects.count()} ({new} new), receptions: {Reception.objects.count()}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

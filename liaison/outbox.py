@@ -6,12 +6,12 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from petitions import sms
-from petitions.models import Concern, Notification
+from liaison import sms
+from liaison.models import Notification
 
 logger = logging.getLogger("liaison.notifications")
 MAX_ATTEMPTS = 5
@@ -29,7 +29,7 @@ def notifications_muted():
 
 
 def notification_queue(
-    *, key: str, channel: str, recipient: str, body: str, subject: str = "", concern: Concern | None = None
+    *, key: str, channel: str, recipient: str, body: str, subject: str = "", about: models.Model | None = None
 ) -> Notification | None:
     """Queue one message; a second call with the same key queues nothing. Returns the new row or None.
 
@@ -41,11 +41,11 @@ def notification_queue(
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                key=key[:200], channel=channel, recipient=recipient, body=body, subject=subject, concern=concern
+                key=key[:200], channel=channel, recipient=recipient, body=body, subject=subject, about=about
             )
     except IntegrityError:
         return None
-    from petitions.tasks import deliver_notification_task
+    from liaison.tasks import deliver_notification_task
 
     transaction.on_commit(lambda: deliver_notification_task.delay(notification.pk), robust=True)
     return notification

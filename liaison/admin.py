@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from liaison.models import CalendarDay, Notification
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "is_workday"]
+    list_filter = ["is_workday"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "channel", "recipient", "status", "attempts", "sent_at"]
+    list_filter = ["status", "channel"]
+    search_fields = ["recipient", "body", "key"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["retry"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Send again"))
+    def retry(self, request, queryset) -> None:
+        from liaison.tasks import deliver_notification_task
+
+        ids = list(queryset.filter(status=Notification.Status.FAILED).values_list("pk", flat=True))
+        queryset.filter(pk__in=ids).update(status=Notification.Status.PENDING, attempts=0)
+        for pk in ids:
+            deliver_notification_task.delay(pk)

@@ -1,0 +1,23 @@
+"""Celery entry points of the outbox: each takes IDs or nothing, calls a service, and is safe to run twice."""
+
+from celery import shared_task
+
+from liaison.outbox import notification_deliver, notifications_pending_ids
+
+
+@shared_task(name="liaison.deliver_notification", bind=True, max_retries=4, default_retry_delay=60, acks_late=True)
+def deliver_notification_task(self, notification_id: int) -> bool:
+    try:
+        return notification_deliver(notification_id=notification_id)
+    except Exception as exc:
+        # Retry only around the outside I/O; the row itself records each attempt.
+        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries)
+
+
+@shared_task(name="liaison.retry_pending_notifications")
+def retry_pending_notifications(older_than_seconds: int = 60) -> int:
+    """Hand rows left pending (broker down at commit, or a failed attempt) back to delivery."""
+    ids = notifications_pending_ids(older_than_seconds=older_than_seconds)
+    for notification_id in ids:
+        deliver_notification_task.delay(notification_id)
+    return len(ids)

@@ -1,0 +1,44 @@
+"""Moving the calendar and the outbox into liaison/ keeps every row (a database with data in it, not an empty one)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("deputies", "0001_initial"), ("petitions", "0001_initial"), ("liaison", "0001_roles")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_calendar_and_outbox_move_to_liaison_with_their_rows():
+    old = _migrate(BEFORE)
+    Category = old.get_model("petitions", "Category")
+    Concern = old.get_model("petitions", "Concern")
+    old.get_model("petitions", "CalendarDay").objects.create(date=datetime.date(2026, 10, 1), is_workday=False,
+                                                             name="国庆节")
+    concern = Concern.objects.create(tracking="abcdefgh23", channel="qr", content="路灯坏了",
+                                     category=Category.objects.create(name="道路交通"))
+    Notification = old.get_model("petitions", "Notification")
+    Notification.objects.create(key="submitted:1", channel="sms", recipient="13800000000", body="已收到",
+                                concern=concern)
+    Notification.objects.create(key="loose:1", channel="email", recipient="a@b.cn", body="无关联")
+
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    from liaison.models import CalendarDay
+    from liaison.models import Notification as MovedNotification
+    from petitions.models import Concern as ConcernNow
+
+    assert CalendarDay.objects.get().name == "国庆节"
+    case = ConcernNow.objects.get(tracking="abcdefgh23")
+    assert list(case.notifications.values_list("key", flat=True)) == ["submitted:1"]
+    assert MovedNotification.objects.get(key="loose:1").about is None
+    assert connection.introspection.table_names().count("liaison_notification") == 1
+    assert "petitions_notification" not in connection.introspection.table_names()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from petitions import messages, workflow
 from liaison.calendar import add_working_days, subtract_working_days
 from petitions.models import Concern, ConcernEvent
-from petitions.services import concern_transition
+from petitions.services import concern_event_record, concern_transition
 from petitions.workflow import WorkflowError
 
 S = Concern.Status
@@ -29,8 +29,8 @@ def send_deadline_reminders() -> int:
             claimed = due.filter(pk=concern.pk, deadline_on=concern.deadline_on).update(reminded_at=timezone.now())
             if not claimed:
                 continue
-            ConcernEvent.objects.create(concern=concern, kind=ConcernEvent.Kind.REMINDER, actor_role=workflow.SYSTEM,
-                                        note=str(concern.deadline_on))
+            concern_event_record(concern=concern, kind=ConcernEvent.Kind.REMINDER, role=workflow.SYSTEM,
+                                 note=str(concern.deadline_on))
             messages.on_deadline_near(concern)
         sent += 1
     return sent
@@ -50,8 +50,8 @@ def escalate_overdue_concerns() -> int:
         with transaction.atomic():
             if not overdue.filter(pk=concern.pk).update(escalated_at=timezone.now()):
                 continue  # taken, resolved or escalated meanwhile
-            ConcernEvent.objects.create(concern=concern, kind=ConcernEvent.Kind.ESCALATION,
-                                        actor_role=workflow.SYSTEM, note=str(concern.deadline_on))
+            concern_event_record(concern=concern, kind=ConcernEvent.Kind.ESCALATION, role=workflow.SYSTEM,
+                                 note=str(concern.deadline_on))
             messages.on_overdue(concern)
         escalated += 1
     return escalated

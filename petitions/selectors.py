@@ -1,12 +1,14 @@
-"""Reads of concerns for the back office: querysets that carry what their pages show, in a fixed number of queries."""
+"""Reads of concerns: querysets that carry what their pages show, in a fixed number of queries."""
 
 import datetime
+from collections import defaultdict
 from typing import TypedDict
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from deputies.models import Deputy, Village
+from liaison.masking import mask_in_text
 from petitions import access, workflow
 from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Unit
 
@@ -150,20 +152,60 @@ def concern_unit_resolved(*, user) -> QuerySet[Concern]:
     return resolved.select_related(*_LIST_RELATED).order_by("-resolved_at", "-pk")[:RECENT_LIMIT]
 
 
-def concern_timeline(*, concern: Concern, public_only: bool = False) -> list[ConcernEvent]:
-    """The concern's events, oldest first, each with its photos and a `role_label` to show.
-
-    `public_only` leaves out internal events and photos, for pages the public sees.
-    """
-    events = concern.events.select_related("actor")
-    photos = ConcernPhoto.objects.order_by("created_at", "pk")
-    if public_only:
-        events = events.filter(is_public=True)
-        photos = photos.filter(is_public=True)
-    events = list(events.prefetch_related(Prefetch("photos", queryset=photos)))
+def concern_timeline(*, concern: Concern) -> list[ConcernEvent]:
+    """The back office's timeline: every event, oldest first, each with its photos and a `role_label`."""
+    events = list(
+        concern.events.select_related("actor").prefetch_related(
+            Prefetch("photos", queryset=ConcernPhoto.objects.order_by("created_at", "pk"))
+        )
+    )
     for event in events:
         event.role_label = workflow.ROLE_LABELS.get(event.actor_role, event.actor_role)
     return events
+
+
+def concern_get_public(*, tracking: str) -> Concern | None:
+    """The concern with everything its public page shows, in a fixed three queries."""
+    return (
+        Concern.objects.select_related("category", "village", "deputy", "site", "unit", "merged_into", "constituent")
+        .prefetch_related(
+            Prefetch("events", queryset=ConcernEvent.objects.filter(is_public=True), to_attr="public_events"),
+            "photos",
+        )
+        .filter(tracking=tracking)
+        .first()
+    )
+
+
+def concern_public_text(*, concern: Concern, text: str) -> str:
+    """Text shown publicly, with the constituent's own name and mobile masked wherever someone typed them."""
+    constituent = concern.constituent
+    if constituent is None:
+        return text
+    return mask_in_text(text, name=constituent.name, mobile=constituent.mobile)
+
+
+def concern_timeline_public(*, concern: Concern, show_constituent_notes: bool) -> list[dict]:
+    """The public, masked timeline of a concern from concern_get_public: public events and photos only,
+    roles instead of accounts, and the constituent's own notes only when they may be shown."""
+    photos_by_event = defaultdict(list)
+    for photo in concern.photos.all():
+        if photo.event_id and photo.is_public:
+            photos_by_event[photo.event_id].append(photo)
+    entries = []
+    for event in concern.public_events:
+        note = event.note
+        if event.actor_role == workflow.CONSTITUENT and not show_constituent_notes:
+            note = ""  # e.g. the comment of a "not satisfied" rating, on a concern not consented public
+        entries.append({
+            "at": event.created_at,
+            "title": event.get_to_status_display() if event.kind == ConcernEvent.Kind.TRANSITION
+            else event.get_kind_display(),
+            "role": workflow.ROLE_LABELS.get(event.actor_role, ""),
+            "note": concern_public_text(concern=concern, text=note),
+            "photos": photos_by_event[event.pk],
+        })
+    return entries
 
 
 def concern_photos(*, concern: Concern) -> QuerySet[ConcernPhoto]:

@@ -34,10 +34,15 @@ def constituent_get_or_create(*, mobile: str, name: str = "", village: Village |
     return constituent
 
 
-def _event(concern, *, kind, actor, role, note="", is_public=False, from_status="", to_status="", when=None):
+def concern_event_record(
+    *, concern: Concern, kind: str, role: str, actor=None, note: str = "", is_public: bool = False,
+    from_status: str = "", to_status: str = "", satisfaction: str = "", at=None,
+) -> ConcernEvent:
+    """Write one line of a concern's timeline: the only way events are made (moves, comments,
+    ratings, reminders, escalations). Call it inside the transaction of the change it records."""
     return ConcernEvent.objects.create(
         concern=concern, kind=kind, actor=actor, actor_role=role, note=note, is_public=is_public,
-        from_status=from_status, to_status=to_status, created_at=when or timezone.now(),
+        from_status=from_status, to_status=to_status, satisfaction=satisfaction, created_at=at or timezone.now(),
     )
 
 
@@ -90,8 +95,8 @@ def concern_submit(
             if mobile:
                 concern.constituent = constituent_get_or_create(mobile=mobile, name=name, village=village)
             concern.save()
-            _event(concern, kind=ConcernEvent.Kind.TRANSITION, actor=submitted_by, role=role,
-                   to_status=S.SUBMITTED, is_public=True)
+            concern_event_record(concern=concern, kind=ConcernEvent.Kind.TRANSITION, actor=submitted_by, role=role,
+                                 to_status=S.SUBMITTED, is_public=True)
             _attach(concern, photos, kind=ConcernPhoto.Kind.REPORT, is_public=is_public)
     except IntegrityError:
         # Two taps raced past the check above; the other one won.
@@ -148,11 +153,12 @@ def concern_transition(
     # Only some moves explain themselves to the public (a result, a reason); a note on the
     # others is an instruction between officials and goes on the timeline as an internal comment.
     public_note = action in PUBLIC_NOTE_ACTIONS
-    event = _event(concern, kind=ConcernEvent.Kind.TRANSITION, actor=actor, role=role,
-                   note=note if public_note else "", is_public=spec.public, from_status=previous,
-                   to_status=spec.target, when=now)
+    event = concern_event_record(
+        concern=concern, kind=ConcernEvent.Kind.TRANSITION, actor=actor, role=role, note=note if public_note else "",
+        is_public=spec.public, from_status=previous, to_status=spec.target, at=now,
+    )
     if note and not public_note:
-        _event(concern, kind=ConcernEvent.Kind.COMMENT, actor=actor, role=role, note=note, is_public=False, when=now)
+        concern_event_record(concern=concern, kind=ConcernEvent.Kind.COMMENT, actor=actor, role=role, note=note, at=now)
     if photos:
         kind = ConcernPhoto.Kind.AFTER if spec.target == S.RESOLVED else ConcernPhoto.Kind.PROGRESS
         _attach(concern, photos, kind=kind, event=event, is_public=spec.public)
@@ -208,7 +214,8 @@ def concern_comment(*, concern: Concern, actor, role: str, note: str, is_public:
     """A progress note or internal comment, with optional photos; does not change the status."""
     kind = ConcernEvent.Kind.PROGRESS if is_public else ConcernEvent.Kind.COMMENT
     with transaction.atomic():
-        event = _event(concern, kind=kind, actor=actor, role=role, note=note, is_public=is_public)
+        event = concern_event_record(concern=concern, kind=kind, actor=actor, role=role, note=note,
+                                     is_public=is_public)
         _attach(concern, photos, kind=ConcernPhoto.Kind.PROGRESS, event=event, is_public=is_public)
     return event
 
@@ -217,8 +224,8 @@ def concern_rate(*, concern: Concern, satisfaction: str, comment: str = "") -> C
     """The constituent's rating of a resolved concern: closes it, or reopens it when not satisfied."""
     with transaction.atomic():
         Concern.objects.filter(pk=concern.pk).update(satisfaction=satisfaction, satisfaction_comment=comment)
-        ConcernEvent.objects.create(concern=concern, kind=ConcernEvent.Kind.RATING, actor_role=workflow.CONSTITUENT,
-                                    note=comment, satisfaction=satisfaction, is_public=False)
+        concern_event_record(concern=concern, kind=ConcernEvent.Kind.RATING, role=workflow.CONSTITUENT, note=comment,
+                             satisfaction=satisfaction)
         unsatisfied = satisfaction == Concern.Satisfaction.UNSATISFIED
         concern = concern_transition(
             concern=concern, action="reopen" if unsatisfied else "close", role=workflow.CONSTITUENT,

@@ -6,11 +6,9 @@ in the session and sees the whole submission (masked) and the rating form.
 """
 
 import hmac
-from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
@@ -20,15 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from deputies.models import Deputy, Site
 from deputies.selectors import deputy_get_public, site_get_public
-from liaison.masking import mask_in_text, mask_mobile, mask_name
-from petitions import access, services, throttle, workflow
+from liaison.masking import mask_mobile, mask_name
+from petitions import access, selectors, services, throttle
 from petitions.forms.public import (
     ConcernFileForm,
     RatingForm,
     TrackingLookupForm,
     VerifyMobileForm,
 )
-from petitions.models import Concern, ConcernEvent, ConcernPhoto, Constituent
+from petitions.models import Concern, ConcernPhoto
 from petitions.workflow import WorkflowError
 
 S = Concern.Status
@@ -51,19 +49,8 @@ STATUS_EXPLANATIONS = {
 _RESULT_WITHOUT_RATING = _("There is a result, shown below.")
 
 
-# --- selectors (private: only these pages need them) -------------------------------------------
-
 def _concern_get_public(tracking: str) -> Concern:
-    """The concern with everything the tracking page shows, in a fixed three queries."""
-    concern = (
-        Concern.objects.select_related("category", "village", "deputy", "site", "unit", "merged_into", "constituent")
-        .prefetch_related(
-            Prefetch("events", queryset=ConcernEvent.objects.filter(is_public=True), to_attr="public_events"),
-            "photos",
-        )
-        .filter(tracking=tracking)
-        .first()
-    )
+    concern = selectors.concern_get_public(tracking=tracking)
     if concern is None:
         raise Http404
     return concern
@@ -85,35 +72,6 @@ def _mobile_ends_with(concern: Concern, digits: str) -> bool:
     return bool(mobile) and hmac.compare_digest(mobile[-4:], digits)
 
 
-# --- what the tracking page may show -------------------------------------------------------------
-
-def _scrub(text: str, constituent: Constituent | None) -> str:
-    if constituent is None:
-        return text
-    return mask_in_text(text, name=constituent.name, mobile=constituent.mobile)
-
-
-def _timeline(concern: Concern, *, show_constituent_notes: bool) -> list[dict]:
-    photos_by_event = defaultdict(list)
-    for photo in concern.photos.all():
-        if photo.event_id and photo.is_public:
-            photos_by_event[photo.event_id].append(photo)
-    entries = []
-    for event in concern.public_events:
-        note = event.note
-        if event.actor_role == workflow.CONSTITUENT and not show_constituent_notes:
-            note = ""  # e.g. the comment of a "not satisfied" rating, on a concern not consented public
-        entries.append({
-            "at": event.created_at,
-            "title": event.get_to_status_display() if event.kind == ConcernEvent.Kind.TRANSITION
-            else event.get_kind_display(),
-            "role": workflow.ROLE_LABELS.get(event.actor_role, ""),
-            "note": _scrub(note, concern.constituent),
-            "photos": photos_by_event[event.pk],
-        })
-    return entries
-
-
 def _render_track(request: HttpRequest, concern: Concern, *, rate_form: RatingForm | None = None) -> HttpResponse:
     is_verified = _is_remembered(request, _VERIFIED, concern.tracking)
     constituent = concern.constituent
@@ -124,10 +82,12 @@ def _render_track(request: HttpRequest, concern: Concern, *, rate_form: RatingFo
         "status_explanation": _RESULT_WITHOUT_RATING
         if concern.status == S.RESOLVED and not concern.constituent_id
         else STATUS_EXPLANATIONS.get(concern.status, ""),
-        "timeline": _timeline(concern, show_constituent_notes=concern.is_public or is_verified),
+        "timeline": selectors.concern_timeline_public(
+            concern=concern, show_constituent_notes=concern.is_public or is_verified
+        ),
         "show_content": concern.is_public or is_verified,
-        "content": _scrub(concern.content, constituent),
-        "result": _scrub(concern.result, constituent),
+        "content": selectors.concern_public_text(concern=concern, text=concern.content),
+        "result": selectors.concern_public_text(concern=concern, text=concern.result),
         "report_photos": [
             p for p in concern.photos.all() if p.event_id is None and (p.is_public or is_verified)
         ],

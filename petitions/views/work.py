@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from liaison import roles
-from petitions import access, workflow
+from petitions import workflow
 
 # When a person holds several roles on one concern, they act in the most senior one that the action allows.
 _ACTING_PREFERENCE = (workflow.OFFICIAL, workflow.STAFF, workflow.DEPUTY, workflow.HANDLER)

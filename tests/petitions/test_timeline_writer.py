@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-_CREATES_EVENT = re.compile(r"ConcernEvent\.objects\.(create|bulk_create|get_or_create)|ConcernEvent\(")
+_CREATES_EVENT = re.compile(r"ConcernEvent\.objects\.\w*create|(?<!class )ConcernEvent\(")
 
 
 def test_only_the_event_writer_creates_timeline_events():

@@ -118,33 +118,45 @@ def on_submitted(concern: Concern) -> None:
             _station_staff(concern, text, "submitted")  # filed to a site, or by staff for a caller
 
 
-def on_transition(concern: Concern, *, action: str, event_id: int) -> None:
-    """Queue the messages a workflow move implies (keys make each one at most once per occasion)."""
-    occasion = f"{action}:{event_id}"  # one message per move, however often the same action recurs
+# What each workflow move tells whom: petitions.workflow.ACTIONS names one of these per action.
+# `occasion` is unique per move, so each message is queued at most once however often an action recurs.
+
+def on_assigned(concern: Concern, occasion: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
-        if action in ("assign", "reassign"):
-            _unit_and_members(concern, _("Concern %(code)s (%(category)s) is assigned to you, due %(due)s: %(url)s")
-                              % {"code": concern.tracking, "category": concern.category.name,
-                                 "due": concern.deadline_on, "url": _work_url(concern)}, occasion)
-        elif action in ("resolve", "answer"):
-            _to_constituent(concern, _("Your concern %(code)s has a result. Please see it and rate it: %(url)s")
-                            % {"code": concern.tracking, "url": _track_url(concern)}, occasion)
-            # Those whose concern was merged into this one follow it: they hear of the result too.
-            for duplicate in concern.duplicates.select_related("constituent"):
-                _to_constituent(duplicate, _("The matter you raised (%(code)s) has a result: %(url)s")
-                                % {"code": duplicate.tracking, "url": _track_url(concern)}, f"original-{occasion}")
-        elif action == "reopen":
-            text = _("Concern %(code)s was reopened: the constituent is not satisfied. %(url)s") % {
-                "code": concern.tracking, "url": _work_url(concern)}
-            _to_deputy(concern, text, occasion)
-            _unit_and_members(concern, text, occasion)
-        elif action == "reject":
-            _to_constituent(concern, _("Your concern %(code)s was not accepted: %(reason)s %(url)s")
-                            % {"code": concern.tracking, "reason": concern.result, "url": _track_url(concern)}, occasion)
-        elif action == "merge":
-            _to_constituent(concern, _("Your concern %(code)s is the same matter as %(into)s and is followed there: %(url)s")
-                            % {"code": concern.tracking, "into": concern.merged_into.tracking,
-                               "url": _track_url(concern.merged_into)}, occasion)
+        _unit_and_members(concern, _("Concern %(code)s (%(category)s) is assigned to you, due %(due)s: %(url)s")
+                          % {"code": concern.tracking, "category": concern.category.name,
+                             "due": concern.deadline_on, "url": _work_url(concern)}, occasion)
+
+
+def on_resolved(concern: Concern, occasion: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        _to_constituent(concern, _("Your concern %(code)s has a result. Please see it and rate it: %(url)s")
+                        % {"code": concern.tracking, "url": _track_url(concern)}, occasion)
+        # Those whose concern was merged into this one follow it: they hear of the result too.
+        for duplicate in concern.duplicates.select_related("constituent"):
+            _to_constituent(duplicate, _("The matter you raised (%(code)s) has a result: %(url)s")
+                            % {"code": duplicate.tracking, "url": _track_url(concern)}, f"original-{occasion}")
+
+
+def on_reopened(concern: Concern, occasion: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _("Concern %(code)s was reopened: the constituent is not satisfied. %(url)s") % {
+            "code": concern.tracking, "url": _work_url(concern)}
+        _to_deputy(concern, text, occasion)
+        _unit_and_members(concern, text, occasion)
+
+
+def on_rejected(concern: Concern, occasion: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        _to_constituent(concern, _("Your concern %(code)s was not accepted: %(reason)s %(url)s")
+                        % {"code": concern.tracking, "reason": concern.result, "url": _track_url(concern)}, occasion)
+
+
+def on_merged(concern: Concern, occasion: str) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        _to_constituent(concern, _("Your concern %(code)s is the same matter as %(into)s and is followed there: %(url)s")
+                        % {"code": concern.tracking, "into": concern.merged_into.tracking,
+                           "url": _track_url(concern.merged_into)}, occasion)
 
 
 def on_deadline_near(concern: Concern) -> None:

@@ -145,6 +145,12 @@ class Concern(TimeStampedModel):
 
     Satisfaction = Reception.Satisfaction
     OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS)
+    # Each status's colour wherever a badge shows it (Bootstrap's theme colours).
+    STATUS_COLOURS = {
+        Status.SUBMITTED: "secondary", Status.ACCEPTED: "info", Status.ASSIGNED: "primary",
+        Status.IN_PROGRESS: "warning", Status.RESOLVED: "success", Status.CLOSED: "dark",
+        Status.REJECTED: "danger", Status.MERGED: "light",
+    }
 
     tracking = models.CharField(_("tracking code"), max_length=16, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
@@ -230,6 +236,10 @@ class Concern(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def status_colour(self) -> str:
+        return self.STATUS_COLOURS[self.status]
 
     @property
     def is_overdue(self) -> bool:

@@ -13,7 +13,6 @@ from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Cons
 from petitions.workflow import WorkflowError
 
 S = Concern.Status
-PUBLIC_NOTE_ACTIONS = {"answer", "resolve", "reject", "merge", "close", "reopen"}
 TRACKING_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 TRACKING_LENGTH = 10  # 31**10 ≈ 8e14: not guessable, and lockout stops trying
 
@@ -150,9 +149,7 @@ def concern_transition(
         concern.reminded_at = concern.escalated_at = None
     concern.full_clean(exclude=["tracking", "submission_key"])
     concern.save()
-    # Only some moves explain themselves to the public (a result, a reason); a note on the
-    # others is an instruction between officials and goes on the timeline as an internal comment.
-    public_note = action in PUBLIC_NOTE_ACTIONS
+    public_note = spec.note_is_public
     event = concern_event_record(
         concern=concern, kind=ConcernEvent.Kind.TRANSITION, actor=actor, role=role, note=note if public_note else "",
         is_public=spec.public, from_status=previous, to_status=spec.target, at=now,
@@ -162,7 +159,8 @@ def concern_transition(
     if photos:
         kind = ConcernPhoto.Kind.AFTER if spec.target == S.RESOLVED else ConcernPhoto.Kind.PROGRESS
         _attach(concern, photos, kind=kind, event=event, is_public=spec.public)
-    messages.on_transition(concern, action=action, event_id=event.pk)
+    if spec.notify:
+        spec.notify(concern, f"{action}:{event.pk}")
     return concern
 
 

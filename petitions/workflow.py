@@ -5,11 +5,15 @@ table, writes the timeline event and raises `WorkflowError` with a translated
 message for anything else.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from importlib import import_module
 
 from django.utils.translation import gettext_lazy as _
 
 from liaison import roles
+from petitions import messages
 from petitions.models import Concern
 
 S = Concern.Status
@@ -32,16 +36,28 @@ ROLE_LABELS = {
 
 @dataclass(frozen=True)
 class Action:
+    """One move: everything about it is on this row, so adding a move touches this table only."""
+
     name: str
     label: str
     sources: frozenset
     target: str
     roles: frozenset
+    form: str  # the form's class in petitions.forms.work; its `perform` calls the service
+    # Whether the note explains the move to the public (a result, a reason). Other notes are
+    # instructions between officials and go on the timeline as internal comments.
+    note_is_public: bool = False
+    notify: Callable[[Concern, str], None] | None = None  # petitions.messages: who hears of the move
     public: bool = True  # whether the timeline event is shown on the public tracking page
 
+    @cached_property
+    def form_class(self):
+        # Imported when first needed: the forms call the services, which read this table.
+        return getattr(import_module("petitions.forms.work"), self.form)
 
-def _action(name, label, sources, target, roles, public=True) -> Action:
-    return Action(name, label, frozenset(sources), target, frozenset(roles), public)
+
+def _action(name, label, sources, target, roles, form="ActionForm", **options) -> Action:
+    return Action(name, label, frozenset(sources), target, frozenset(roles), form, **options)
 
 
 OPEN = set(Concern.OPEN_STATUSES)
@@ -50,16 +66,23 @@ ACTIONS = {
     a.name: a
     for a in [
         _action("accept", _("Accept"), {S.SUBMITTED}, S.ACCEPTED, {DEPUTY, STAFF, OFFICIAL}),
-        _action("assign", _("Forward to a unit"), {S.SUBMITTED, S.ACCEPTED}, S.ASSIGNED, {DEPUTY, STAFF, OFFICIAL}),
-        _action("reassign", _("Reassign"), {S.ASSIGNED, S.IN_PROGRESS}, S.ASSIGNED, {OFFICIAL, STAFF}),
+        _action("assign", _("Forward to a unit"), {S.SUBMITTED, S.ACCEPTED}, S.ASSIGNED, {DEPUTY, STAFF, OFFICIAL},
+                form="AssignForm", notify=messages.on_assigned),
+        _action("reassign", _("Reassign"), {S.ASSIGNED, S.IN_PROGRESS}, S.ASSIGNED, {OFFICIAL, STAFF},
+                form="AssignForm", notify=messages.on_assigned),
         _action("start", _("Start work"), {S.ASSIGNED}, S.IN_PROGRESS, {HANDLER}),
         # A deputy may answer directly (e.g. a policy question) without a unit.
-        _action("answer", _("Answer directly"), {S.SUBMITTED, S.ACCEPTED}, S.RESOLVED, {DEPUTY, STAFF, OFFICIAL}),
-        _action("resolve", _("Resolve"), {S.ASSIGNED, S.IN_PROGRESS}, S.RESOLVED, {HANDLER, OFFICIAL}),
-        _action("reopen", _("Reopen"), {S.RESOLVED}, S.IN_PROGRESS, {CONSTITUENT, OFFICIAL}),
-        _action("close", _("Close"), {S.RESOLVED}, S.CLOSED, {CONSTITUENT, OFFICIAL, SYSTEM}),
-        _action("reject", _("Reject"), OPEN, S.REJECTED, {OFFICIAL, STAFF}),
-        _action("merge", _("Merge into another concern"), OPEN, S.MERGED, {OFFICIAL, STAFF}),
+        _action("answer", _("Answer directly"), {S.SUBMITTED, S.ACCEPTED}, S.RESOLVED, {DEPUTY, STAFF, OFFICIAL},
+                form="ResolveForm", note_is_public=True, notify=messages.on_resolved),
+        _action("resolve", _("Resolve"), {S.ASSIGNED, S.IN_PROGRESS}, S.RESOLVED, {HANDLER, OFFICIAL},
+                form="ResolveForm", note_is_public=True, notify=messages.on_resolved),
+        _action("reopen", _("Reopen"), {S.RESOLVED}, S.IN_PROGRESS, {CONSTITUENT, OFFICIAL},
+                note_is_public=True, notify=messages.on_reopened),
+        _action("close", _("Close"), {S.RESOLVED}, S.CLOSED, {CONSTITUENT, OFFICIAL, SYSTEM}, note_is_public=True),
+        _action("reject", _("Reject"), OPEN, S.REJECTED, {OFFICIAL, STAFF},
+                form="RejectForm", note_is_public=True, notify=messages.on_rejected),
+        _action("merge", _("Merge into another concern"), OPEN, S.MERGED, {OFFICIAL, STAFF},
+                form="MergeForm", note_is_public=True, notify=messages.on_merged),
     ]
 }
 

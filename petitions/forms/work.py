@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Village
+from petitions import access, services
 from petitions.fields import OneTimeTokenField, PhotosField, submission_key
 from petitions.models import Category, Concern, Unit
 from petitions.selectors import NO_OUTCOME
@@ -57,13 +58,27 @@ class ConcernFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
 
-class NoteForm(forms.Form):
-    """Accept, start, reopen, close: an optional note on the timeline."""
+class ActionForm(forms.Form):
+    """The form of one workflow action (named in petitions.workflow.ACTIONS) on one concern.
+
+    `perform` hands the cleaned data to the service that makes the move; the base form is the
+    optional note of accept, start, reopen and close.
+    """
 
     note = forms.CharField(label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=_textarea(2))
 
+    def __init__(self, *args, concern: Concern, user, **kwargs):
+        self.concern, self.user = concern, user
+        super().__init__(*args, **kwargs)
 
-class AssignForm(forms.Form):
+    def perform(self, *, action: str, actor, role: str) -> Concern:
+        return services.concern_transition(
+            concern=self.concern, action=action, actor=actor, role=role, note=self.cleaned_data["note"]
+        )
+
+
+
+class AssignForm(ActionForm):
     """Forward (assign) or reassign to a unit, with a deadline that defaults to the category's."""
 
     unit = forms.ModelChoiceField(
@@ -76,13 +91,13 @@ class AssignForm(forms.Form):
         label=_("Note for the unit"), required=False, max_length=NOTE_MAX_LENGTH, widget=_textarea(2)
     )
 
-    def __init__(self, *args, default_deadline=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if default_deadline:
-            self.fields["deadline_on"].initial = default_deadline
-            self.fields["deadline_on"].help_text = _(
-                "Default for this category: %(date)s (counted in working days)."
-            ) % {"date": default_deadline.isoformat()}
+        default_deadline = services.default_deadline(self.concern.category)
+        self.fields["deadline_on"].initial = default_deadline
+        self.fields["deadline_on"].help_text = _(
+            "Default for this category: %(date)s (counted in working days)."
+        ) % {"date": default_deadline.isoformat()}
 
     def clean_deadline_on(self):
         deadline_on = self.cleaned_data["deadline_on"]
@@ -90,8 +105,13 @@ class AssignForm(forms.Form):
             raise forms.ValidationError(_("The deadline cannot be in the past."), code="deadline_past")
         return deadline_on
 
+    def perform(self, *, action: str, actor, role: str) -> Concern:
+        data = self.cleaned_data
+        return services.concern_assign(concern=self.concern, unit=data["unit"], deadline_on=data["deadline_on"],
+                                       actor=actor, role=role, note=data["note"], action=action)
 
-class ResolveForm(forms.Form):
+
+class ResolveForm(ActionForm):
     """Resolve (handler, official) or answer directly (deputy, staff): the result the constituent will read."""
 
     OUTCOMES = [
@@ -100,6 +120,7 @@ class ResolveForm(forms.Form):
         (Concern.Outcome.NOT_FEASIBLE, Concern.Outcome.NOT_FEASIBLE.label),
     ]
 
+    note = None
     result = forms.CharField(
         label=_("Result"), max_length=NOTE_MAX_LENGTH, widget=_textarea(4),
         help_text=_("Shown to the constituent and on the public progress page."),
@@ -110,31 +131,43 @@ class ResolveForm(forms.Form):
     )
     photos = PhotosField(label=_("“After” photos"))
 
+    def perform(self, *, action: str, actor, role: str) -> Concern:
+        data = self.cleaned_data
+        return services.concern_resolve(concern=self.concern, result=data["result"], outcome=data["outcome"],
+                                        actor=actor, role=role, photos=data["photos"], action=action)
 
-class RejectForm(forms.Form):
+
+class RejectForm(ActionForm):
+    note = None
     reason = forms.CharField(
         label=_("Reason"), max_length=NOTE_MAX_LENGTH, widget=_textarea(3),
         help_text=_("Shown to the constituent and on the public progress page."),
     )
 
+    def perform(self, *, action: str, actor, role: str) -> Concern:
+        # The reason is the public result of a rejected concern: the constituent is told why.
+        reason = self.cleaned_data["reason"]
+        return services.concern_transition(concern=self.concern, action=action, actor=actor, role=role,
+                                           note=reason, result=reason)
 
-class MergeForm(forms.Form):
+
+class MergeForm(ActionForm):
+    note = None
     into = forms.CharField(
         label=_("Tracking code of the original concern"), max_length=16,
         help_text=_("This concern is closed as its duplicate; its constituent follows the original."),
     )
 
-    def __init__(self, *args, candidates, **kwargs):
-        # Only concerns the user may see: a code from elsewhere must not reveal whether it exists.
-        self.candidates = candidates
-        super().__init__(*args, **kwargs)
-
     def clean_into(self) -> Concern:
         code = self.cleaned_data["into"].strip().lower()
-        concern = self.candidates.filter(tracking=code).first()
+        # Only concerns the user may see: a code from elsewhere must not reveal whether it exists.
+        concern = access.concerns_visible_to(self.user).exclude(pk=self.concern.pk).filter(tracking=code).first()
         if concern is None:
             raise forms.ValidationError(_("No concern with this tracking code."), code="unknown_concern")
         return concern
+
+    def perform(self, *, action: str, actor, role: str) -> Concern:
+        return services.concern_merge(concern=self.concern, into=self.cleaned_data["into"], actor=actor, role=role)
 
 
 class CommentForm(forms.Form):

@@ -11,42 +11,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from petitions import access, selectors, services, workflow
 from liaison.roles import role_required
-from petitions.forms.work import (
-    AssignForm,
-    CommentForm,
-    MergeForm,
-    NoteForm,
-    RejectForm,
-    ResolveForm,
-)
+from petitions.forms.work import CommentForm
 from petitions.models import Concern
 from petitions.views.work import acting_role
 from petitions.workflow import WorkflowError
 
-_ACTION_FORMS: dict[str, type[forms.Form]] = {
-    "accept": NoteForm,
-    "assign": AssignForm,
-    "reassign": AssignForm,
-    "start": NoteForm,
-    "answer": ResolveForm,
-    "resolve": ResolveForm,
-    "reopen": NoteForm,
-    "close": NoteForm,
-    "reject": RejectForm,
-    "merge": MergeForm,
-}
 _COMMENT_PREFIX = "comment"
 
 
-def _action_form(action: str, concern: Concern, user, data=None, files=None) -> forms.Form:
-    form_class = _ACTION_FORMS[action]
+def _action_form(action: workflow.Action, concern: Concern, user, data=None, files=None) -> forms.Form:
     # The action as prefix keeps field ids unique when several forms share the page.
-    kwargs = {"prefix": action}
-    if form_class is AssignForm:
-        kwargs["default_deadline"] = services.default_deadline(concern.category)
-    if form_class is MergeForm:
-        kwargs["candidates"] = access.concerns_visible_to(user).exclude(pk=concern.pk)
-    return form_class(data, files, **kwargs)
+    return action.form_class(data, files, prefix=action.name, concern=concern, user=user)
 
 
 def _render_case(
@@ -57,7 +32,7 @@ def _render_case(
     action_forms = [
         {
             "action": action,
-            "form": bound_form if action.name == bound_action else _action_form(action.name, concern, request.user),
+            "form": bound_form if action.name == bound_action else _action_form(action, concern, request.user),
             "url": reverse("desk:act", args=[concern.tracking, action.name]),
             "is_open": action.name == bound_action,
         }
@@ -85,23 +60,6 @@ def concern(request: HttpRequest, tracking: str) -> HttpResponse:
     return _render_case(request, access.get_concern_for_user(request.user, tracking))
 
 
-def _perform(action: str, *, concern: Concern, actor, role: str, data: dict) -> None:
-    if action in ("assign", "reassign"):
-        services.concern_assign(concern=concern, unit=data["unit"], deadline_on=data["deadline_on"],
-                                actor=actor, role=role, note=data["note"], action=action)
-    elif action in ("answer", "resolve"):
-        services.concern_resolve(concern=concern, result=data["result"], outcome=data["outcome"],
-                                 actor=actor, role=role, photos=data["photos"], action=action)
-    elif action == "reject":
-        # The reason is the public result of a rejected concern: the constituent is told why.
-        services.concern_transition(concern=concern, action=action, actor=actor, role=role,
-                                    note=data["reason"], result=data["reason"])
-    elif action == "merge":
-        services.concern_merge(concern=concern, into=data["into"], actor=actor, role=role)
-    else:
-        services.concern_transition(concern=concern, action=action, actor=actor, role=role, note=data["note"])
-
-
 @require_POST
 @role_required()
 def act(request: HttpRequest, tracking: str, action: str) -> HttpResponse:
@@ -119,12 +77,12 @@ def act(request: HttpRequest, tracking: str, action: str) -> HttpResponse:
     except WorkflowError as err:
         messages.error(request, err.message)
         return redirect(case_url)
-    form = _action_form(action, concern, request.user, request.POST, request.FILES)
+    form = _action_form(spec, concern, request.user, request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Please correct the form below."))
         return _render_case(request, concern, bound_action=action, bound_form=form)
     try:
-        _perform(action, concern=concern, actor=request.user, role=role, data=form.cleaned_data)
+        form.perform(action=action, actor=request.user, role=role)
     except WorkflowError as err:
         # Someone else moved the concern between the page and the click.
         messages.error(request, err.message)

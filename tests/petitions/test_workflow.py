@@ -146,3 +146,18 @@ def test_nothing_merges_into_a_rejected_concern(concern, official):
 
     with pytest.raises(WorkflowError):
         concern_merge(concern=concern, into=rejected, actor=official, role=workflow.OFFICIAL)
+
+
+def test_every_action_carries_a_form_that_performs_it_and_every_status_a_colour():
+    from petitions.forms.work import ActionForm
+
+    for action in workflow.ACTIONS.values():
+        assert issubclass(action.form_class, ActionForm), action.name
+    assert set(Concern.STATUS_COLOURS) == set(Concern.Status.values)
+
+
+def test_a_note_explains_the_move_publicly_only_where_the_action_says_so(concern, official):
+    concern_transition(concern=concern, action="accept", actor=official, role=workflow.OFFICIAL, note="转交前先核实")
+    transition, comment = concern.events.order_by("pk")[1:]
+    assert (transition.kind, transition.note, transition.is_public) == (ConcernEvent.Kind.TRANSITION, "", True)
+    assert (comment.kind, comment.note, comment.is_public) == (ConcernEvent.Kind.COMMENT, "转交前先核实", False)

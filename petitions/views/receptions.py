@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -148,10 +147,7 @@ def phone(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, err.messages)
             else:
                 messages.success(request, _("Concern filed. Tracking code: %(code)s.") % {"code": concern.tracking})
-                try:
-                    return redirect(reverse("desk:concern", args=[concern.tracking]))
-                except NoReverseMatch:  # an install without the back-office case page
-                    return redirect("receptions:phone")
+                return redirect("desk:concern", concern.tracking)
     else:
         form = PhoneConcernForm(initial={"token": PhoneConcernForm.new_token()})
     return render(request, "petitions/receptions/phone.html", {"form": form, "may_record": True})

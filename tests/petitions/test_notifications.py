@@ -2,6 +2,7 @@ import pytest
 
 from liaison.models import Notification
 from liaison.outbox import notification_deliver, notification_queue
+from liaison.sms import SmsError
 from tests.sms_gateway import running_gateway
 
 
@@ -46,7 +47,7 @@ def test_a_refused_message_stays_pending_for_a_retry_then_fails_after_five_attem
     notification = notification_queue(key="k", channel="sms", recipient="13800000001", body="x")
 
     for attempt in range(1, 6):
-        with pytest.raises(Exception):
+        with pytest.raises(SmsError, match="refused"):
             notification_deliver(notification_id=notification.pk)
         notification.refresh_from_db()
         assert notification.attempts == attempt

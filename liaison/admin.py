@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from liaison.calendar import calendar_warning
 from liaison.models import CalendarDay, Notification
 
 
@@ -10,6 +11,11 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ["is_workday"]
     search_fields = ["name"]
     date_hierarchy = "date"
+
+    def changelist_view(self, request, extra_context=None):
+        if warning := calendar_warning():
+            messages.warning(request, warning)
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(Notification)

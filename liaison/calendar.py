@@ -1,8 +1,17 @@
-"""Working days: Monday to Friday, except the holidays and make-up days in CalendarDay."""
+"""Working days: Monday to Friday, except the holidays and make-up days in CalendarDay (county-wide)."""
 
 import datetime
+import logging
+
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from liaison.models import CalendarDay
+
+logger = logging.getLogger("liaison.calendar")
+# How far ahead staff are warned that the calendar is about to run out.
+WARN_AHEAD = datetime.timedelta(days=90)
 
 
 def _exceptions(start: datetime.date, end: datetime.date) -> dict[datetime.date, bool]:
@@ -24,6 +33,9 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         day += datetime.timedelta(days=1)
         if is_workday(day, exceptions):
             left -= 1
+    if not CalendarDay.objects.filter(date__year__gte=day.year).exists():
+        # Past the calendar every weekday counts as a working day: the deadline may fall on a holiday.
+        logger.warning("Deadline %s is in a year the holiday calendar does not know yet: add its holidays.", day)
     return day
 
 
@@ -47,3 +59,15 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         1 for n in range(1, (end - start).days + 1)
         if is_workday(start + datetime.timedelta(days=n), exceptions)
     )
+
+
+def calendar_warning() -> str | None:
+    """A message for staff when the holiday calendar ends within WARN_AHEAD, or None."""
+    last = CalendarDay.objects.aggregate(last=Max("date"))["last"]
+    horizon = timezone.localdate() + WARN_AHEAD
+    if last is not None and last.year >= horizon.year:
+        return None
+    return _(
+        "The holiday calendar has no days for %(year)s yet: deadlines there count every weekday as a working day. "
+        "Add that year's holidays and make-up working days from the State Council's notice."
+    ) % {"year": horizon.year}

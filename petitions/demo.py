@@ -16,10 +16,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from deputies.models import Deputy, Site, Village
-from petitions import workflow
 from liaison.calendar import add_working_days
+from petitions import workflow
 from petitions.messages import auto_close_note
-from liaison.models import CalendarDay
 from petitions.models import Category, Concern, ConcernEvent, Constituent, Reception, Unit
 from liaison.outbox import notifications_muted
 from petitions.services import (
@@ -66,20 +65,11 @@ CHANNEL_WEIGHTS = [("qr", 30), ("walk_in", 25), ("phone", 10), ("visit", 10), ("
                    ("online", 4), ("enterprise", 3)]
 SURNAMES = "王李张陈吴朱徐林周应郑胡金杨蒋潘"
 GIVEN = "西荣建国秀英海燕志强丽华国平小红明华伟军美玲春林文斌雪芳"
-HOLIDAYS_2026 = [  # (first day, last day, name, make-up working days) — demo values; staff keep the real ones in the admin
-    ("2026-01-01", "2026-01-03", "元旦", []),
-    ("2026-02-15", "2026-02-23", "春节", ["2026-02-14", "2026-02-28"]),
-    ("2026-04-04", "2026-04-06", "清明节", []),
-    ("2026-05-01", "2026-05-05", "劳动节", ["2026-05-09"]),
-    ("2026-06-19", "2026-06-21", "端午节", []),
-    ("2026-09-25", "2026-09-27", "中秋节", []),
-    ("2026-10-01", "2026-10-07", "国庆节", ["2026-09-20", "2026-10-10"]),
-]
 
 
 @transaction.atomic
 def seed_setup() -> tuple[list[Unit], list[Category]]:
-    """Departments, one cadre team per village, categories and the holiday calendar."""
+    """Departments, one cadre team per village, and categories (the holiday calendar comes with the migrations)."""
     units = [Unit.objects.get_or_create(name=name, defaults={"kind": Unit.Kind.DEPARTMENT, "phone": phone})[0]
              for name, phone in DEPARTMENTS]
     for number, village in enumerate(Village.objects.all()):
@@ -93,14 +83,6 @@ def seed_setup() -> tuple[list[Unit], list[Category]]:
             "default_unit": by_name.get(department), "deadline_days": days, "position": position})[0]
         for position, (name, department, days, _samples) in enumerate(CATEGORIES)
     ]
-    for first, last, name, makeups in HOLIDAYS_2026:
-        day = datetime.date.fromisoformat(first)
-        while day <= datetime.date.fromisoformat(last):
-            CalendarDay.objects.get_or_create(date=day, defaults={"is_workday": False, "name": name})
-            day += datetime.timedelta(days=1)
-        for makeup in makeups:
-            CalendarDay.objects.get_or_create(date=datetime.date.fromisoformat(makeup),
-                                              defaults={"is_workday": True, "name": f"{name}调休上班"})
     return units, categories
 
 

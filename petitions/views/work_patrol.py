@@ -35,6 +35,9 @@ def patrol(request: HttpRequest) -> HttpResponse:
             if created:
                 messages.success(request, _("Your report is filed as %(code)s. Forward it to a unit from here.")
                                  % {"code": concern.tracking})
+            else:
+                messages.info(request, _("This report was already recorded as %(code)s; it was not filed again.")
+                              % {"code": concern.tracking})
             return redirect("desk:concern", concern.tracking)
         messages.error(request, _("Please correct the form below."))
     else:

@@ -85,11 +85,11 @@ def test_a_double_click_files_one_concern_and_both_land_on_it(client, staff, cat
 
 
 @pytest.mark.django_db
-def test_a_new_token_files_a_second_concern(client, staff, category):
+def test_a_new_token_with_another_matter_files_a_second_concern(client, staff, category):
     client.force_login(staff)
 
     client.post(PHONE, _form(category))
-    client.post(PHONE, _form(category, token="0b5e7d3a-1c2f-4e6a-9d8b-7a6c5e4f3d21"))
+    client.post(PHONE, _form(category, token="0b5e7d3a-1c2f-4e6a-9d8b-7a6c5e4f3d21", content="路灯不亮。"))
 
     assert Concern.objects.count() == 2
 
@@ -102,7 +102,7 @@ def test_the_same_token_from_another_desk_user_files_its_own_concern(client, sta
     client.post(PHONE, _form(category))
     client.force_login(other)
 
-    client.post(PHONE, _form(category))
+    client.post(PHONE, _form(category, content="路灯不亮。"))
 
     assert set(Concern.objects.values_list("submitted_by", flat=True)) == {staff.pk, other.pk}
 
@@ -164,7 +164,9 @@ def test_invalid_mobile_rerenders_with_the_typed_content_kept(client, staff, cat
 @pytest.mark.django_db
 def test_caller_gets_the_tracking_code_by_sms(staff, category, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        concern = concern_file_by_phone(mobile="13812345678", category=category, content="路灯不亮",
-                                        recorded_by=staff)
+        concern, created = concern_file_by_phone(mobile="13812345678", category=category, content="路灯不亮",
+                                                 recorded_by=staff)
+
+    assert created
 
     assert concern.notifications.filter(recipient="13812345678", body__contains=concern.tracking).exists()

@@ -3,7 +3,7 @@
 Two ways a repeat shows itself. The form's one-time token (`submission_key`) catches a
 double tap or a resent POST. Going Back may hand the browser a fresh form with a new
 token, and a villager may type the same text again from another browser, so a content
-key catches those: who sent it, to whom, and the text with its whitespace evened out.
+key catches those: who sent it, to whom, and the text without its whitespace.
 
 The content key is unique in its table, held by the latest row that carries it. Within
 DUPLICATE_WINDOW_MINUTES that row is the answer to a repeat; older, it gives the key
@@ -25,8 +25,9 @@ _NAMESPACE = uuid.UUID("5b0d8e4a-3c1f-4f57-9d8e-2a6b7c1d0e93")
 
 def normalise(text: str) -> str:
     """The text as compared: NFKC (a phone keyboard's full-width letters and digits are the plain
-    ones) and every run of whitespace one space, none at the ends."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+    ones) with no whitespace at all. Chinese puts no spaces between words, so a space or line
+    break typed the second time is noise, not another concern."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
 
 
 def content_key(*parts) -> uuid.UUID | None:

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from petitions.models import Concern, Constituent
+from petitions.models import Concern, Constituent, Notification
 from petitions.receptions import concern_file_by_phone
 from tests.factories import UserFactory
 
@@ -170,3 +170,21 @@ def test_caller_gets_the_tracking_code_by_sms(staff, category, django_capture_on
     assert created
 
     assert concern.notifications.filter(recipient="13812345678", body__contains=concern.tracking).exists()
+
+
+@pytest.mark.django_db
+def test_the_same_call_entered_again_on_a_fresh_form_says_already_recorded(
+    client, staff, category, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PHONE, _form(category), follow=True)  # reads the first "filed" message
+    concern, sent = Concern.objects.get(), Notification.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(PHONE, _form(category, token="0b5e7d3a-1c2f-4e6a-9d8b-7a6c5e4f3d21"), follow=True)
+
+    assert Concern.objects.count() == 1 and sent and Notification.objects.count() == sent
+    assert response.redirect_chain[0][0] == reverse("desk:concern", args=[concern.tracking])
+    said = [str(message) for message in response.context["messages"]]
+    assert said == [f"这条诉求已记录过，未重复登记。查询码：{concern.tracking}。"]

@@ -356,3 +356,35 @@ def test_reception_record_that_loses_a_race_returns_the_winners_reception(
     assert len(calls) == 2
     assert loser == winner and not created
     assert Reception.objects.count() == 1 and Concern.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("second_token", [TOKEN, "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"])
+def test_the_same_visit_saved_again_says_already_recorded_with_its_codes(
+    client, staff, station, village, on_duty, category, second_token, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(NEW, _form(station, village, on_duty, rows=[("路灯不亮", category)], token=TOKEN), follow=True)
+    concern, sent = Concern.objects.get(), Notification.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(NEW, _form(station, village, on_duty, rows=[("路灯不亮", category)],
+                                          token=second_token), follow=True)
+
+    assert Reception.objects.count() == 1 and Concern.objects.count() == 1
+    assert sent and Notification.objects.count() == sent
+    assert response.redirect_chain == [(reverse("receptions:list"), 302)]
+    said = [str(message) for message in response.context["messages"]]
+    assert said == [f"这次接待已记录过，未重复登记。所生成诉求的查询码：{concern.tracking}。"]
+
+
+@pytest.mark.django_db
+def test_a_visit_without_concerns_saved_again_says_already_recorded(client, staff, station, village):
+    client.force_login(staff)
+    client.post(NEW, _form(station, village, token=TOKEN), follow=True)
+
+    response = client.post(NEW, _form(station, village, token="9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"), follow=True)
+
+    assert Reception.objects.count() == 1
+    assert [str(message) for message in response.context["messages"]] == ["这次接待已记录过，未重复登记。"]

@@ -54,8 +54,8 @@ def test_back_and_submit_again_files_one_concern_and_says_it_was_already_receive
 
 @pytest.mark.django_db(transaction=True)
 def test_reloading_after_a_lost_answer_resends_the_post_and_files_one_concern(phone, live_server, deputy, category):
-    """The network drops the answer to the POST; the person reloads the error page, and the
-    browser sends the same POST (the same token) again."""
+    """The answer to the POST is lost on the way (a proxy answers 502 instead); the person reloads,
+    and the browser sends the same POST (the same token) again."""
     phone.goto(f"{live_server.url}/d/{deputy.code}/concern/")
     _fill_concern(phone, category)
     posts = []
@@ -64,14 +64,15 @@ def test_reloading_after_a_lost_answer_resends_the_post_and_files_one_concern(ph
         posts.append(route.request.post_data)
         if len(posts) == 1:
             route.fetch()  # the server files it...
-            route.abort("connectionreset")  # ...but the phone never hears back
+            route.fulfill(status=502, body="Bad Gateway")  # ...but the phone never hears back
         else:
             route.continue_()
 
     phone.route("**/concern/", lambda route: drop_the_first_answer(route) if route.request.method == "POST"
                 else route.continue_())
-    with phone.expect_event("requestfailed"):
+    with phone.expect_navigation():
         phone.locator("#main form button[type=submit]").click()
+    assert "Bad Gateway" in phone.locator("body").inner_text()
     assert Concern.objects.count() == 1
     tracking = Concern.objects.get().tracking
 

@@ -45,8 +45,10 @@ from petitions.services import concern_submit  # noqa: E402
 
 def _fill() -> tuple[Deputy, Category]:
     call_command("migrate", verbosity=0)
-    village, _ = Village.objects.get_or_create(name="白塔村", defaults={"area": Area.objects.get_or_create(name="白塔片区")[0]})
-    site, _ = Site.objects.get_or_create(name="白塔镇人大代表联络站", defaults={"kind": Site.Kind.STATION, "code": "bench01"})
+    area, _ = Area.objects.get_or_create(name="白塔片区")
+    village, _ = Village.objects.get_or_create(name="白塔村", defaults={"area": area})
+    site, _ = Site.objects.get_or_create(name="白塔镇人大代表联络站",
+                                         defaults={"kind": Site.Kind.STATION, "code": "bench01"})
     deputy, _ = Deputy.objects.get_or_create(code="bench02", defaults={
         "name": "王智慧", "level": Deputy.Level.TOWNSHIP, "village": village, "site": site, "mobile": "13900000000"})
     category, _ = Category.objects.get_or_create(name="环境卫生")

@@ -22,24 +22,19 @@ def _submit_concern(page) -> None:
         page.locator("#main form button[type=submit]").click()
 
 
-def _token(page) -> str:
-    return page.locator("input[name=token]").input_value()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_back_and_submit_again_files_one_concern_and_says_it_was_already_received(
     phone, live_server, deputy, category, django_capture_on_commit_callbacks
 ):
     phone.goto(f"{live_server.url}/d/{deputy.code}/concern/")
     _fill_concern(phone, category)
-    first_token = _token(phone)
     _submit_concern(phone)
     tracking = phone.locator("#tracking-code").inner_text().strip()
     sent = Notification.objects.count()
 
     phone.go_back()
+    # Chromium (Debian 12) fetches the no-store form again with a new token: the content check catches it.
     phone.wait_for_selector("textarea[name=content]")
-    token_after_back = _token(phone)
     _fill_concern(phone, category)
     _submit_concern(phone)
 
@@ -48,8 +43,6 @@ def test_back_and_submit_again_files_one_concern_and_says_it_was_already_receive
     assert phone.locator("#tracking-code").inner_text().strip() == tracking
     assert "已收到" in phone.locator("#already-received").inner_text()
     screenshot(phone, "twice-1-concern-already-received")
-    # Which of the two checks caught it depends on whether the browser restored the hidden token.
-    print(f"token restored after Back: {token_after_back == first_token}")
 
 
 @pytest.mark.django_db(transaction=True)

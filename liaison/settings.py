@@ -165,6 +165,10 @@ ACCEPT_WITHIN_WORKING_DAYS = env.int("ACCEPT_WITHIN_WORKING_DAYS", default=2)
 # e-mail address get an e-mail as well.
 ESCALATION_MOBILES = env.list("ESCALATION_MOBILES", default=[])
 AUTO_CLOSE_DAYS = env.int("AUTO_CLOSE_DAYS", default=14)
+# The same text sent again from the same mobile to the same deputy or site (or the same visit
+# recorded again at the desk) within this many minutes is the one already filed: one case, one
+# set of messages. 0 turns the content check off; the form's one-time token still catches double taps.
+DUPLICATE_WINDOW_MINUTES = env.int("DUPLICATE_WINDOW_MINUTES", default=30)
 
 # Notifications: SMS through a backend class (console log by default), e-mail
 # through Django's EMAIL_BACKEND (console by default; EMAIL_URL for SMTP).

@@ -103,6 +103,9 @@ class Reception(TimeStampedModel):
     )
     # The desk form's one-time token: a double click records the visit once.
     submission_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
+    # The same visitor, site, day and matters recorded again within DUPLICATE_WINDOW_MINUTES is the
+    # same visit (petitions.dedupe); unique, so the repeat check is one index lookup and race-safe.
+    dedupe_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-created_at"]
@@ -193,6 +196,10 @@ class Concern(TimeStampedModel):
     )
     # The form's one-time token: a double tap or a resubmitted form finds the first concern.
     submission_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
+    # The same text from the same mobile (or deputy) to the same deputy or site within
+    # DUPLICATE_WINDOW_MINUTES is a repeat (petitions.dedupe); unique, so the repeat check is one
+    # index lookup at a million rows and two racing posts cannot both file.
+    dedupe_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Set once per deadline by the periodic tasks, so a re-run sends nothing twice.

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from deputies.models import Deputy, Site, Village
+from petitions import dedupe
 from petitions.models import Category, Concern, Reception
 from petitions.services import concern_submit, constituent_get_or_create
 
@@ -33,7 +34,7 @@ def reception_record(
     recorded_by,
     new_concerns: Iterable[NewConcern] = (),
     submission_key: str | None = None,
-) -> Reception:
+) -> tuple[Reception, bool]:
     """Record one walk-in reception and turn the listed matters into concerns, all or nothing.
 
     `mobile` must already be a valid mainland number (the visitor is a Constituent,
@@ -41,12 +42,15 @@ def reception_record(
     reception, addressed to the first deputy on duty (if any) at `site`; whatever was
     raised but not turned into a concern stands as answered on the spot. The same
     `submission_key` (the desk form's one-time token) returns the reception already
-    recorded and makes nothing new, so a double click records the visit once. Raises
-    ValidationError on invalid data. Notifications for the concerns go out after commit.
-    Returns the reception; its concerns are `reception.concerns`.
+    recorded and makes nothing new, so a double click records the visit once; so does
+    the same visitor, site, day and matters within DUPLICATE_WINDOW_MINUTES (the form
+    sent again after going Back, petitions.dedupe). Raises ValidationError on invalid
+    data. Notifications for the concerns go out after commit, for a new reception only.
+    Returns (reception, created); its concerns are `reception.concerns`.
     """
-    if submission_key and (existing := Reception.objects.filter(submission_key=submission_key).first()):
-        return existing
+    dedupe_key = dedupe.reception_key(mobile=mobile, site=site, received_on=received_on, matters=matters)
+    if existing := dedupe.earlier_submission(Reception, submission_key=submission_key, dedupe_key=dedupe_key):
+        return existing, False
     deputies = list(deputies)
     try:
         with transaction.atomic():
@@ -54,9 +58,9 @@ def reception_record(
             reception = Reception(
                 received_on=received_on, site=site, constituent=constituent, visitor_count=visitor_count,
                 village=village, matters=matters, answer=answer, satisfaction=satisfaction,
-                recorded_by=recorded_by, submission_key=submission_key,
+                recorded_by=recorded_by, submission_key=submission_key, dedupe_key=dedupe_key,
             )
-            reception.full_clean(exclude=["submission_key"])
+            reception.full_clean(exclude=["submission_key", "dedupe_key"])
             reception.save()
             reception.deputies.set(deputies)
             for item in new_concerns:
@@ -66,11 +70,12 @@ def reception_record(
                     site=site, submitted_by=recorded_by, reception=reception,
                 )
     except IntegrityError:
-        # Two clicks raced past the check above; the other one won and made the concerns.
-        if submission_key and (existing := Reception.objects.filter(submission_key=submission_key).first()):
-            return existing
+        # Two clicks, or the same visit sent twice, raced past the check above; the other one won
+        # and made the concerns.
+        if existing := dedupe.earlier_submission(Reception, submission_key=submission_key, dedupe_key=dedupe_key):
+            return existing, False
         raise
-    return reception
+    return reception, True
 
 
 def concern_file_by_phone(
@@ -82,18 +87,18 @@ def concern_file_by_phone(
     content: str,
     recorded_by,
     submission_key: str | None = None,
-) -> Concern:
+) -> tuple[Concern, bool]:
     """Staff file a concern for someone who phoned the station; only the caller's mobile is required.
 
-    The same `submission_key` (the form's one-time token) returns the concern already
-    filed, so a double click files once. Raises ValidationError on invalid data;
-    notifies the caller after commit. Returns the concern.
+    The same `submission_key` (the form's one-time token), or the same text for the same
+    caller within DUPLICATE_WINDOW_MINUTES, returns the concern already filed, so a
+    double click or the form sent again files once. Raises ValidationError on invalid
+    data; notifies the caller after commit, for a new concern only. Returns (concern, created).
     """
-    concern, _created = concern_submit(
+    return concern_submit(
         channel=Concern.Channel.PHONE, category=category, content=content, mobile=mobile, name=name,
         village=village, submitted_by=recorded_by, submission_key=submission_key,
     )
-    return concern
 
 
 def reception_search(

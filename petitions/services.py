@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from deputies.models import Deputy, Site, Village
-from petitions import messages, workflow
 from liaison.calendar import add_working_days
+from petitions import dedupe, messages, workflow
 from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Constituent, Reception, Unit
 from petitions.workflow import WorkflowError
 
@@ -72,14 +72,18 @@ def concern_submit(
     """File a concern. Returns (concern, created).
 
     The same submission_key (the form's one-time token) returns the concern it
-    already made, so a double tap or a resubmitted form files once. Photos must
-    already be cleaned (petitions.photos.clean_photo). Notifies the constituent and
-    the deputy after commit.
+    already made, so a double tap or a resubmitted form files once; so does the same
+    text and place from the same mobile (or, with none, the same user) to the same
+    deputy and site within DUPLICATE_WINDOW_MINUTES (petitions.dedupe), e.g. after
+    going Back to a fresh form. A repeat is (existing, False) and messages nobody.
+    Concerns made within a reception are not checked: reception_record checks the visit.
+    Photos must already be cleaned (petitions.photos.clean_photo). Notifies the
+    constituent and the deputy after commit.
     """
-    if submission_key:
-        existing = Concern.objects.filter(submission_key=submission_key).first()
-        if existing:
-            return existing, False
+    dedupe_key = None if reception else dedupe.concern_key(mobile=mobile, submitted_by=submitted_by, deputy=deputy,
+                                                           site=site, content=content, place=place)
+    if existing := dedupe.earlier_submission(Concern, submission_key=submission_key, dedupe_key=dedupe_key):
+        return existing, False
     role = workflow.CONSTITUENT if submitted_by is None else workflow.STAFF
     if channel == Concern.Channel.PATROL:
         role = workflow.DEPUTY
@@ -87,8 +91,9 @@ def concern_submit(
         tracking=_new_tracking(), channel=channel, category=category, content=content,
         village=village, deputy=deputy, site=site, place=place, latitude=latitude, longitude=longitude,
         is_public=is_public, submission_key=submission_key, submitted_by=submitted_by, reception=reception,
+        dedupe_key=dedupe_key,
     )
-    concern.full_clean(exclude=["tracking", "submission_key", "constituent"])
+    concern.full_clean(exclude=["tracking", "submission_key", "dedupe_key", "constituent"])
     try:
         with transaction.atomic():
             if mobile:
@@ -98,8 +103,8 @@ def concern_submit(
                                  to_status=S.SUBMITTED, is_public=True)
             _attach(concern, photos, kind=ConcernPhoto.Kind.REPORT, is_public=is_public)
     except IntegrityError:
-        # Two taps raced past the check above; the other one won.
-        if submission_key and (existing := Concern.objects.filter(submission_key=submission_key).first()):
+        # Two taps, or the same text sent twice, raced past the check above; the other one won.
+        if existing := dedupe.earlier_submission(Concern, submission_key=submission_key, dedupe_key=dedupe_key):
             return existing, False
         raise
     messages.on_submitted(concern)
@@ -147,7 +152,7 @@ def concern_transition(
         concern.satisfaction = ""
         concern.deadline_on = default_deadline(concern.category)
         concern.reminded_at = concern.escalated_at = None
-    concern.full_clean(exclude=["tracking", "submission_key"])
+    concern.full_clean(exclude=["tracking", "submission_key", "dedupe_key"])
     concern.save()
     public_note = spec.note_is_public
     event = concern_event_record(

@@ -31,8 +31,10 @@ from petitions.workflow import WorkflowError
 
 S = Concern.Status
 
-# Session keys: the tracking codes this browser filed, and those it proved it owns.
+# Session keys: the tracking codes this browser filed, those it sent again (told "already
+# received"), and those it proved it owns.
 _FILED = "petitions_filed"
+_REPEATED = "petitions_repeated"
 _VERIFIED = "petitions_verified"
 _SESSION_LIMIT = 50
 
@@ -130,7 +132,7 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
         if form.is_valid():
             data = form.cleaned_data
             try:
-                concern, _created = services.concern_submit(
+                concern, created = services.concern_submit(
                     channel=Concern.Channel.QR, deputy=deputy, site=site, name=data["name"], mobile=data["mobile"],
                     village=data["village"], category=data["category"], content=data["content"],
                     place=data["place"], photos=data["photos"], is_public=data["is_public"],
@@ -139,7 +141,7 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
-                _remember(request, _FILED, concern.tracking)
+                _remember_filing(request, concern, created=created, submission_key=data["submission_key"])
                 return redirect("petitions:receipt", tracking=concern.tracking)
     else:
         form = ConcernFileForm(initial={"token": ConcernFileForm.new_token()})
@@ -150,16 +152,32 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
     })
 
 
+def _remember_filing(request: HttpRequest, concern: Concern, *, created: bool, submission_key: str) -> None:
+    """Remember what this browser filed, and what it sent again.
+
+    A repeat caught by the form's token came from this browser's own form: it is this
+    browser's filing. One caught by its content may come from any browser that knows
+    the mobile and the words: it learns the tracking code the SMS already carries,
+    never the rights of the browser that filed it.
+    """
+    if created or concern.submission_key == submission_key:
+        _remember(request, _FILED, concern.tracking)
+    if not created:
+        _remember(request, _REPEATED, concern.tracking)
+
+
 @never_cache
 @require_GET
 def receipt(request: HttpRequest, tracking: str) -> HttpResponse:
-    if not _is_remembered(request, _FILED, tracking):
+    is_repeat = _is_remembered(request, _REPEATED, tracking)
+    if not (is_repeat or _is_remembered(request, _FILED, tracking)):
         return redirect("petitions:track", tracking=tracking)
     concern = Concern.objects.filter(tracking=tracking).select_related("deputy", "site", "category").first()
     if concern is None:
         raise Http404
     return render(request, "petitions/public/receipt.html", {
         "concern": concern, "track_url": request.build_absolute_uri(concern.get_absolute_url()),
+        "is_repeat": is_repeat,
     })
 
 

@@ -50,7 +50,7 @@ def new(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and rows.is_valid():
             data = form.cleaned_data
             try:
-                reception = reception_record(
+                reception, created = reception_record(
                     received_on=data["received_on"], site=data["site"], deputies=data["deputies"],
                     mobile=data["mobile"], name=data["name"], village=data["village"],
                     visitor_count=data["visitor_count"], matters=data["matters"], answer=data["answer"],
@@ -60,7 +60,10 @@ def new(request: HttpRequest) -> HttpResponse:
             except ValidationError as err:
                 form.add_error(None, err.messages)
             else:
-                messages.success(request, _recorded_message(reception))
+                if created:
+                    messages.success(request, _recorded_message(reception))
+                else:
+                    messages.info(request, _already_recorded_message(reception))
                 return redirect("receptions:new" if "another" in request.POST else "receptions:list")
     else:
         form = ReceptionForm(initial={"token": ReceptionForm.new_token()})
@@ -77,6 +80,14 @@ def _recorded_message(reception: Reception) -> str:
         "Reception recorded with %(n)d concerns: %(codes)s.",
         len(codes),
     ) % {"n": len(codes), "codes": ", ".join(codes)}
+
+
+def _already_recorded_message(reception: Reception) -> str:
+    codes = [concern.tracking for concern in reception.concerns.order_by("created_at")]
+    if not codes:
+        return _("This reception was already recorded; it was not recorded again.")
+    return _("This reception was already recorded; it was not recorded again. Its concerns: %(codes)s.") % {
+        "codes": ", ".join(codes)}
 
 
 def _filtered(request: HttpRequest) -> tuple[ReceptionFilterForm, dict]:
@@ -138,7 +149,7 @@ def phone(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                concern = concern_file_by_phone(
+                concern, created = concern_file_by_phone(
                     mobile=data["mobile"], name=data["name"], village=data["village"], category=data["category"],
                     content=data["content"], recorded_by=request.user,
                     submission_key=form.submission_key(request.user),
@@ -146,7 +157,11 @@ def phone(request: HttpRequest) -> HttpResponse:
             except ValidationError as err:
                 form.add_error(None, err.messages)
             else:
-                messages.success(request, _("Concern filed. Tracking code: %(code)s.") % {"code": concern.tracking})
+                if created:
+                    messages.success(request, _("Concern filed. Tracking code: %(code)s.") % {"code": concern.tracking})
+                else:
+                    messages.info(request, _("This concern was already recorded; it was not filed again. "
+                                             "Tracking code: %(code)s.") % {"code": concern.tracking})
                 return redirect("desk:concern", concern.tracking)
     else:
         form = PhoneConcernForm(initial={"token": PhoneConcernForm.new_token()})

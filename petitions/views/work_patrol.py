@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from liaison import roles
@@ -14,6 +15,9 @@ from petitions.forms.work import PatrolForm
 from petitions.models import Concern
 
 
+# never_cache: the form carries a one-time token; a copy kept for Back would offer the used token
+# again, and a different report typed into it would be taken for the first one.
+@never_cache
 @require_http_methods(["GET", "POST"])
 @role_required(roles.DEPUTY)
 def patrol(request: HttpRequest) -> HttpResponse:
@@ -35,6 +39,9 @@ def patrol(request: HttpRequest) -> HttpResponse:
             if created:
                 messages.success(request, _("Your report is filed as %(code)s. Forward it to a unit from here.")
                                  % {"code": concern.tracking})
+            else:
+                messages.info(request, _("This report was already recorded as %(code)s; it was not filed again.")
+                              % {"code": concern.tracking})
             return redirect("desk:concern", concern.tracking)
         messages.error(request, _("Please correct the form below."))
     else:

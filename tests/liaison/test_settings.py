@@ -79,3 +79,13 @@ def test_redis_cache_uses_another_database_than_the_broker():
     result = _manage("shell", "-c", code, **env)
 
     assert result.stdout.strip().splitlines()[-1].split() == ["redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/1"]
+
+
+def test_the_duplicate_window_is_thirty_minutes_unless_the_environment_says_otherwise():
+    code = "from django.conf import settings; print(settings.DUPLICATE_WINDOW_MINUTES)"
+
+    default = _manage("shell", "-c", code, **PRODUCTION_ENV)
+    set_to_five = _manage("shell", "-c", code, **PRODUCTION_ENV, DUPLICATE_WINDOW_MINUTES="5")
+
+    assert default.stdout.strip().splitlines()[-1] == "30"
+    assert set_to_five.stdout.strip().splitlines()[-1] == "5"

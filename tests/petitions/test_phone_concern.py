@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from liaison.models import Notification
 from petitions.models import Concern, Constituent
 from petitions.receptions import concern_file_by_phone
 from tests.factories import UserFactory
@@ -68,11 +69,11 @@ def test_a_double_click_files_one_concern_and_both_land_on_it(client, staff, cat
 
 
 @pytest.mark.django_db
-def test_a_new_token_files_a_second_concern(client, staff, category):
+def test_a_new_token_with_another_matter_files_a_second_concern(client, staff, category):
     client.force_login(staff)
 
     client.post(PHONE, _form(category))
-    client.post(PHONE, _form(category, token="0b5e7d3a-1c2f-4e6a-9d8b-7a6c5e4f3d21"))
+    client.post(PHONE, _form(category, token="0b5e7d3a-1c2f-4e6a-9d8b-7a6c5e4f3d21", content="路灯不亮。"))
 
     assert Concern.objects.count() == 2
 
@@ -85,7 +86,7 @@ def test_the_same_token_from_another_desk_user_files_its_own_concern(client, sta
     client.post(PHONE, _form(category))
     client.force_login(other)
 
-    client.post(PHONE, _form(category))
+    client.post(PHONE, _form(category, content="路灯不亮。"))
 
     assert set(Concern.objects.values_list("submitted_by", flat=True)) == {staff.pk, other.pk}
 
@@ -147,7 +148,27 @@ def test_invalid_mobile_rerenders_with_the_typed_content_kept(client, staff, cat
 @pytest.mark.django_db
 def test_caller_gets_the_tracking_code_by_sms(staff, category, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        concern = concern_file_by_phone(mobile="13812345678", category=category, content="路灯不亮",
-                                        recorded_by=staff)
+        concern, created = concern_file_by_phone(mobile="13812345678", category=category, content="路灯不亮",
+                                                 recorded_by=staff)
+
+    assert created
 
     assert concern.notifications.filter(recipient="13812345678", body__contains=concern.tracking).exists()
+
+
+@pytest.mark.django_db
+def test_the_same_call_entered_again_on_a_fresh_form_says_already_recorded(
+    client, staff, category, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(PHONE, _form(category), follow=True)  # reads the first "filed" message
+    concern, sent = Concern.objects.get(), Notification.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(PHONE, _form(category, token="0b5e7d3a-1c2f-4e6a-9d8b-7a6c5e4f3d21"), follow=True)
+
+    assert Concern.objects.count() == 1 and sent and Notification.objects.count() == sent
+    assert response.redirect_chain[0][0] == reverse("desk:concern", args=[concern.tracking])
+    said = [str(message) for message in response.context["messages"]]
+    assert said == [f"这条诉求已记录过，未重复登记。查询码：{concern.tracking}。"]

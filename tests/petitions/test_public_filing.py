@@ -236,3 +236,53 @@ def test_a_village_from_another_list_is_refused(client, deputy, category):
     response = client.post(_file_url(deputy), _form_data(category, village=VillageFactory().pk + 1000))
 
     assert "village" in response.context["form"].errors
+
+
+ALREADY = "您的这条诉求此前已收到"
+
+
+@pytest.mark.django_db
+def test_a_first_filing_receipt_does_not_say_already_received(client, deputy, category):
+    response = client.post(_file_url(deputy), _form_data(category), follow=True)
+
+    assert ALREADY not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("second_token", ["6f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f",  # the same form sent again
+                                          "0d8e4a5b-3c1f-4f57-9d8e-2a6b7c1d0e93"])  # Back gave a fresh form
+def test_the_same_concern_sent_again_lands_on_its_receipt_saying_already_received(
+    client, deputy, category, second_token, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_file_url(deputy), _form_data(category))
+    concern, sent = Concern.objects.get(), Notification.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_file_url(deputy), _form_data(category, token=second_token), follow=True)
+
+    body = response.content.decode()
+    assert response.redirect_chain == [(reverse("petitions:receipt", args=[concern.tracking]), 302)]
+    assert ALREADY in body and re.search(rf'id="tracking-code"[^>]*>{concern.tracking}<', body)
+    assert Concern.objects.count() == 1
+    assert sent == 2 and Notification.objects.count() == sent
+
+
+@pytest.mark.django_db
+def test_the_same_words_and_mobile_from_another_browser_learn_the_code_but_not_the_filers_rights(
+    client, deputy, category
+):
+    from django.test import Client
+
+    client.post(_file_url(deputy), _form_data(category))
+    concern = Concern.objects.get()
+    other = Client()
+
+    response = other.post(_file_url(deputy), _form_data(category, token="0d8e4a5b-3c1f-4f57-9d8e-2a6b7c1d0e93"),
+                          follow=True)
+
+    assert Concern.objects.count() == 1
+    assert ALREADY in response.content.decode() and concern.tracking in response.content.decode()
+    # The code is what the SMS to that mobile carries; what "this browser filed it" unlocks is not given.
+    assert concern.tracking not in other.session.get("petitions_filed", [])
+    assert concern.tracking in client.session["petitions_filed"]

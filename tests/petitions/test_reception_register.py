@@ -35,11 +35,12 @@ def wang(db, station, django_capture_on_commit_callbacks):
 
 def _record(station, recorded_by, *, on, mobile, name, village=None, deputies=(), matters="咨询政策", answer="",
             concerns=()):
-    return reception_record(
+    reception, _created = reception_record(
         received_on=on, site=station, deputies=list(deputies), mobile=mobile, name=name, village=village,
         visitor_count=1, matters=matters, answer=answer, satisfaction="satisfied", recorded_by=recorded_by,
         new_concerns=[{"content": content, "category": category} for content, category in concerns],
     )
+    return reception
 
 
 @pytest.fixture

@@ -228,7 +228,7 @@ def test_walk_in_concerns_tell_the_visitor_their_tracking_codes(
     staff, station, village, category, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        reception = reception_record(
+        reception, _created = reception_record(
             received_on=datetime.date(2026, 3, 7), site=station, deputies=[], mobile="13812345678", name="陈西荣",
             village=village, visitor_count=1, matters="路灯", answer="", satisfaction="", recorded_by=staff,
             new_concerns=[{"content": "路灯不亮", "category": category}],
@@ -273,11 +273,11 @@ def test_a_double_posted_save_and_record_another_returns_both_to_a_blank_form(cl
 
 
 @pytest.mark.django_db
-def test_a_new_token_records_a_second_reception(client, staff, station, village, category):
+def test_a_new_token_with_other_matters_records_a_second_reception(client, staff, station, village, category):
     client.force_login(staff)
 
     client.post(NEW, _form(station, village, rows=[("路灯不亮", category)], token=TOKEN))
-    client.post(NEW, _form(station, village, rows=[("路灯不亮", category)],
+    client.post(NEW, _form(station, village, rows=[("路灯不亮", category)], matters="又来反映路灯。",
                            token="9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"))
 
     assert Reception.objects.count() == 2
@@ -292,7 +292,7 @@ def test_the_same_token_from_another_desk_user_records_their_own_reception(clien
     client.post(NEW, _form(station, village, token=TOKEN))
     client.force_login(other)
 
-    client.post(NEW, _form(station, village, token=TOKEN))
+    client.post(NEW, _form(station, village, token=TOKEN, matters="另一位来访者反映的事项。"))
 
     assert set(Reception.objects.values_list("recorded_by", flat=True)) == {staff.pk, other.pk}
 
@@ -330,11 +330,11 @@ def _record(staff, station, village, category, key):
 def test_reception_record_returns_the_reception_already_recorded_under_the_same_key(
     staff, station, village, category
 ):
-    first = _record(staff, station, village, category, "key-1")
+    first, created = _record(staff, station, village, category, "key-1")
 
-    again = _record(staff, station, village, category, "key-1")
+    again, created_again = _record(staff, station, village, category, "key-1")
 
-    assert again == first
+    assert again == first and created and not created_again
     assert Reception.objects.count() == 1 and Concern.objects.count() == 1
 
 
@@ -342,7 +342,7 @@ def test_reception_record_returns_the_reception_already_recorded_under_the_same_
 def test_reception_record_that_loses_a_race_returns_the_winners_reception(
     staff, station, village, category, monkeypatch
 ):
-    winner = _record(staff, station, village, category, "key-1")
+    winner, _created = _record(staff, station, village, category, "key-1")
     real_filter, calls = Reception.objects.filter, []
 
     def filter_missing_the_first_time(*args, **kwargs):
@@ -352,8 +352,40 @@ def test_reception_record_that_loses_a_race_returns_the_winners_reception(
 
     monkeypatch.setattr(Reception.objects, "filter", filter_missing_the_first_time)
 
-    loser = _record(staff, station, village, category, "key-1")
+    loser, created = _record(staff, station, village, category, "key-1")
 
     assert len(calls) == 2
-    assert loser == winner
+    assert loser == winner and not created
     assert Reception.objects.count() == 1 and Concern.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("second_token", [TOKEN, "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"])
+def test_the_same_visit_saved_again_says_already_recorded_with_its_codes(
+    client, staff, station, village, on_duty, category, second_token, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(NEW, _form(station, village, on_duty, rows=[("路灯不亮", category)], token=TOKEN), follow=True)
+    concern, sent = Concern.objects.get(), Notification.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(NEW, _form(station, village, on_duty, rows=[("路灯不亮", category)],
+                                          token=second_token), follow=True)
+
+    assert Reception.objects.count() == 1 and Concern.objects.count() == 1
+    assert sent and Notification.objects.count() == sent
+    assert response.redirect_chain == [(reverse("receptions:list"), 302)]
+    said = [str(message) for message in response.context["messages"]]
+    assert said == [f"这次接待已记录过，未重复登记。所生成诉求的查询码：{concern.tracking}。"]
+
+
+@pytest.mark.django_db
+def test_a_visit_without_concerns_saved_again_says_already_recorded(client, staff, station, village):
+    client.force_login(staff)
+    client.post(NEW, _form(station, village, token=TOKEN), follow=True)
+
+    response = client.post(NEW, _form(station, village, token="9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"), follow=True)
+
+    assert Reception.objects.count() == 1
+    assert [str(message) for message in response.context["messages"]] == ["这次接待已记录过，未重复登记。"]

@@ -128,3 +128,39 @@ def test_a_deputy_login_without_a_deputy_record_is_refused(client):
     client.force_login(user)
 
     assert client.get(URL).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("same_token", [True, False])
+def test_a_report_sent_again_goes_to_the_first_and_says_already_recorded(client, deputy_user, category, same_token):
+    client.force_login(deputy_user)
+    token = PatrolForm.new_token()
+    client.post(URL, _report(category, token=token), follow=True)  # reads the first "filed" message
+    concern = Concern.objects.get()
+
+    response = client.post(URL, _report(category, token=token if same_token else PatrolForm.new_token()),
+                           follow=True)
+
+    assert Concern.objects.count() == 1 and concern.photos.count() == 1
+    assert response.redirect_chain == [(reverse("desk:concern", args=[concern.tracking]), 302)]
+    said = [str(message) for message in response.context["messages"]]
+    assert said == [f"这份上报已记录，查询码 {concern.tracking}，未重复上报。"]
+
+
+@pytest.mark.django_db
+def test_the_same_words_at_another_place_are_another_report(client, deputy_user, category):
+    client.force_login(deputy_user)
+    client.post(URL, _report(category))
+
+    client.post(URL, _report(category, place="白塔溪上游桥下"))
+
+    assert Concern.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_form_is_not_kept_for_back_so_its_used_token_is_not_offered_again(client, deputy_user):
+    client.force_login(deputy_user)
+
+    response = client.get(URL)
+
+    assert "no-store" in response["Cache-Control"]

@@ -17,6 +17,7 @@ from petitions.notifications import notification_queue
 
 logger = logging.getLogger("liaison.notifications")
 MERGE_TARGET_INVALID = gettext_lazy("Choose another concern, not rejected or merged itself, to merge into.")
+MERGE_INTO_ITSELF = gettext_lazy("A concern cannot be merged into itself: enter the tracking code of the original.")
 S = Concern.Status
 SMS, EMAIL = Notification.Channel.SMS, Notification.Channel.EMAIL
 

@@ -206,7 +206,9 @@ def concern_merge(*, concern: Concern, into: Concern, actor, role: str) -> Conce
     # Lock both rows in key order, so two opposite merges at once cannot point at each other.
     locked = {c.pk: c for c in Concern.objects.select_for_update().filter(pk__in=[concern.pk, into.pk]).order_by("pk")}
     into = locked.get(into.pk)
-    if into is None or into.pk == concern.pk or into.status in (S.MERGED, S.REJECTED):
+    if into is not None and into.pk == concern.pk:
+        raise WorkflowError(messages.MERGE_INTO_ITSELF)
+    if into is None or into.status in (S.MERGED, S.REJECTED):
         raise WorkflowError(messages.MERGE_TARGET_INVALID)
     return concern_transition(concern=concern, action="merge", actor=actor, role=role,
                               note=into.tracking, merged_into=into)

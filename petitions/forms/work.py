@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Village
 from petitions.fields import OneTimeTokenField, PhotosField, submission_key
+from petitions.messages import MERGE_INTO_ITSELF
 from petitions.models import Category, Concern, Unit
 from petitions.selectors import NO_OUTCOME
 
@@ -124,13 +125,16 @@ class MergeForm(forms.Form):
         help_text=_("This concern is closed as its duplicate; its constituent follows the original."),
     )
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, concern: Concern, candidates, **kwargs):
         # Only concerns the user may see: a code from elsewhere must not reveal whether it exists.
+        self.concern = concern
         self.candidates = candidates
         super().__init__(*args, **kwargs)
 
     def clean_into(self) -> Concern:
         code = self.cleaned_data["into"].strip().lower()
+        if code == self.concern.tracking:
+            raise forms.ValidationError(MERGE_INTO_ITSELF, code="merge_into_itself")
         concern = self.candidates.filter(tracking=code).first()
         if concern is None:
             raise forms.ValidationError(_("No concern with this tracking code."), code="unknown_concern")

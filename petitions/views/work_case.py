@@ -45,6 +45,7 @@ def _action_form(action: str, concern: Concern, user, data=None, files=None) -> 
     if form_class is AssignForm:
         kwargs["default_deadline"] = services.default_deadline(concern.category)
     if form_class is MergeForm:
+        kwargs["concern"] = concern
         kwargs["candidates"] = access.concerns_visible_to(user).exclude(pk=concern.pk)
     return form_class(data, files, **kwargs)
 

@@ -1,6 +1,6 @@
 import pytest
 
-from petitions import workflow
+from petitions import messages, workflow
 from petitions.models import Concern, ConcernEvent
 from petitions.services import (
     concern_assign,
@@ -84,8 +84,9 @@ def test_merging_points_the_duplicate_at_the_original(concern, official):
     duplicate = concern_merge(concern=duplicate, into=concern, actor=official, role=workflow.OFFICIAL)
 
     assert (duplicate.status, duplicate.outcome, duplicate.merged_into) == (S.MERGED, Concern.Outcome.DUPLICATE, concern)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(WorkflowError) as refused:
         concern_merge(concern=concern, into=concern, actor=official, role=workflow.OFFICIAL)
+    assert refused.value.message == messages.MERGE_INTO_ITSELF
 
 
 @pytest.mark.django_db

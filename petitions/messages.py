@@ -166,6 +166,17 @@ def on_overdue(concern: Concern) -> None:
         _officials(concern, text, f"overdue:{concern.deadline_on}")
 
 
+def reopen_deadline_note(*, deadline_on, previous) -> str:
+    """The reopened case's deadline, for its timeline: the staff see at once whether it moved."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if previous is None:
+            return _("Deadline: %(date)s.") % {"date": deadline_on.isoformat()}
+        if previous == deadline_on:
+            return _("The deadline stays %(date)s.") % {"date": deadline_on.isoformat()}
+        return _("New deadline %(date)s (was %(previous)s).") % {"date": deadline_on.isoformat(),
+                                                                  "previous": previous.isoformat()}
+
+
 def auto_close_note() -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return _("Closed automatically: no rating within %(days)d days.") % {"days": settings.AUTO_CLOSE_DAYS}

@@ -146,10 +146,14 @@ def concern_transition(
     if action == "reopen":
         concern.resolved_at = None
         concern.outcome = ""
-        # The rating that reopened it stays on the timeline; the next result gets a fresh one,
-        # and the handler a fresh deadline with its own reminder and escalation.
+        # The rating that reopened it stays on the timeline; the next result gets a fresh one.
+        # The handler keeps a deadline that still leaves the category's full time, else gets that
+        # time from today; either way the timeline says which deadline now holds.
         concern.satisfaction = ""
-        concern.deadline_on = default_deadline(concern.category)
+        previous_deadline = concern.deadline_on
+        concern.deadline_on = max(filter(None, [previous_deadline, default_deadline(concern.category)]))
+        note = "\n".join(filter(None, [note, messages.reopen_deadline_note(
+            deadline_on=concern.deadline_on, previous=previous_deadline)]))
         concern.reminded_at = concern.escalated_at = None
     concern.full_clean(exclude=["tracking", "submission_key"])
     concern.save()

@@ -31,9 +31,10 @@ setup: deps .secret_key
 	@echo "Migrating the database (SQLite: db.sqlite3)…"
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
 	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
-	@$(RUN_ENV) $(PY) manage.py regenerate_qr
 	@echo "Loading demo data…"
 	@$(RUN_ENV) $(PY) manage.py seed_demo
+	@# After seeding, so a changed SITE_URL re-renders every code the demo made on an earlier run.
+	@$(RUN_ENV) $(PY) manage.py regenerate_qr
 
 run: setup
 	@echo ""

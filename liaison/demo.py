@@ -1,4 +1,4 @@
-"""One demo account per role of DESIGN §1, for trying the station out."""
+"""One demo account per role of docs/roles.md, for trying the station out."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group

@@ -1,4 +1,4 @@
-"""The roles of DESIGN §1 as auth groups, and what each may do in the admin.
+"""The roles of docs/roles.md as auth groups, and what each may do in the admin.
 
 Groups are created by a migration; their permissions are (re)applied after
 every migrate, because permissions for models added by later migrations only

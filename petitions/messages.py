@@ -1,4 +1,4 @@
-"""What each event tells whom. Texts are rendered in Chinese: the recipients read Chinese (DESIGN §7)."""
+"""What each event tells whom. Texts are rendered in Chinese: the recipients read Chinese (docs/language.md)."""
 
 import logging
 

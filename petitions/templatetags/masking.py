@@ -1,4 +1,4 @@
-"""Masking for public pages (DESIGN §7): 138****5678, 王**. Use on every public page that shows a person."""
+"""Masking for public pages (docs/privacy.md): 138****5678, 王**. Use on every public page that shows a person."""
 
 from django import template
 

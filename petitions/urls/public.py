@@ -1,4 +1,4 @@
-"""The constituent's URLs. /d/<code>/concern/ and /t/<tracking>/ are printed on posters and in SMS (DESIGN §5)."""
+"""The constituent's URLs. /d/<code>/concern/ and /t/<tracking>/ are printed on posters and in SMS (docs/public-urls.md)."""
 
 from django.urls import path
 

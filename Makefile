@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-UV := $(PYTHON) -m uv
+# uv lives in a small virtualenv of its own: Debian's python3 is "externally managed" (PEP 668) and
+# refuses `pip install` into it, and `uv sync` would remove uv from .venv as a package the lock lacks.
+TOOLS := .venv-tools
+UV := $(TOOLS)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 
 # The embedded default (SQLite, in-process tasks, local-memory cache) served by
@@ -10,34 +13,51 @@ export UV_PYTHON_DOWNLOADS := never
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
-RUN_ENV := DEBUG=false SECRET_KEY="$$(cat .secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=$(SITE_URL) \
-	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
+# Phones reach the station by the host in SITE_URL (what the QR codes encode), so Django must accept it.
+SITE_HOST := $(shell echo '$(SITE_URL)' | sed -E 's~^[a-zA-Z]+://(\[[^]]*\]|[^:/]*).*~\1~')
+RUN_ENV := DEBUG=false SECRET_KEY="$$(cat .secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost,$(SITE_HOST) \
+	SITE_URL=$(SITE_URL) SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
+	SECURE_HSTS_SECONDS=0
 
-.PHONY: run dev setup deps system-test-deps test test-unit test-browser test-production bench clean messages
+.PHONY: run dev setup deps deps-run system-test-deps test test-unit test-browser test-production bench clean messages
 
-$(VENV)/.synced: pyproject.toml uv.lock
-	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
-	$(UV) sync --frozen --python $(PYTHON)
+$(UV):
+	@scripts/ensure-venv $(PYTHON)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv
+
+# Serving needs the main dependencies only. --inexact: a developer's test tools, if already
+# installed, stay; a fresh machine gets none of them.
+$(VENV)/.synced-run: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --no-dev --inexact --python $(PYTHON)
 	@touch $@
 
-deps: $(VENV)/.synced
+# The tests and `make messages` add the dev group (pytest, Playwright, …).
+$(VENV)/.synced-dev: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@ $(VENV)/.synced-run
+
+deps-run: $(VENV)/.synced-run
+
+deps: $(VENV)/.synced-dev
 
 .secret_key:
 	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	@chmod 600 $@
 
-setup: deps .secret_key
+setup: deps-run .secret_key
 	@scripts/ensure-font
 	@echo "Migrating the database (SQLite: db.sqlite3)…"
 	@$(RUN_ENV) $(PY) manage.py migrate --noinput -v0
 	@$(RUN_ENV) $(PY) manage.py collectstatic --noinput -v0
-	@$(RUN_ENV) $(PY) manage.py regenerate_qr
 	@echo "Loading demo data…"
 	@$(RUN_ENV) $(PY) manage.py seed_demo
+	@# After seeding, so a changed SITE_URL re-renders every code the demo made on an earlier run.
+	@$(RUN_ENV) $(PY) manage.py regenerate_qr
 
 run: setup
 	@echo ""
-	@echo "  The liaison station is at http://$(HOST):$(PORT)/  (staff log in at /accounts/login/, admin at /admin/)"
+	@echo "  The liaison station is at $(SITE_URL)/  (serving on $(HOST):$(PORT); staff log in at /accounts/login/, admin at /admin/)"
 	@echo "  Demo logins above; stop with Ctrl-C."
 	@echo ""
 	@$(RUN_ENV) $(VENV)/bin/gunicorn liaison.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
@@ -73,4 +93,4 @@ bench: deps
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) $(TOOLS) staticfiles

@@ -1,4 +1,4 @@
-"""Demo data with the Baita figures (DESIGN §2): 98 deputies, 1 station, 5 points, 6 rooms.
+"""Demo data with the Baita figures (docs/demo-data.md): 98 deputies, 1 station, 5 points, 6 rooms.
 
 Deterministic (fixed random seed) and idempotent: every row is looked up by a
 natural key first, so running it twice adds nothing twice.

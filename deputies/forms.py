@@ -18,6 +18,24 @@ class DirectoryFilterForm(forms.Form):
     )
 
 
+class WindowFilterForm(forms.Form):
+    """Which image window to print: one site's, one level's, or (both empty) the whole station's."""
+
+    site = forms.ModelChoiceField(
+        label=_("Site"), required=False, queryset=Site.objects.filter(is_active=True), empty_label=_("All sites")
+    )
+    level = forms.TypedChoiceField(
+        label=_("Level"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("All levels")), *Deputy.Level.choices],
+    )
+
+    def filename(self) -> str:
+        """The PDF's file name, saying which window it holds (call after is_valid())."""
+        site, level = self.cleaned_data.get("site"), self.cleaned_data.get("level")
+        parts = ["deputy-window", site.code if site else "", Deputy.Level(level).name.lower() if level else ""]
+        return "-".join(part for part in parts if part) + ".pdf"
+
+
 class ImportForm(forms.Form):
     MAX_BYTES = 5 * 1024 * 1024  # ~50,000 rows of deputies: far more than any station has
 

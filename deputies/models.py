@@ -8,7 +8,7 @@ from liaison.db import TimeStampedModel
 
 
 class IssuedCode(models.Model):
-    """Every public code ever handed out, so none is handed out twice (DESIGN §5)."""
+    """Every public code ever handed out, so none is handed out twice (docs/public-urls.md)."""
 
     code = models.CharField(_("code"), max_length=16, primary_key=True)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)

@@ -9,12 +9,23 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 
+from deputies.models import Deputy, Site
 from deputies.selectors import deputy_groups_by_level, deputy_list_public, site_list_public
 from deputies.services import qr_content
 
 
-def window_context() -> dict:
-    return {"groups": deputy_groups_by_level(deputy_list_public()), "sites": list(site_list_public())}
+def window_context(*, site: Site | None = None, level: int | None = None) -> dict:
+    """The whole station's window, one site's (its deputies and its own card), or one level's."""
+    sites = site_list_public()
+    if site:
+        sites = sites.filter(pk=site.pk)
+    return {
+        "groups": deputy_groups_by_level(deputy_list_public(site=site, level=level)),
+        # One level's sheet is an insert for the big window, which already carries the sites' cards.
+        "sites": [] if level else list(sites),
+        "site": site,
+        "level_label": Deputy.Level(level).label if level else "",
+    }
 
 
 def _within(root: Path, relative: str) -> Path | None:
@@ -69,10 +80,10 @@ def _local_fetcher(records: dict):
     return LocalFetcher()
 
 
-def window_pdf_bytes(request: HttpRequest) -> bytes:
+def window_pdf_bytes(request: HttpRequest, *, site: Site | None = None, level: int | None = None) -> bytes:
     from weasyprint import HTML
 
-    context = window_context()
+    context = window_context(site=site, level=level)
     records = {("deputies", d.code): d for group in context["groups"] for d in group["deputies"]}
     records |= {("sites", site.code): site for site in context["sites"]}
     html = render_to_string("deputies/window.html", {**context, "for_pdf": True}, request=request)

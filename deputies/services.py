@@ -1,4 +1,5 @@
 import hashlib
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.files.base import ContentFile
@@ -103,15 +104,35 @@ def qr_render_by_id(*, label: str, pk: int) -> bool:
     return bool(record) and qr_render(record=record)
 
 
-def qr_regenerate_all(*, force: bool = False) -> int:
-    """Queue new images for every deputy and site whose QR is missing or stale. Returns how many."""
-    queued = 0
+@dataclass(frozen=True)
+class QrRegeneration:
+    total: int  # deputies and sites
+    rendered: int  # images written here and now
+    queued: int  # left to the Celery worker
+
+
+def qr_regenerate_all(*, force: bool = False) -> QrRegeneration:
+    """New images for every deputy and site whose QR is missing or stale (all of them with `force`).
+
+    Where tasks run in-process (the embedded default) they are rendered here, so the count is of
+    images actually written; with a broker each is queued for the worker after commit.
+    """
+    from deputies.tasks import render_qr_task
+
+    in_process = render_qr_task.app.conf.task_always_eager
+    total = rendered = queued = 0
     for model in (Deputy, Site):
-        for record in model.objects.only("pk", "code", "qr_png", "qr_svg", "qr_target").iterator():
+        # A list, not .iterator(): the loop writes to the rows it reads, which SQLite's cursor would see.
+        for record in list(model.objects.only("pk", "code", "qr_png", "qr_svg", "qr_target")):
+            total += 1
             if force:
                 model.objects.filter(pk=record.pk).update(qr_target="")
                 record.qr_target = ""
-            if not record.has_current_qr:
+            if record.has_current_qr:
+                continue
+            if in_process:
+                rendered += qr_render(record=record)
+            else:
                 qr_schedule(record=record)
                 queued += 1
-    return queued
+    return QrRegeneration(total=total, rendered=rendered, queued=queued)

@@ -1,7 +1,7 @@
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from liaison.celery import app as celery_app
 
@@ -28,7 +28,7 @@ def _broker_ok() -> bool | None:
 
 
 @never_cache
-@require_GET
+@require_safe  # HEAD too: load balancers and uptime monitors probe with it
 def healthz(request: HttpRequest) -> JsonResponse:
     database = _database_ok()
     broker = _broker_ok()

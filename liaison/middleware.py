@@ -8,7 +8,7 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     """Simplified Chinese unless the visitor chose another language with the switch.
 
     The browser's Accept-Language is ignored on purpose: many phones here are set
-    to English, and their owners still expect the station in Chinese (DESIGN §7).
+    to English, and their owners still expect the station in Chinese (docs/language.md).
     """
 
     def process_request(self, request: HttpRequest) -> None:

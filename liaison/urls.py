@@ -1,4 +1,4 @@
-"""The public URL contract (DESIGN §5) lives here: printed QR codes depend on it.
+"""The public URL contract (docs/public-urls.md) lives here: printed QR codes depend on it.
 
 /d/<code>/ and friends are pinned by tests/test_urls.py; never change them.
 """

@@ -1,4 +1,4 @@
-"""Who sees which concerns, and in which role they act on one (DESIGN §1, issue 3 §9)."""
+"""Who sees which concerns, and in which role they act on one (docs/roles.md)."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404

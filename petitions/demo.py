@@ -115,21 +115,29 @@ def _backdate(concern: Concern, start: datetime.datetime, steps: list[float]) ->
             next_morning = local.date() + datetime.timedelta(days=1 if local.hour >= 18 else 0)
             moment = timezone.make_aware(datetime.datetime.combine(next_morning, datetime.time(8, local.minute)))
         offsets.append(moment)
-    transitions = 0
-    when = start
-    for event in concern.events.order_by("created_at", "pk"):
+    events = list(concern.events.order_by("created_at", "pk"))
+    times, transitions, when = [], 0, start
+    for event in events:
         if event.kind == ConcernEvent.Kind.TRANSITION:
             when = offsets[min(transitions, len(offsets) - 1)]
             transitions += 1
         else:
             when += datetime.timedelta(minutes=1)  # a rating or comment just before the move it caused
+        times.append(when)
+    # Steps counted in days (and pushed to office hours) can land after now for a case filed
+    # yesterday evening: squeeze the tail back before now, keeping the order.
+    latest = timezone.now()
+    for index in reversed(range(len(times))):
+        times[index] = latest = min(times[index], latest)
+        latest -= datetime.timedelta(minutes=1)
+    for event, when in zip(events, times):
         ConcernEvent.objects.filter(pk=event.pk).update(created_at=when)
     concern.refresh_from_db()
-    fields = {"created_at": start, "updated_at": when}
+    fields = {"created_at": times[0], "updated_at": times[-1]}
     if concern.resolved_at:
         fields["resolved_at"] = concern.events.filter(to_status=Concern.Status.RESOLVED).latest("created_at").created_at
     if concern.closed_at:
-        fields["closed_at"] = when
+        fields["closed_at"] = times[-1]
     Concern.objects.filter(pk=concern.pk).update(**fields)
 
 
@@ -233,6 +241,9 @@ def seed_concerns(*, count: int = 300, receptions: int = 600) -> int:
             days_ago = int(365 * (1 - (number / count)) ** 1.3)  # more recent concerns than old ones
             start = timezone.make_aware(datetime.datetime.combine(
                 today - datetime.timedelta(days=days_ago), datetime.time(rng.randint(8, 19), rng.randint(0, 59))))
+            # Today's cases were filed before now, not later today (the QR channel is open at night too).
+            if start > timezone.now():
+                start = timezone.now() - datetime.timedelta(minutes=rng.randint(5, 180))
             category = rng.choice(categories)
             text = rng.choice(CATEGORIES[categories.index(category)][3])
             deputy = rng.choice(own) if own and rng.random() < 0.15 else rng.choice(deputies)

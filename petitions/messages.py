@@ -1,4 +1,4 @@
-"""What each event tells whom. Texts are rendered in Chinese: the recipients read Chinese (DESIGN §7)."""
+"""What each event tells whom. Texts are rendered in Chinese: the recipients read Chinese (docs/language.md)."""
 
 import logging
 
@@ -18,6 +18,7 @@ from liaison.outbox import notification_queue
 
 logger = logging.getLogger("liaison.notifications")
 MERGE_TARGET_INVALID = gettext_lazy("Choose another concern, not rejected or merged itself, to merge into.")
+MERGE_INTO_ITSELF = gettext_lazy("A concern cannot be merged into itself: enter the tracking code of the original.")
 S = Concern.Status
 SMS, EMAIL = Notification.Channel.SMS, Notification.Channel.EMAIL
 
@@ -176,6 +177,17 @@ def on_overdue(concern: Concern) -> None:
             text = _("Not yet forwarded: concern %(code)s is waiting for someone to take it up. %(url)s") % text_args
         _to_deputy(concern, text, f"overdue:{concern.deadline_on}")
         _officials(concern, text, f"overdue:{concern.deadline_on}")
+
+
+def reopen_deadline_note(*, deadline_on, previous) -> str:
+    """The reopened case's deadline, for its timeline: the staff see at once whether it moved."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if previous is None:
+            return _("Deadline: %(date)s.") % {"date": deadline_on.isoformat()}
+        if previous == deadline_on:
+            return _("The deadline stays %(date)s.") % {"date": deadline_on.isoformat()}
+        return _("New deadline %(date)s (was %(previous)s).") % {"date": deadline_on.isoformat(),
+                                                                  "previous": previous.isoformat()}
 
 
 def auto_close_note() -> str:

@@ -117,7 +117,7 @@ class Reception(TimeStampedModel):
 
 
 class Concern(TimeStampedModel):
-    """社情民意/诉求: one matter raised, from any channel, tracked to its end (DESIGN §4)."""
+    """社情民意/诉求: one matter raised, from any channel, tracked to its end (docs/life-cycle.md)."""
 
     class Channel(models.TextChoices):
         QR = "qr", _("QR code / profile page")
@@ -301,7 +301,7 @@ def _photo_path(instance: "ConcernPhoto", filename: str) -> str:
 
 class ConcernPhoto(models.Model):
     """A photo of a concern. Stored outside MEDIA_ROOT and served only through
-    petitions:photo, which checks that the viewer may see it (DESIGN §7)."""
+    petitions:photo, which checks that the viewer may see it (docs/privacy.md)."""
 
     class Kind(models.TextChoices):
         REPORT = "report", _("As reported")

@@ -75,7 +75,7 @@ def concern_counts(
     resolved_awaiting_rating, one per outcome (fixed, explained, not_feasible, rejected,
     duplicate) and one per satisfaction level (satisfied, basic, unsatisfied).
 
-    Outcomes are counted apart, never lumped as "closed" (DESIGN §4): an explained case is
+    Outcomes are counted apart, never lumped as "closed" (docs/life-cycle.md): an explained case is
     not a fixed one. A resolved case awaiting its rating already counts under its outcome;
     a reopened one has none until it is resolved again. "satisfied" and "basic" count the
     concerns whose result was rated so (the rating closed them). A "not satisfied" rating

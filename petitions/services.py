@@ -147,10 +147,14 @@ def concern_transition(
     if action == "reopen":
         concern.resolved_at = None
         concern.outcome = ""
-        # The rating that reopened it stays on the timeline; the next result gets a fresh one,
-        # and the handler a fresh deadline with its own reminder and escalation.
+        # The rating that reopened it stays on the timeline; the next result gets a fresh one.
+        # The handler keeps a deadline that still leaves the category's full time, else gets that
+        # time from today; either way the timeline says which deadline now holds.
         concern.satisfaction = ""
-        concern.deadline_on = default_deadline(concern.category)
+        previous_deadline = concern.deadline_on
+        concern.deadline_on = max(filter(None, [previous_deadline, default_deadline(concern.category)]))
+        note = "\n".join(filter(None, [note, messages.reopen_deadline_note(
+            deadline_on=concern.deadline_on, previous=previous_deadline)]))
         concern.reminded_at = concern.escalated_at = None
     concern.full_clean(exclude=["tracking", "submission_key", "dedupe_key"])
     concern.save()
@@ -207,7 +211,9 @@ def concern_merge(*, concern: Concern, into: Concern, actor, role: str) -> Conce
     # Lock both rows in key order, so two opposite merges at once cannot point at each other.
     locked = {c.pk: c for c in Concern.objects.select_for_update().filter(pk__in=[concern.pk, into.pk]).order_by("pk")}
     into = locked.get(into.pk)
-    if into is None or into.pk == concern.pk or into.status in (S.MERGED, S.REJECTED):
+    if into is not None and into.pk == concern.pk:
+        raise WorkflowError(messages.MERGE_INTO_ITSELF)
+    if into is None or into.status in (S.MERGED, S.REJECTED):
         raise WorkflowError(messages.MERGE_TARGET_INVALID)
     return concern_transition(concern=concern, action="merge", actor=actor, role=role,
                               note=into.tracking, merged_into=into)

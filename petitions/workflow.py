@@ -1,4 +1,4 @@
-"""The concern life cycle (DESIGN §4) in one table: which action moves which state, and who may take it.
+"""The concern life cycle (docs/life-cycle.md) in one table: which action moves which state, and who may take it.
 
 Every move goes through `petitions.services.concern_transition`, which checks this
 table, writes the timeline event and raises `WorkflowError` with a translated

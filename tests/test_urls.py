@@ -1,4 +1,4 @@
-"""The public URLs are printed on posters (DESIGN §5): each is pinned both ways."""
+"""The public URLs are printed on posters (docs/public-urls.md): each is pinned both ways."""
 
 import pytest
 from django.urls import resolve, reverse

@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from deputies.forms import ImportForm
+from deputies.forms import ImportForm, WindowFilterForm
 from deputies.importing import deputies_import, template_rows
 from deputies.printing import window_context, window_pdf_bytes
 
@@ -15,14 +16,23 @@ from deputies.printing import window_context, window_pdf_bytes
 @login_required
 @permission_required("deputies.print_window", raise_exception=True)
 def window(request: HttpRequest) -> HttpResponse:
-    return render(request, "deputies/window.html", {**window_context(), "for_pdf": False})
+    form = WindowFilterForm(request.GET)
+    if not form.is_valid():
+        # A site or level that is not (or no longer) there: say so rather than print the wrong window.
+        return render(request, "deputies/window.html", {"form": form, "groups": [], "sites": [], "for_pdf": False})
+    context = window_context(site=form.cleaned_data["site"], level=form.cleaned_data["level"])
+    return render(request, "deputies/window.html", {**context, "form": form, "for_pdf": False})
 
 
 @login_required
 @permission_required("deputies.print_window", raise_exception=True)
 def window_pdf(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(window_pdf_bytes(request), content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="deputy-window.pdf"'
+    form = WindowFilterForm(request.GET)
+    if not form.is_valid():
+        return redirect(f"{reverse('deputies_staff:window')}?{request.GET.urlencode()}")
+    pdf = window_pdf_bytes(request, site=form.cleaned_data["site"], level=form.cleaned_data["level"])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{form.filename()}"'
     return response
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from deputies.models import Deputy, Village
 from petitions import access, services
 from petitions.fields import OneTimeTokenField, PhotosField, submission_key
+from petitions.messages import MERGE_INTO_ITSELF
 from petitions.models import Category, Concern, Unit
 from petitions.selectors import NO_OUTCOME
 
@@ -160,8 +161,10 @@ class MergeForm(ActionForm):
 
     def clean_into(self) -> Concern:
         code = self.cleaned_data["into"].strip().lower()
+        if code == self.concern.tracking:
+            raise forms.ValidationError(MERGE_INTO_ITSELF, code="merge_into_itself")
         # Only concerns the user may see: a code from elsewhere must not reveal whether it exists.
-        concern = access.concerns_visible_to(self.user).exclude(pk=self.concern.pk).filter(tracking=code).first()
+        concern = access.concerns_visible_to(self.user).filter(tracking=code).first()
         if concern is None:
             raise forms.ValidationError(_("No concern with this tracking code."), code="unknown_concern")
         return concern

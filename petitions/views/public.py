@@ -195,9 +195,6 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def track(request: HttpRequest, tracking: str) -> HttpResponse:
-    if tracking != tracking.lower():
-        # Codes are lower case; someone typed the link from the SMS with capitals.
-        return redirect("petitions:track", tracking=tracking.lower())
     return _render_track(request, _concern_get_public(tracking))
 
 

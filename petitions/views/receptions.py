@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -131,12 +132,18 @@ def export(request: HttpRequest) -> HttpResponse:
 @role_required(*_READERS)
 def print_register(request: HttpRequest) -> HttpResponse:
     _form, filters = _filtered(request)
+    if not (filters["date_from"] or filters["date_to"]):
+        # The paper register is kept month by month; without a range, a year of rows ran to dozens of pages.
+        today = timezone.localdate()
+        filters["date_from"], filters["date_to"] = today.replace(day=1), today
     receptions = list(reception_search(**filters))
     start, end = register_span(receptions, date_from=filters["date_from"], date_to=filters["date_to"])
+    # The range form on the page changes the dates and keeps the list's other filters.
+    kept = [{"name": name, "value": request.GET[name]} for name in ("deputy", "village", "q") if request.GET.get(name)]
     return render(
         request,
         "petitions/receptions/print.html",
-        {"receptions": receptions, "start": start, "end": end},
+        {"receptions": receptions, "start": start, "end": end, "kept_filters": kept},
     )
 
 

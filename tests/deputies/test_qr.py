@@ -83,6 +83,33 @@ def test_changing_site_url_and_regenerating_updates_every_code(django_capture_on
 
 
 @pytest.mark.django_db
+def test_regenerating_on_the_embedded_default_renders_and_says_how_many(settings):
+    from deputies.services import qr_render
+
+    site = SiteFactory()  # on_commit callbacks never fire here: no images yet
+    qr_render(record=site)
+    stale = [DeputyFactory(site=site), DeputyFactory(site=site)]
+    output = io.StringIO()
+
+    call_command("regenerate_qr", stdout=output)  # no on_commit help: the images exist when it says so
+
+    assert output.getvalue().strip() == f"Rendered 2 QR code(s) for {settings.SITE_URL}; 1 already current."
+    for record in stale:
+        record.refresh_from_db()
+        assert decode_png(record.qr_png.read()) == record.public_url()
+
+
+@pytest.mark.django_db
+def test_regenerating_when_every_code_is_current_says_nothing_was_rendered(deputy, settings):
+    # The deputy and its site, both rendered on commit by the fixture.
+    output = io.StringIO()
+
+    call_command("regenerate_qr", stdout=output)
+
+    assert output.getvalue().strip() == f"All 2 QR code(s) already encode {settings.SITE_URL}; nothing to render."
+
+
+@pytest.mark.django_db
 def test_rendering_twice_does_nothing_the_second_time(deputy):
     from deputies.services import qr_render
 

@@ -93,3 +93,62 @@ def test_pdf_runs_the_same_queries_for_few_or_many_deputies(client, staff, deput
 
     with django_assert_num_queries(len(few.captured_queries)):
         client.get("/staff/deputies/window.pdf")
+
+
+@pytest.mark.django_db
+def test_one_liaison_point_s_window_prints_alone(client, staff, deputies):
+    client.force_login(staff)
+    wu = deputies[0]
+
+    body = client.get("/staff/deputies/window/", {"site": wu.site.pk}).content.decode()
+
+    assert "吴立新" in body and "吴仁贵" not in body and "王智慧" not in body
+    assert body.count("/qr.svg") == 2  # the deputy and the point itself
+    assert f"/s/{wu.site.code}/qr.svg" in body
+    assert wu.site.name in body
+    assert f'href="/staff/deputies/window.pdf?site={wu.site.pk}"' in body
+
+
+@pytest.mark.django_db
+def test_one_level_s_window_prints_alone_without_the_sites(client, official, deputies):
+    client.force_login(official)
+
+    body = client.get("/staff/deputies/window/", {"level": Deputy.Level.COUNTY}).content.decode()
+
+    assert "吴仁贵" in body and "吴立新" not in body and "王智慧" not in body
+    assert body.count("/qr.svg") == 1
+
+
+@pytest.mark.django_db
+def test_the_window_page_has_a_filter_form_for_site_and_level(client, staff, deputies):
+    client.force_login(staff)
+
+    body = client.get("/staff/deputies/window/").content.decode()
+
+    assert 'name="site"' in body and 'name="level"' in body
+    assert deputies[0].site.name in body
+
+
+@pytest.mark.django_db
+def test_an_unknown_site_says_so_and_prints_nothing(client, staff, deputies):
+    client.force_login(staff)
+
+    response = client.get("/staff/deputies/window/", {"site": "99999"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "/qr.svg" not in body and "吴立新" not in body
+    assert 'class="errorlist' in body
+    pdf = client.get("/staff/deputies/window.pdf", {"site": "99999"})
+    assert pdf.status_code == 302 and pdf["Location"] == "/staff/deputies/window/?site=99999"
+
+
+@pytest.mark.django_db
+def test_pdf_of_one_site_holds_only_its_deputies(client, staff, deputies):
+    client.force_login(staff)
+
+    response = client.get("/staff/deputies/window.pdf", {"site": deputies[1].site.pk})
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "吴仁贵" in text and "吴立新" not in text and "王智慧" not in text
+    assert f"deputy-window-{deputies[1].site.code}.pdf" in response["Content-Disposition"]

@@ -28,3 +28,16 @@ def test_healthz_is_503_when_the_database_is_unreachable(client, settings):
 
     assert response.status_code == 503
     assert response.json()["database"] == "error"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_head_for_load_balancers_and_monitors(client):
+    response = client.head("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+@pytest.mark.django_db
+def test_healthz_refuses_post(client):
+    assert client.post("/healthz").status_code == 405

@@ -1,4 +1,4 @@
-"""Concern photos are private files: served only to those who may see them (DESIGN §7)."""
+"""Concern photos are private files: served only to those who may see them (docs/privacy.md)."""
 
 import io
 

@@ -1,4 +1,4 @@
-"""No public page shows a constituent's name or mobile in full (DESIGN §7), whatever state their concern is in."""
+"""No public page shows a constituent's name or mobile in full (docs/privacy.md), whatever state their concern is in."""
 
 import pytest
 

@@ -169,7 +169,7 @@ def test_unknown_tracking_code_is_404(client, db):
 def test_a_tracking_code_typed_in_capitals_redirects_to_the_real_page(client, concern):
     response = client.get(f"/t/{concern.tracking.upper()}/")
 
-    assert response.status_code == 302 and response["Location"] == concern.get_absolute_url()
+    assert response.status_code == 301 and response["Location"] == concern.get_absolute_url()
 
 
 @pytest.mark.django_db

@@ -226,6 +226,30 @@ def test_print_page_is_the_paper_register_with_the_filtered_rows(client, staff, 
     assert 'class="register"' in body
 
 
+@pytest.mark.django_db
+def test_print_without_dates_is_this_month_so_far_with_the_range_shown_and_changeable(
+    client, staff, register, time_machine
+):
+    time_machine.move_to(datetime.datetime(2026, 4, 20, 10, tzinfo=datetime.timezone(datetime.timedelta(hours=8))))
+    client.force_login(staff)
+
+    body = client.get(PRINT).content.decode()
+
+    assert "王大伯" in body and "陈西荣" not in body and "李春花" not in body
+    assert "2026-04-01" in body and "2026-04-20" in body
+    assert 'name="date_from" value="2026-04-01"' in body and 'name="date_to" value="2026-04-20"' in body
+
+
+@pytest.mark.django_db
+def test_print_keeps_the_other_filters_in_its_range_form(client, staff, register):
+    client.force_login(staff)
+
+    body = client.get(PRINT, {"date_from": "2026-03-01", "date_to": "2026-03-31", "q": "竹林"}).content.decode()
+
+    assert "李春花" in body and "陈西荣" not in body
+    assert 'type="hidden" name="q" value="竹林"' in body
+
+
 # Who may use the desk: staff everything; officials read, export and print; nobody else.
 READ_URLS = [LIST, EXPORT, PRINT]
 RECORD_URLS = ["/desk/receptions/new/", "/desk/receptions/phone/"]

@@ -224,12 +224,16 @@ def test_merging_into_a_merged_concern_shows_the_services_message(client, concer
 
 
 @pytest.mark.django_db
-def test_merging_into_itself_is_refused_without_a_change(client, concern, official):
+def test_merging_into_itself_is_refused_with_that_reason_without_a_change(client, concern, official):
     client.force_login(official)
 
-    response = _act(client, concern, "merge", {"merge-into": concern.tracking})
+    response = _act(client, concern, "merge", {"merge-into": f" {concern.tracking.upper()} "})
 
     assert response.status_code == 200
+    form = next(i["form"] for i in response.context["action_forms"] if i["action"].name == "merge")
+    with translation.override(settings.LANGUAGE_CODE):
+        assert form.errors["into"] == [str(petitions_messages.MERGE_INTO_ITSELF)]
+        assert str(petitions_messages.MERGE_INTO_ITSELF) in response.content.decode()
     concern.refresh_from_db()
     assert concern.status == S.SUBMITTED
 

@@ -1,6 +1,7 @@
 import pytest
 
-from petitions import workflow
+from petitions import messages, workflow
+from liaison.calendar import add_working_days
 from petitions.models import Concern, ConcernEvent
 from petitions.services import (
     concern_assign,
@@ -84,8 +85,9 @@ def test_merging_points_the_duplicate_at_the_original(concern, official):
     duplicate = concern_merge(concern=duplicate, into=concern, actor=official, role=workflow.OFFICIAL)
 
     assert (duplicate.status, duplicate.outcome, duplicate.merged_into) == (S.MERGED, Concern.Outcome.DUPLICATE, concern)
-    with pytest.raises(WorkflowError):
+    with pytest.raises(WorkflowError) as refused:
         concern_merge(concern=concern, into=concern, actor=official, role=workflow.OFFICIAL)
+    assert refused.value.message == messages.MERGE_INTO_ITSELF
 
 
 @pytest.mark.django_db
@@ -120,8 +122,53 @@ def test_a_not_satisfied_rating_is_kept_and_the_reopened_case_gets_a_fresh_deadl
 
     rating = concern.events.get(kind=ConcernEvent.Kind.RATING)
     assert (rating.satisfaction, rating.note) == (Concern.Satisfaction.UNSATISFIED, "还是很脏")
-    assert concern.deadline_on > datetime.date(2026, 6, 1)
+    assert concern.deadline_on == add_working_days(datetime.date(2026, 6, 1), concern.category.deadline_days)
     assert concern.reminded_at is None and concern.escalated_at is None
+    reopened = concern.events.get(to_status=S.IN_PROGRESS)
+    assert reopened.is_public
+    assert reopened.note == "还是很脏\n" + messages.reopen_deadline_note(
+        deadline_on=concern.deadline_on, previous=add_working_days(datetime.date(2026, 3, 2), 5))
+    assert f"{concern.deadline_on.isoformat()}" in reopened.note and "2026-03-09" in reopened.note
+
+
+@pytest.mark.django_db
+def test_reopening_keeps_a_later_deadline_the_deputy_set_and_says_so(
+    concern, deputy_user, unit, handler, time_machine
+):
+    import datetime
+
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.timezone.utc))
+    set_by_deputy = datetime.date(2026, 4, 30)
+    concern = concern_assign(concern=concern, unit=unit, deadline_on=set_by_deputy, actor=deputy_user,
+                             role=workflow.DEPUTY)
+    concern = concern_resolve(concern=concern, result="已处理", outcome=Concern.Outcome.FIXED, actor=handler,
+                              role=workflow.HANDLER)
+
+    concern = concern_transition(concern=concern, action="reopen", actor=None, role=workflow.OFFICIAL)
+
+    assert concern.deadline_on == set_by_deputy
+    note = concern.events.get(to_status=S.IN_PROGRESS).note
+    assert note == messages.reopen_deadline_note(deadline_on=set_by_deputy, previous=set_by_deputy)
+    assert "2026-04-30" in note
+
+
+@pytest.mark.django_db
+def test_reopening_a_case_whose_deadline_is_too_close_gives_the_category_s_full_time(
+    concern, deputy_user, unit, handler, time_machine
+):
+    import datetime
+
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.timezone.utc))  # a Monday
+    concern = concern_assign(concern=concern, unit=unit, deadline_on=datetime.date(2026, 3, 3), actor=deputy_user,
+                             role=workflow.DEPUTY)
+    concern = concern_resolve(concern=concern, result="已处理", outcome=Concern.Outcome.FIXED, actor=handler,
+                              role=workflow.HANDLER)
+
+    concern = concern_transition(concern=concern, action="reopen", actor=None, role=workflow.OFFICIAL, note="复查")
+
+    assert concern.deadline_on == datetime.date(2026, 3, 9)  # five working days from Monday 2 March
+    assert concern.events.get(to_status=S.IN_PROGRESS).note == "复查\n" + messages.reopen_deadline_note(
+        deadline_on=datetime.date(2026, 3, 9), previous=datetime.date(2026, 3, 3))
 
 
 @pytest.mark.django_db

@@ -48,8 +48,10 @@ def test_deputy_is_saved_while_the_broker_is_down_and_gets_its_qr_once_it_is_bac
 
     assert Deputy.objects.filter(pk=deputy.pk, qr_target="").exists()
 
-    call_command("regenerate_qr", stdout=io.StringIO())
+    output = io.StringIO()
+    call_command("regenerate_qr", stdout=output)
 
+    assert output.getvalue().startswith("Queued 2 QR code(s) for the Celery worker")  # the deputy and its site
     rendered = wait_for(lambda: Deputy.objects.filter(pk=deputy.pk).exclude(qr_target="").first())
     assert decode_png(rendered.qr_png.read()) == rendered.public_url()
 

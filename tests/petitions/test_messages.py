@@ -1,4 +1,4 @@
-"""Who hears of what (issue 3 §2, §6, §8)."""
+"""Who hears of what (docs/life-cycle.md: reminders, escalation, results)."""
 
 import logging
 

@@ -10,8 +10,7 @@ class DeputiesConfig(AppConfig):
         from liaison import roles
 
         roles.menu_register(key="directory", url_name="deputies:directory", label=_("Deputies"), order=10, desk=False)
-        # Who may print or import is the permission in roles.PERMISSIONS: these are its holders.
         roles.menu_register(key="window", url_name="deputies_staff:window", label=_("Image window"),
-                            roles={roles.STAFF, roles.OFFICIAL}, order=50, desk=False)
+                            perm="deputies.print_window", order=50, desk=False)
         roles.menu_register(key="import", url_name="deputies_staff:import", label=_("Import"),
-                            roles={roles.STAFF}, order=51, desk=False)
+                            perm="deputies.import_deputies", order=51, desk=False)

@@ -21,8 +21,8 @@ admin.site.index_title = _("Station administration")
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name", "is_workday"]
-    list_filter = ["is_workday"]
+    list_display = ["date", "name", "is_workday", "is_provisional"]
+    list_filter = ["is_workday", "is_provisional"]
     search_fields = ["name"]
     date_hierarchy = "date"
 
@@ -37,7 +37,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["created_at", "channel", "recipient", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel"]
     search_fields = ["recipient", "body", "key"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    readonly_fields = [f.name for f in Notification._meta.fields] + ["about"]
     actions = ["retry"]
 
     def has_add_permission(self, request) -> bool:

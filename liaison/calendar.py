@@ -3,7 +3,7 @@
 import datetime
 import logging
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,12 +62,20 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
 
 
 def calendar_warning() -> str | None:
-    """A message for staff when the holiday calendar ends within WARN_AHEAD, or None."""
-    last = CalendarDay.objects.aggregate(last=Max("date"))["last"]
-    horizon = timezone.localdate() + WARN_AHEAD
-    if last is not None and last.year >= horizon.year:
-        return None
-    return _(
-        "The holiday calendar has no days for %(year)s yet: deadlines there count every weekday as a working day. "
-        "Add that year's holidays and make-up working days from the State Council's notice."
-    ) % {"year": horizon.year}
+    """A message for staff while the holiday calendar ends within WARN_AHEAD or holds provisional days."""
+    today = timezone.localdate()
+    facts = CalendarDay.objects.aggregate(
+        last=Max("date"), provisional=Max("date__year", filter=Q(is_provisional=True, date__gte=today))
+    )
+    horizon = today + WARN_AHEAD
+    if facts["last"] is None or facts["last"].year < horizon.year:
+        return _(
+            "The holiday calendar has no days for %(year)s yet: deadlines there count every weekday as a working "
+            "day. Add that year's holidays and make-up working days from the State Council's notice."
+        ) % {"year": horizon.year}
+    if facts["provisional"]:
+        return _(
+            "The holidays of %(year)s are provisional: check them against the State Council's notice, correct "
+            "them and untick “provisional”."
+        ) % {"year": facts["provisional"]}
+    return None

@@ -18,6 +18,10 @@ class CalendarDay(models.Model):
     date = models.DateField(_("date"), unique=True)
     is_workday = models.BooleanField(_("working day"))
     name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("e.g. National Day"))
+    # Loaded ahead of the State Council's notice: staff are warned until they confirm it.
+    is_provisional = models.BooleanField(
+        _("provisional"), default=False, help_text=_("Untick once checked against the State Council's notice.")
+    )
 
     class Meta:
         ordering = ["date"]

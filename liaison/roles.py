@@ -103,20 +103,35 @@ class MenuItem:
     key: str  # what a page passes as `current` to mark itself in the menu
     url_name: str
     label: str
-    roles: frozenset  # empty: everyone, logged in or not
     order: int
+    roles: frozenset  # empty: any role, or none
+    # The same condition the page itself checks, where that is a permission or the admin flag.
+    perm: str = ""
+    staff_only: bool = False
     desk: bool = True  # also in the back office's own tab bar
+
+    def is_open_to(self, user, held: set[str]) -> bool:
+        return (
+            (not self.roles or bool(self.roles & held))
+            and (not self.perm or user.has_perm(self.perm))
+            and (not self.staff_only or user.is_staff)
+        )
 
 
 _MENU: dict[str, MenuItem] = {}
 
 
-def menu_register(*, key: str, url_name: str, label: str, roles=(), order: int, desk: bool = True) -> None:
+def menu_register(
+    *, key: str, url_name: str, label: str, order: int, roles=(), perm: str = "", staff_only: bool = False,
+    desk: bool = True,
+) -> None:
     """Each app declares its pages here (in its AppConfig.ready): liaison knows no app's URLs."""
-    _MENU[key] = MenuItem(key, url_name, label, frozenset(roles), order, desk)
+    _MENU[key] = MenuItem(key, url_name, label, order, frozenset(roles), perm, staff_only, desk)
 
 
 def menu_for(user) -> list[MenuItem]:
-    """The menu the user's roles open, in order; one list serves the header and the desk tabs."""
+    """The menu this user may open, in order; one list serves the header and the desk tabs."""
+    if user is None:
+        return []
     held = user_roles(user)
-    return sorted((item for item in _MENU.values() if not item.roles or item.roles & held), key=lambda i: i.order)
+    return sorted((item for item in _MENU.values() if item.is_open_to(user, held)), key=lambda i: i.order)

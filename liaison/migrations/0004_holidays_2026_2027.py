@@ -1,14 +1,14 @@
 """The state holidays and make-up working days of 2026 and 2027, so every install counts deadlines in
 working days from its first start (county-wide; staff correct and extend them in the admin).
 
-2026 follows the State Council's notice. 2027 is provisional: the statutory days of the 2025
-rules on the usual pattern; check it against the State Council's notice for 2027 and correct the
-admin's holiday calendar where they differ. Rows staff already keep are left as they are.
+2026 follows the State Council's notice. 2027 is provisional (marked so, and the admin warns until
+staff confirm it): the statutory days of the 2025 rules on the usual pattern. Rows staff already
+keep are left as they are.
 """
 
 import datetime
 
-from django.db import migrations
+from django.db import migrations, models
 
 # (first day off, last day off, name, make-up working days)
 HOLIDAYS = [
@@ -34,13 +34,27 @@ def load(apps, schema_editor):
     for first, last, name, makeups in HOLIDAYS:
         day, end = datetime.date.fromisoformat(first), datetime.date.fromisoformat(last)
         while day <= end:
-            CalendarDay.objects.get_or_create(date=day, defaults={"is_workday": False, "name": name})
+            CalendarDay.objects.get_or_create(
+                date=day, defaults={"is_workday": False, "name": name, "is_provisional": day.year >= 2027}
+            )
             day += datetime.timedelta(days=1)
         for makeup in makeups:
-            CalendarDay.objects.get_or_create(date=datetime.date.fromisoformat(makeup),
-                                              defaults={"is_workday": True, "name": f"{name}调休上班"})
+            day = datetime.date.fromisoformat(makeup)
+            CalendarDay.objects.get_or_create(
+                date=day, defaults={"is_workday": True, "name": f"{name}调休上班", "is_provisional": day.year >= 2027}
+            )
 
 
 class Migration(migrations.Migration):
     dependencies = [("liaison", "0003_calendar_outbox_tables")]
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = [
+        migrations.AddField(
+            model_name="calendarday",
+            name="is_provisional",
+            field=models.BooleanField(
+                default=False, help_text="Untick once checked against the State Council's notice.",
+                verbose_name="provisional",
+            ),
+        ),
+        migrations.RunPython(load, migrations.RunPython.noop),
+    ]

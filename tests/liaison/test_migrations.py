@@ -18,7 +18,12 @@ def _migrate(targets):
 
 @pytest.mark.django_db(transaction=True)
 def test_calendar_and_outbox_move_to_liaison_with_their_rows():
+    from django.contrib.contenttypes.models import ContentType
+
+    outbox_type = ContentType.objects.get(app_label="liaison", model="notification").pk
     old = _migrate(BEFORE)
+    # Going back hands the content type (and the permissions on it) back to petitions.
+    assert old.get_model("contenttypes", "ContentType").objects.get(pk=outbox_type).app_label == "petitions"
     old.get_model("petitions", "CalendarDay").objects.all().delete()  # as before the holiday migration
     Category = old.get_model("petitions", "Category")
     Concern = old.get_model("petitions", "Concern")
@@ -45,3 +50,5 @@ def test_calendar_and_outbox_move_to_liaison_with_their_rows():
     assert MovedNotification.objects.get(key="loose:1").about is None
     assert connection.introspection.table_names().count("liaison_notification") == 1
     assert "petitions_notification" not in connection.introspection.table_names()
+    # Permissions granted on the outbox before the move still name it.
+    assert ContentType.objects.get(pk=outbox_type).app_label == "liaison"

@@ -89,3 +89,11 @@ def test_the_duplicate_window_is_thirty_minutes_unless_the_environment_says_othe
 
     assert default.stdout.strip().splitlines()[-1] == "30"
     assert set_to_five.stdout.strip().splitlines()[-1] == "5"
+
+
+def test_an_sms_backend_that_cannot_be_imported_stops_the_start(settings):
+    from django.core.checks import run_checks
+
+    settings.SMS_BACKEND = "petitions.sms.HttpGatewaySmsBackend"  # the path before the outbox moved
+
+    assert [error.id for error in run_checks()] == ["liaison.E001"]

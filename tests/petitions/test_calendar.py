@@ -61,3 +61,12 @@ def test_staff_are_warned_on_the_admin_when_the_calendar_runs_out(migrated_holid
     for page in ("/admin/", "/admin/liaison/calendarday/"):
         body = client.get(page).content.decode()
         assert "节假日日历还没有 2028 年" in body, page
+
+
+def test_provisional_holidays_are_flagged_until_staff_confirm_them(migrated_holidays, client, admin_user, time_machine):
+    time_machine.move_to("2026-12-02 09:00 +0800")
+    client.force_login(admin_user)
+    assert "2027 年的节假日为暂定" in client.get("/admin/").content.decode()
+
+    CalendarDay.objects.filter(date__year=2027).update(is_provisional=False)
+    assert "暂定" not in client.get("/admin/").content.decode()

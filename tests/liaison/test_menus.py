@@ -1,0 +1,40 @@
+"""Each role's menu (liaison.roles.menu_for), pinned: the header and the desk tabs are built from it."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Permission
+
+from liaison.roles import menu_for
+
+
+def _keys(user) -> list[str]:
+    return [item.key for item in menu_for(user)]
+
+
+@pytest.mark.django_db
+def test_each_role_sees_its_own_menu(staff, official, deputy_user, handler, admin_user):
+    assert _keys(AnonymousUser()) == ["directory"]
+    assert _keys(deputy_user) == ["directory", "inbox", "patrol"]
+    assert _keys(handler) == ["directory", "unit"]
+    assert _keys(staff) == ["directory", "concerns", "receptions", "window", "import", "admin"]
+    assert _keys(official) == ["directory", "concerns", "receptions", "window", "admin"]
+    assert _keys(admin_user) == ["directory", "concerns", "receptions", "window", "import", "admin"]
+
+
+@pytest.mark.django_db
+def test_a_link_follows_the_check_of_its_page(handler):
+    # A permission given to one person opens the page, so its link shows; the admin follows its flag.
+    handler.user_permissions.add(Permission.objects.get(codename="print_window"))
+    handler.is_staff = True
+    handler.save()
+    handler = type(handler).objects.get(pk=handler.pk)  # permissions are cached on the object
+
+    assert _keys(handler) == ["directory", "unit", "window", "admin"]
+
+
+@pytest.mark.django_db
+def test_the_desk_tabs_mark_the_current_page(client, deputy_user):
+    client.force_login(deputy_user)
+    body = client.get("/desk/patrol/").content.decode()
+
+    assert 'href="/desk/patrol/" aria-current="page"' in body
+    assert 'href="/desk/inbox/" aria-current' not in body

@@ -165,6 +165,9 @@ ACCEPT_WITHIN_WORKING_DAYS = env.int("ACCEPT_WITHIN_WORKING_DAYS", default=2)
 # e-mail address get an e-mail as well.
 ESCALATION_MOBILES = env.list("ESCALATION_MOBILES", default=[])
 AUTO_CLOSE_DAYS = env.int("AUTO_CLOSE_DAYS", default=14)
+# The most rows one .xlsx export of the desk (concern list, reception register) holds; a longer
+# list is cut there, and both the page and the file say so.
+EXPORT_ROW_LIMIT = env.int("EXPORT_ROW_LIMIT", default=50_000)
 
 # Notifications: SMS through a backend class (console log by default), e-mail
 # through Django's EMAIL_BACKEND (console by default; EMAIL_URL for SMTP).

@@ -39,7 +39,10 @@ def concern_forward_many(
     a decision taken case by case on the case page. `deadline_on` None gives each concern its
     category's deadline.
     """
-    found = {concern.tracking: concern for concern in candidates.filter(tracking__in=trackings).select_related("category")}
+    found = {
+        concern.tracking: concern
+        for concern in candidates.filter(tracking__in=trackings).select_related("category")
+    }
     forwarded: list[Concern] = []
     refused: list[Refusal] = []
     for tracking in trackings:

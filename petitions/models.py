@@ -243,6 +243,13 @@ class Concern(TimeStampedModel):
             # a page at a time: ORDER BY ... LIMIT 30 walks these instead of sorting every concern.
             models.Index(fields=["deadline_on", "created_at"], name="concern_deadline_sort_idx"),
             models.Index(fields=["updated_at"], name="concern_updated_idx"),
+            # The same for open concerns only (the overdue tab by deadline): walking the index above, the
+            # open ones come after every ended case whose deadline passed long ago (0.4 s at a million).
+            models.Index(
+                fields=["deadline_on", "created_at"],
+                condition=models.Q(status__in=["submitted", "accepted", "assigned", "in_progress"]),
+                name="concern_open_deadline_idx",
+            ),
             # Not declared here, PostgreSQL only (migration 0002_desk_search): the trigram and bigram GIN
             # indexes on `content` that serve the desk's search for words in the text.
         ]

@@ -14,13 +14,13 @@ _MOBILE = re.compile(r"1\d{10}")
 _LAST_FOUR = re.compile(r"\d{4}")
 _DIGITS = re.compile(r"[\d\s-]+")
 # Looking up the constituents first keeps the concern query on its own indexes (an OR across a
-# join cannot use them). The start of a name may match many people; the first ones found are
-# enough for a search box, and the bound keeps the list passed back to the database short.
+# join cannot use them). A common name may match many people: the latest to come are enough for
+# a search box, and the bound keeps the list passed back to the database short.
 NAME_MATCHES = 200
 
 
 def _constituents(**lookup) -> list[int]:
-    return list(Constituent.objects.filter(**lookup).values_list("pk", flat=True)[:NAME_MATCHES])
+    return list(Constituent.objects.filter(**lookup).order_by("-pk").values_list("pk", flat=True)[:NAME_MATCHES])
 
 
 def concern_search_q(query: str) -> Q:

@@ -111,9 +111,12 @@ def concern_desk_list(*, user, filters: ConcernFilters | None = None) -> tuple[Q
     The figures count what the other filters leave, per status, overdue, and "all"; "current"
     counts the list itself (its tab), so the page needs no COUNT of its own.
     """
-    # One pass, COUNT(*) FILTER (WHERE ...) per tab, over what the filters leave: served by
+    # One pass, COUNT(...) FILTER (WHERE ...) per tab, over what the filters leave: served by
     # the filters' indexes, or the search's; unfiltered it reads only concern_deadline_idx
-    # (status, deadline_on), an index-only scan (bench/desk_search.py has the plans).
+    # (status, deadline_on), a parallel index-only scan. Measured on PostgreSQL 15 with a
+    # million concerns (bench/desk_search.py has the plans): about 0.12 s unfiltered (GROUP BY
+    # status would save 0.05 s of it), 0.1-0.15 s for a word in 37,000 concerns, under 1 ms for
+    # a tracking code, a mobile or a rare word.
     filters = filters or {}
     narrowed = _narrowed(user, filters)
     # COUNT(status), not COUNT(pk): status is never null, and it is in that index where pk is not.

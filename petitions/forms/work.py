@@ -150,7 +150,7 @@ class BulkForwardForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Note for the unit"), required=False, max_length=NOTE_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": _("Note for the unit")}),
     )
 
     def clean_deadline_on(self):

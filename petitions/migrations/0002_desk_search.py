@@ -70,5 +70,9 @@ class Migration(migrations.Migration):
             model_name='concern',
             index=models.Index(fields=['updated_at'], name='concern_updated_idx'),
         ),
+        migrations.AddIndex(
+            model_name='concern',
+            index=models.Index(condition=models.Q(('status__in', ['submitted', 'accepted', 'assigned', 'in_progress'])), fields=['deadline_on', 'created_at'], name='concern_open_deadline_idx'),
+        ),
         migrations.RunPython(_on_postgresql(_CREATE), _on_postgresql(_DROP), elidable=False),
     ]

@@ -46,11 +46,10 @@ def forward(request: HttpRequest) -> HttpResponse:
             "%(n)d concern forwarded to %(unit)s.", "%(n)d concerns forwarded to %(unit)s.", len(forwarded)
         ) % {"n": len(forwarded), "unit": data["unit"].name})
     if refused:
-        messages.error(request, ngettext(
-            "%(n)d concern not forwarded:", "%(n)d concerns not forwarded:", len(refused)
-        ) % {"n": len(refused)})
-        for refusal in refused:
-            messages.error(request, f"{refusal.tracking} — {refusal.reason}")
+        # One message, a line per case (the desk's stylesheet keeps the line breaks).
+        heading = ngettext("%(n)d concern not forwarded:", "%(n)d concerns not forwarded:", len(refused))
+        lines = [heading % {"n": len(refused)}, *(f"{refusal.tracking} — {refusal.reason}" for refusal in refused)]
+        messages.error(request, "\n".join(lines))
     return redirect(back)
 
 

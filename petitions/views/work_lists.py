@@ -71,7 +71,8 @@ def concerns(request: HttpRequest) -> HttpResponse:
             "page": page,
             "tabs": _tabs(filters, counts),
             "sort_links": _sort_links(filters),
-            "bulk_form": BulkForwardForm(),
+            # Its own ids: the filters above have a "unit" field too.
+            "bulk_form": BulkForwardForm(auto_id="bulk-%s"),
             "deputy_names": selectors.deputy_names(),
             "has_export_range": bool(filters.get("date_from") and filters.get("date_to")),
             "export_limit": settings.EXPORT_ROW_LIMIT,

@@ -4,7 +4,8 @@
   var form = document.getElementById("bulk-forward");
   if (!form) return;
   var all = form.querySelector("[data-select-all]");
-  var count = form.querySelector("[data-bulk-count]");
+  var counter = form.querySelector("[data-bulk-count]");
+  var count = document.getElementById("bulk-count");
   var rows = form.querySelectorAll("input[name=concerns]");
   function update() {
     var ticked = form.querySelectorAll("input[name=concerns]:checked").length;
@@ -13,7 +14,7 @@
     all.indeterminate = ticked > 0 && ticked < rows.length;
   }
   all.hidden = false;
-  count.hidden = false;
+  counter.hidden = false;
   all.addEventListener("change", function () {
     rows.forEach(function (row) { row.checked = all.checked; });
     update();

@@ -19,7 +19,7 @@ RUN_ENV := DEBUG=false SECRET_KEY="$$(cat .secret_key)" ALLOWED_HOSTS=127.0.0.1,
 	SITE_URL=$(SITE_URL) SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	SECURE_HSTS_SECONDS=0
 
-.PHONY: run dev setup deps deps-run system-test-deps test test-unit test-browser test-production bench clean messages
+.PHONY: run dev setup deps deps-run system-test-deps test test-unit test-browser test-production bench bench-desk clean messages
 
 $(UV):
 	@scripts/ensure-venv $(PYTHON)
@@ -91,6 +91,10 @@ messages: deps
 
 bench: deps
 	$(PY) bench/run.py
+
+# The desk's searches at a million concerns on a throw-away PostgreSQL: plans and timings (about ten minutes).
+bench-desk: deps system-test-deps
+	$(PY) bench/desk_search.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) staticfiles

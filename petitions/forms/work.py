@@ -6,12 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deputies.models import Deputy, Village
+from deputies.models import Village
 from petitions import access, services
 from petitions.fields import OneTimeTokenField, PhotosField, submission_key
 from petitions.messages import MERGE_INTO_ITSELF
 from petitions.models import Category, Concern, Unit
-from petitions.selectors import NO_OUTCOME
+from petitions.selectors import NO_OUTCOME, SORTS
 
 CONTENT_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 2000
@@ -32,31 +32,134 @@ def _coordinate(value: str | None, *, limit: int) -> Decimal | None:
     return number.quantize(_COORDINATE_PLACES, ROUND_HALF_UP)
 
 
+def _select(field: forms.Field) -> forms.Field:
+    field.widget.attrs["class"] = "form-select form-select-sm"
+    return field
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
+
+
 class ConcernFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tracking code or text"), required=False, max_length=100)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *Concern.Status.choices]
+    """The desk list's filters. Rendered field by field without crispy: a list page is drawn often."""
+
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100,
+        widget=forms.TextInput(attrs={
+            "type": "search", "class": "form-control", "autocomplete": "off",
+            "placeholder": _("Tracking code, mobile or its last 4 digits, name, or words in the text"),
+        }),
     )
-    category = forms.ModelChoiceField(
+    # Chosen by the tabs and the column headers; carried along when the other filters change.
+    status = forms.ChoiceField(required=False, choices=[("", ""), *Concern.Status.choices], widget=forms.HiddenInput)
+    overdue = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS], widget=forms.HiddenInput)
+    category = _select(forms.ModelChoiceField(
         label=_("Category"), required=False, queryset=Category.objects.all(), empty_label=_("All categories")
-    )
-    village = forms.ModelChoiceField(
+    ))
+    village = _select(forms.ModelChoiceField(
         label=_("Village"), required=False, queryset=Village.objects.all(), empty_label=_("All villages")
+    ))
+    # A name typed (or picked from the page's list of names), not a <select> of every deputy:
+    # a county has hundreds, and each <option> of a select costs a template render.
+    deputy = forms.CharField(
+        label=_("Deputy"), required=False, max_length=50,
+        widget=forms.TextInput(attrs={
+            "class": "form-control form-control-sm", "list": "deputy-names", "autocomplete": "off",
+            "placeholder": _("Any deputy"),
+        }),
     )
-    deputy = forms.ModelChoiceField(
-        label=_("Deputy"), required=False, queryset=Deputy.objects.order_by("name"), empty_label=_("All deputies")
-    )
-    unit = forms.ModelChoiceField(
+    unit = _select(forms.ModelChoiceField(
         label=_("Handling unit"), required=False, queryset=Unit.objects.all(), empty_label=_("All units")
-    )
-    channel = forms.ChoiceField(
+    ))
+    channel = _select(forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("All channels")), *Concern.Channel.choices]
-    )
-    outcome = forms.ChoiceField(
+    ))
+    outcome = _select(forms.ChoiceField(
         label=_("Outcome"), required=False,
         choices=[("", _("All outcomes")), *Concern.Outcome.choices, (NO_OUTCOME, _("No outcome yet"))],
+    ))
+    date_from = forms.DateField(label=_("Filed from"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("Filed until"), required=False, widget=_date_input())
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())
+
+    def clean_deputy(self) -> str:
+        return self.cleaned_data["deputy"].strip()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid filters, as petitions.selectors.concern_list takes them.
+
+        A stale link with one bad value (a deleted village) still filters by the others.
+        """
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+    @property
+    def has_more_filters(self) -> bool:
+        """Whether a filter behind "more filters" is set, so the page shows them open."""
+        filters = self.filters()
+        return any(filters.get(name) for name in ("category", "village", "deputy", "unit", "channel", "outcome"))
+
+
+class _TrackingCodes(forms.Field):
+    """The codes of the ticked rows (one `concerns` value per row), lower-cased, once each, in order."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": _("Tick the concerns to forward first."),
+        "too_many": _("Forward at most %(limit)d concerns at a time."),
+    }
+
+    def __init__(self, *, limit: int, **kwargs):
+        self.limit = limit
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> list[str]:
+        codes = [str(code).strip().lower() for code in (value or []) if str(code).strip()]
+        return list(dict.fromkeys(code[:16] for code in codes))
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        if len(value) > self.limit:
+            raise forms.ValidationError(self.error_messages["too_many"], code="too_many", params={"limit": self.limit})
+
+
+class BulkForwardForm(forms.Form):
+    """Forward the ticked concerns to one unit; each with its own category's deadline unless one is given."""
+
+    LIMIT = 100
+
+    concerns = _TrackingCodes(limit=LIMIT)
+    unit = _select(forms.ModelChoiceField(
+        label=_("Forward to"), queryset=Unit.objects.filter(is_active=True), empty_label=_("Choose a unit…"),
+        error_messages={"required": _("Choose the unit to forward to.")},
+    ))
+    deadline_on = forms.DateField(
+        label=_("Deadline"), required=False, widget=_date_input(),
+        help_text=_("Leave empty for each category's own deadline."),
     )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    note = forms.CharField(
+        label=_("Note for the unit"), required=False, max_length=NOTE_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": _("Note for the unit")}),
+    )
+
+    def clean_deadline_on(self):
+        deadline_on = self.cleaned_data["deadline_on"]
+        if deadline_on and deadline_on < timezone.localdate():
+            raise forms.ValidationError(_("The deadline cannot be in the past."), code="deadline_past")
+        return deadline_on
 
 
 class ActionForm(forms.Form):

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from petitions.views import work, work_case, work_lists, work_patrol
+from petitions.views import work, work_case, work_desk, work_lists, work_patrol
 
 app_name = "desk"
 
 urlpatterns = [
     path("", work.home, name="home"),
     path("concerns/", work_lists.concerns, name="concerns"),
+    # Before concerns/<tracking>/: "forward" is no tracking code (it holds an "o", which codes never do).
+    path("concerns/forward/", work_desk.forward, name="forward"),
+    path("concerns/export.xlsx", work_desk.export, name="export"),
     path("inbox/", work_lists.inbox, name="inbox"),
     path("unit/", work_lists.unit, name="unit"),
     path("patrol/", work_patrol.patrol, name="patrol"),

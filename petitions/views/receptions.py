@@ -4,11 +4,13 @@ Station staff (and superusers) do everything; township officials read, export an
 the register but do not record.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,11 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison import roles
 from liaison.roles import role_required, user_roles
-from petitions.exports import (
-    reception_register_filename,
-    reception_register_xlsx,
-    register_span,
-)
+from petitions.exports import XLSX_CONTENT_TYPE, reception_register_xlsx, register_span
 from petitions.forms.receptions import (
     ConcernRowFormSet,
     PhoneConcernForm,
@@ -109,6 +107,9 @@ def register(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "may_record": bool(user_roles(request.user) & _RECORDERS),
+            "has_export_range": bool(filters["date_from"] and filters["date_to"]),
+            "export_limit": settings.EXPORT_ROW_LIMIT,
+            "is_over_export_limit": page.paginator.count > settings.EXPORT_ROW_LIMIT,
         },
     )
 
@@ -116,16 +117,19 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(*_READERS)
 def export(request: HttpRequest) -> HttpResponse:
-    _form, filters = _filtered(request)
-    receptions = list(reception_search(**filters))
-    start, end = register_span(receptions, date_from=filters["date_from"], date_to=filters["date_to"])
-    response = HttpResponse(
-        reception_register_xlsx(receptions, date_from=start, date_to=end),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    form, filters = _filtered(request)
+    date_from, date_to = filters["date_from"], filters["date_to"]
+    if not (date_from and date_to):
+        # The same rule as the concern list's export: one period at a time, under the row cap.
+        messages.error(request, _("To export, choose the dates first (from and to)."))
+        for error in form.errors.get("date_to", []):
+            messages.error(request, error)
+        query = request.GET.urlencode()
+        return redirect(reverse("receptions:list") + (f"?{query}" if query else ""))
+    file, _is_cut, filename = reception_register_xlsx(
+        reception_search(**filters), date_from=date_from, date_to=date_to, limit=settings.EXPORT_ROW_LIMIT
     )
-    filename = reception_register_filename(date_from=start, date_to=end)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 @require_GET

@@ -36,6 +36,8 @@ _RECORDERS = {**_OFFICE, "official": DENIED}  # only staff record receptions
 EXPECTED: dict[str, tuple[str, dict]] = {
     "desk:home": (GET, _EVERYONE),
     "desk:concerns": (GET, _OFFICE),
+    "desk:forward": (POST, _OFFICE),
+    "desk:export": (GET, _OFFICE),
     "desk:inbox": (GET, {**dict.fromkeys(ROLES, DENIED), "deputy_user": IN}),
     "desk:unit": (GET, {**dict.fromkeys(ROLES, DENIED), "handler": IN}),
     "desk:patrol": (GET, {**dict.fromkeys(ROLES, DENIED), "deputy_user": IN}),
@@ -135,6 +137,7 @@ def test_post_only_endpoints_refuse_get(client, official, assigned_concern):
 
     assert client.get(reverse("desk:act", args=[assigned_concern.tracking, "start"])).status_code == 405
     assert client.get(reverse("desk:comment", args=[assigned_concern.tracking])).status_code == 405
+    assert client.get(reverse("desk:forward")).status_code == 405
 
 
 @pytest.mark.django_db

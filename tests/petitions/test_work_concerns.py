@@ -48,7 +48,7 @@ def test_staff_filter_by_status_category_village_deputy_unit_and_channel(client,
     client.force_login(staff)
 
     for filters in ({"status": "assigned"}, {"category": other_category.pk}, {"village": village.pk},
-                    {"deputy": deputy.pk}, {"unit": unit.pk}, {"channel": "walk_in"}):
+                    {"deputy": deputy.name}, {"unit": unit.pk}, {"channel": "walk_in"}):
         trackings = _trackings(client.get(URL, filters))
         assert trackings == [target.tracking], filters
     assert _trackings(client.get(URL, {"channel": "qr"})) == [decoy.tracking]
@@ -228,3 +228,170 @@ def test_the_outcome_filter_runs_the_same_number_of_queries_for_one_or_many_rows
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(URL, {"outcome": "fixed"})
     assert len(_trackings(response)) == 9
+
+
+def _tab_counts(response) -> dict[str, int]:
+    return {
+        ("overdue" if tab["overdue"] else tab["status"] or "all"): tab["count"] for tab in response.context["tabs"]
+    }
+
+
+@pytest.mark.django_db
+def test_tabs_count_each_status_and_overdue_within_the_other_filters(client, official, category, unit):
+    walk_in = CategoryFactory(name="村务")
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    concern_assign(concern=ConcernFactory(category=category), unit=unit, deadline_on=past, actor=official,
+                   role=workflow.OFFICIAL)
+    concern_assign(concern=ConcernFactory(category=category), unit=unit, actor=official, role=workflow.OFFICIAL)
+    ConcernFactory(category=category)
+    ConcernFactory(category=walk_in)  # another category: left out by the filter below
+    client.force_login(official)
+
+    counts = _tab_counts(client.get(URL, {"category": category.pk}))
+
+    assert counts == {"all": 3, "submitted": 1, "accepted": 0, "assigned": 2, "in_progress": 0, "resolved": 0,
+                      "closed": 0, "rejected": 0, "merged": 0, "overdue": 1}
+    assert _tab_counts(client.get(URL))["all"] == 4
+
+
+@pytest.mark.django_db
+def test_a_tab_lists_its_concerns_and_its_link_keeps_the_other_filters(client, official, category, unit):
+    assigned = concern_assign(concern=ConcernFactory(category=category, content="路灯不亮"), unit=unit,
+                              actor=official, role=workflow.OFFICIAL)
+    ConcernFactory(category=category, content="路灯不亮")
+    client.force_login(official)
+
+    response = client.get(URL, {"q": "路灯", "status": "assigned", "page": "1"})
+
+    assert _trackings(response) == [assigned.tracking]
+    assert response.context["page"].paginator.count == 1
+    body = response.content.decode()
+    assert 'href="?q=%E8%B7%AF%E7%81%AF&amp;status=submitted"' in body  # the "submitted" tab, same search
+    assert 'href="?q=%E8%B7%AF%E7%81%AF&amp;overdue=on"' in body
+    assert 'href="?q=%E8%B7%AF%E7%81%AF"' in body  # "all"
+    active = [tab["status"] for tab in response.context["tabs"] if tab["is_active"]]
+    assert active == ["assigned"]
+
+
+@pytest.mark.django_db
+def test_the_overdue_tab_lists_open_concerns_past_their_deadline(client, official, category, unit):
+    past = timezone.localdate() - datetime.timedelta(days=2)
+    late = concern_assign(concern=ConcernFactory(category=category), unit=unit, deadline_on=past, actor=official,
+                          role=workflow.OFFICIAL)
+    ConcernFactory(category=category)
+    client.force_login(official)
+
+    response = client.get(URL, {"overdue": "on"})
+
+    assert _trackings(response) == [late.tracking]
+    assert [str(tab["label"]) for tab in response.context["tabs"] if tab["is_active"]] == ["已超期"]
+
+
+def _age(concern: Concern, *, days: int, changed_days: int | None = None) -> None:
+    now = timezone.now()
+    changed = now - datetime.timedelta(days=changed_days if changed_days is not None else days)
+    Concern.objects.filter(pk=concern.pk).update(created_at=now - datetime.timedelta(days=days), updated_at=changed)
+
+
+@pytest.mark.django_db
+def test_the_list_sorts_by_deadline_filing_time_or_last_change(client, official, category, unit):
+    today = timezone.localdate()
+    soon = concern_assign(concern=ConcernFactory(category=category), unit=unit, actor=official,
+                          role=workflow.OFFICIAL, deadline_on=today + datetime.timedelta(days=1))
+    later = concern_assign(concern=ConcernFactory(category=category), unit=unit, actor=official,
+                           role=workflow.OFFICIAL, deadline_on=today + datetime.timedelta(days=9))
+    none = ConcernFactory(category=category)
+    _age(soon, days=1, changed_days=5)
+    _age(later, days=3, changed_days=0)
+    _age(none, days=2)
+    client.force_login(official)
+
+    def order(sort):
+        return [concern.tracking for concern in client.get(URL, {"sort": sort}).context["page"].object_list]
+
+    assert order("deadline") == [soon.tracking, later.tracking, none.tracking]  # no deadline last
+    assert order("-created") == [soon.tracking, none.tracking, later.tracking]
+    assert order("created") == [later.tracking, none.tracking, soon.tracking]
+    assert order("-updated") == [later.tracking, none.tracking, soon.tracking]
+    assert order("-status; DROP TABLE") == order("-created")  # not in the list: the default order
+
+
+@pytest.mark.django_db
+def test_column_headers_link_to_their_sort_and_mark_the_current_one(client, official, category):
+    ConcernFactory(category=category)
+    client.force_login(official)
+
+    body = client.get(URL, {"sort": "deadline", "village": ""}).content.decode()
+
+    assert 'aria-sort="ascending"><a class="sort-link is-active" href="?sort=deadline&amp;village="' in body
+    assert 'href="?sort=-created&amp;village="' in body and 'href="?sort=-updated&amp;village="' in body
+    # Sorted newest first, the filing-time header offers oldest first.
+    assert 'href="?sort=created"' in client.get(URL).content.decode()
+
+
+@pytest.mark.django_db
+def test_rows_show_the_start_of_the_text(client, official, category):
+    long_text = "村口窨井盖破损下沉，夜里骑车经过非常危险，已经有两位老人摔倒，希望尽快更换新的井盖并设置警示标志，谢谢。"
+    concern = ConcernFactory(category=category, content=long_text)
+    client.force_login(official)
+
+    body = client.get(URL).content.decode()
+
+    row = body.split(f'data-tracking="{concern.tracking}"', 1)[1].split("</tr>", 1)[0]
+    excerpt = row.split('class="concern-excerpt">', 1)[1].split("</td>", 1)[0]
+    assert long_text[:30] in excerpt and long_text not in excerpt
+    assert len(excerpt) < 120
+
+
+@pytest.mark.django_db
+def test_the_deputy_filter_takes_a_name_or_part_of_one_and_offers_the_names(client, official, category):
+    zhang, zhang_long = DeputyFactory(name="张伟"), DeputyFactory(name="张伟民")
+    wu = DeputyFactory(name="吴立新")
+    by_zhang = ConcernFactory(category=category, deputy=zhang)
+    by_zhang_long = ConcernFactory(category=category, deputy=zhang_long)
+    by_wu = ConcernFactory(category=category, deputy=wu)
+    client.force_login(official)
+
+    assert _trackings(client.get(URL, {"deputy": "张伟"})) == [by_zhang.tracking]  # the exact name only
+    assert sorted(_trackings(client.get(URL, {"deputy": "张"}))) == sorted([by_zhang.tracking,
+                                                                          by_zhang_long.tracking])
+    assert _trackings(client.get(URL, {"deputy": "立新"})) == [by_wu.tracking]
+    assert _trackings(client.get(URL, {"deputy": "无此人"})) == []
+    body = client.get(URL).content.decode()
+    assert '<input type="text" name="deputy"' in body and 'list="deputy-names"' in body
+    assert '<option value="吴立新">' in body and "<select name=\"deputy\"" not in body
+
+
+@pytest.mark.django_db
+def test_the_filing_dates_narrow_the_list(client, official, category):
+    old, new = ConcernFactory(category=category), ConcernFactory(category=category)
+    _age(old, days=40)
+    client.force_login(official)
+    today = timezone.localdate()
+
+    recent = {"date_from": (today - datetime.timedelta(days=7)).isoformat(), "date_to": today.isoformat()}
+    assert _trackings(client.get(URL, recent)) == [new.tracking]
+    reversed_range = {"date_from": today.isoformat(), "date_to": (today - datetime.timedelta(days=7)).isoformat()}
+    response = client.get(URL, reversed_range)
+    assert "截止日期早于起始日期" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_search_with_tab_and_sort_runs_the_same_number_of_queries_for_one_or_many_rows(
+    client, official, category, unit, django_assert_num_queries, django_assert_max_num_queries
+):
+    params = {"q": "路灯", "status": "assigned", "sort": "deadline", "deputy": "张"}
+
+    def assigned():
+        concern = ConcernFactory(category=CategoryFactory(), village=VillageFactory(), content="村口路灯不亮")
+        return concern_assign(concern=concern, unit=UnitFactory(), actor=official, role=workflow.OFFICIAL)
+
+    assigned()
+    client.force_login(official)
+    with django_assert_max_num_queries(16) as one:
+        assert len(client.get(URL, params).context["page"].object_list) == 1
+    for _ in range(8):
+        assigned()
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(client.get(URL, params).context["page"].object_list) == 9

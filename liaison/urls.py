@@ -15,9 +15,9 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     # Before deputies: /d/<code>/concern/ and /s/<code>/concern/ are petitions' pages.
     path("", include("petitions.urls.public")),
-    path("d/", include("deputies.urls")),
-    path("s/", include("deputies.site_urls")),
-    path("staff/deputies/", include("deputies.staff_urls")),
+    path("d/", include("deputies.urls.public")),
+    path("s/", include("deputies.urls.sites")),
+    path("staff/deputies/", include("deputies.urls.staff")),
     path("desk/", include("petitions.urls.work")),
     path("desk/receptions/", include("petitions.urls.receptions")),
     path("healthz", healthz, name="healthz"),

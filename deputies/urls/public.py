@@ -1,12 +1,12 @@
 from django.urls import path
 
-from deputies import views
+from deputies.views import public
 
 app_name = "deputies"
 
 urlpatterns = [
-    path("", views.directory, name="directory"),
-    path("<slug:code>/", views.profile, name="profile"),
-    path("<slug:code>/qr.png", views.deputy_qr, {"fmt": "png"}, name="qr_png"),
-    path("<slug:code>/qr.svg", views.deputy_qr, {"fmt": "svg"}, name="qr_svg"),
+    path("", public.directory, name="directory"),
+    path("<slug:code>/", public.profile, name="profile"),
+    path("<slug:code>/qr.png", public.deputy_qr, {"fmt": "png"}, name="qr_png"),
+    path("<slug:code>/qr.svg", public.deputy_qr, {"fmt": "svg"}, name="qr_svg"),
 ]

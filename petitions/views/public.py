@@ -185,6 +185,9 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
                 form.add_error(None, exc.messages)
             else:
                 _remember(request, _FILED, concern.tracking)
+                # This browser just typed the text and the mobile: it owns the concern as surely as
+                # one that proves the last four digits, and sees its own text and photos at once.
+                _remember(request, _VERIFIED, concern.tracking)
                 return redirect("petitions:receipt", tracking=concern.tracking)
     else:
         form = ConcernFileForm(initial={"token": ConcernFileForm.new_token()})

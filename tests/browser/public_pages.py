@@ -7,8 +7,6 @@ page, doing first what the constituent would have done (filing the form for the 
 typing the last four digits for the unlocked tracking page) and returns the HTTP status.
 """
 
-import io
-
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -21,6 +19,14 @@ from petitions.models import Concern
 from petitions.services import concern_assign, concern_resolve
 from tests.factories import CategoryFactory, ConcernFactory, DeputyFactory, SiteFactory, UnitFactory, VillageFactory
 
+# The old phone of issue 6: a 360x640 CSS px screen.
+OLD_PHONE = {
+    "viewport": {"width": 360, "height": 640},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "zh-CN",
+}
 PAGES = [
     "portal", "directory", "deputy", "site", "concern form", "receipt",
     "tracking locked", "tracking unlocked", "rating form", "not found",
@@ -106,9 +112,46 @@ def open_public_page(page, base: str, records: dict, name: str) -> int:
     raise ValueError(name)
 
 
-def jpeg(width: int, height: int) -> bytes:
-    from PIL import Image
+# Visible text nodes: their element's font size, and whether a box around them cuts them off.
+_TEXT_REPORT = """() => {
+  const clipped = [], small = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim()) continue;
+    const element = node.parentElement;
+    const range = document.createRange(); range.selectNodeContents(node);
+    const box = range.getBoundingClientRect();
+    // Not rendered: hidden, or inside a closed <details> (whose boxes Chromium still lays out).
+    if (box.width === 0 || box.height === 0 || !element.checkVisibility()) continue;
+    if (element.closest('.visually-hidden, .visually-hidden-focusable')) continue;
+    const size = parseFloat(getComputedStyle(element).fontSize);
+    if (size < SMALLEST) small.push(`${size}px: ${node.textContent.trim().slice(0, 30)}`);
+    // Cut off by an ancestor that hides its overflow, or running past the screen's right edge.
+    for (let box_owner = element; box_owner && box_owner !== document.body; box_owner = box_owner.parentElement) {
+      const style = getComputedStyle(box_owner);
+      if (['hidden', 'clip'].includes(style.overflowX) || ['hidden', 'clip'].includes(style.overflowY)) {
+        const outer = box_owner.getBoundingClientRect();
+        if (box.right > outer.right + 1 || box.bottom > outer.bottom + 1 || box.left < outer.left - 1) {
+          clipped.push(`${node.textContent.trim().slice(0, 30)} (in ${box_owner.tagName.toLowerCase()}.${box_owner.className})`);
+        }
+        break;
+      }
+    }
+    if (box.right > window.innerWidth + 1) clipped.push(`${node.textContent.trim().slice(0, 30)} runs off the screen`);
+  }
+  // A select shows its chosen option on one line, cut off where the box ends.
+  const canvas = document.createElement('canvas').getContext('2d');
+  for (const select of document.querySelectorAll('select')) {
+    if (!select.checkVisibility() || select.selectedIndex < 0) continue;
+    const style = getComputedStyle(select);
+    canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const text = select.options[select.selectedIndex].text;
+    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (canvas.measureText(text).width > room + 1) clipped.push(`${text} (cut off in its select)`);
+  }
+  return {clipped, small};
+}"""
 
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), "#8a9a6b").save(buffer, format="JPEG")
-    return buffer.getvalue()
+
+def text_report(page, smallest_px: float) -> dict:
+    return page.evaluate(_TEXT_REPORT.replace("SMALLEST", str(smallest_px)))

@@ -13,34 +13,26 @@ emulation cannot quietly stop being honest.
 import json
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, assert_no_horizontal_scroll, screenshot
-from tests.browser.public_pages import PAGES, open_public_page, public_site  # noqa: F401
+from tests.browser.public_pages import OLD_PHONE, PAGES, open_public_page, public_site, text_report  # noqa: F401
 
-OLD_PHONE = {
-    "viewport": {"width": 360, "height": 640},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-    "locale": "zh-CN",
-}
 LARGE_TEXT_PX = 32  # 200 % of the browsers' 16 px
 
 
 @pytest.fixture(scope="module")
-def _large_text_browser(live_server, tmp_path_factory):  # live_server first: Chromium closes before it stops
+def _large_text_browser(browser, tmp_path_factory):
+    """A second Chromium, from the session's Playwright, whose profile has the large font size set."""
     profile = tmp_path_factory.mktemp("large-text-profile")
     (profile / "Default").mkdir()
     (profile / "Default" / "Preferences").write_text(json.dumps(
         {"webkit": {"webprefs": {"default_font_size": LARGE_TEXT_PX, "default_fixed_font_size": 26}}}
     ))
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, **OLD_PHONE
-        )
-        yield context
-        context.close()
+    context = browser.browser_type.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, **OLD_PHONE
+    )
+    yield context
+    context.close()
 
 
 @pytest.fixture
@@ -50,51 +42,6 @@ def large_text_phone(_large_text_browser):
     page.set_default_timeout(10_000)
     yield page
     page.close()
-
-
-# Visible text nodes: their element's font size, and whether a box around them cuts them off.
-_TEXT_REPORT = """() => {
-  const clipped = [], small = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!node.textContent.trim()) continue;
-    const element = node.parentElement;
-    const range = document.createRange(); range.selectNodeContents(node);
-    const box = range.getBoundingClientRect();
-    // Not rendered: hidden, or inside a closed <details> (whose boxes Chromium still lays out).
-    if (box.width === 0 || box.height === 0 || !element.checkVisibility()) continue;
-    if (element.closest('.visually-hidden, .visually-hidden-focusable')) continue;
-    const size = parseFloat(getComputedStyle(element).fontSize);
-    if (size < SMALLEST) small.push(`${size}px: ${node.textContent.trim().slice(0, 30)}`);
-    // Cut off by an ancestor that hides its overflow, or running past the screen's right edge.
-    for (let box_owner = element; box_owner && box_owner !== document.body; box_owner = box_owner.parentElement) {
-      const style = getComputedStyle(box_owner);
-      if (['hidden', 'clip'].includes(style.overflowX) || ['hidden', 'clip'].includes(style.overflowY)) {
-        const outer = box_owner.getBoundingClientRect();
-        if (box.right > outer.right + 1 || box.bottom > outer.bottom + 1 || box.left < outer.left - 1) {
-          clipped.push(`${node.textContent.trim().slice(0, 30)} (in ${box_owner.tagName.toLowerCase()}.${box_owner.className})`);
-        }
-        break;
-      }
-    }
-    if (box.right > window.innerWidth + 1) clipped.push(`${node.textContent.trim().slice(0, 30)} runs off the screen`);
-  }
-  // A select shows its chosen option on one line, cut off where the box ends.
-  const canvas = document.createElement('canvas').getContext('2d');
-  for (const select of document.querySelectorAll('select')) {
-    if (!select.checkVisibility() || select.selectedIndex < 0) continue;
-    const style = getComputedStyle(select);
-    canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
-    const text = select.options[select.selectedIndex].text;
-    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    if (canvas.measureText(text).width > room + 1) clipped.push(`${text} (cut off in its select)`);
-  }
-  return {clipped, small};
-}"""
-
-
-def text_report(page, smallest_px: float) -> dict:
-    return page.evaluate(_TEXT_REPORT.replace("SMALLEST", str(smallest_px)))
 
 
 @pytest.mark.parametrize("name", PAGES)

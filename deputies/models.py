@@ -3,7 +3,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from deputies import pinyin
 from deputies.validators import mobile_validator, phone_validator
 from liaison.db import TimeStampedModel
 
@@ -174,10 +173,6 @@ class Deputy(TimeStampedModel, HasPublicCode):
 
     def get_absolute_url(self) -> str:
         return reverse("deputies:profile", args=[self.code])
-
-    @property
-    def initial(self) -> str:
-        return pinyin.initial(self.name_pinyin)
 
     # The sized portrait, else the photo as uploaded (its portraits not made yet), else "".
     @property

@@ -16,6 +16,14 @@ class DirectoryFilterForm(forms.Form):
     village = forms.ModelChoiceField(
         label=_("Village"), required=False, queryset=Village.objects.all(), empty_label=_("All villages")
     )
+    # Set by the letter index's links, not shown as a field.
+    letter = forms.CharField(required=False, max_length=1)
+
+    def clean_letter(self) -> str:
+        letter = self.cleaned_data["letter"].upper()
+        if letter and not "A" <= letter <= "Z":
+            raise forms.ValidationError(_("Choose a letter from A to Z."))
+        return letter
 
 
 class WindowFilterForm(forms.Form):

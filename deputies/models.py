@@ -116,7 +116,15 @@ class Deputy(TimeStampedModel, HasPublicCode):
         FEMALE = "F", _("Female")
 
     name = models.CharField(_("name"), max_length=50)
+    # Filled from the name by deputies.services on every save: the directory's order (deputies.pinyin).
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=255, blank=True, editable=False)
     photo = models.ImageField(_("photo"), upload_to="deputies/photos/", blank=True)
+    # Made from the photo by deputies.services (deputies.portraits): what public pages show instead
+    # of an upload that may be a 5 MB camera picture. Empty: no photo, or made on the next save.
+    portrait_small = models.ImageField(_("portrait for lists"), upload_to="deputies/portraits/", blank=True,
+                                       editable=False)
+    portrait_large = models.ImageField(_("portrait for the deputy's page"), upload_to="deputies/portraits/",
+                                       blank=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     post = models.CharField(_("post"), max_length=100, blank=True, help_text=_("e.g. Party secretary of Baita Village"))
@@ -141,7 +149,7 @@ class Deputy(TimeStampedModel, HasPublicCode):
     )
 
     class Meta:
-        ordering = ["level", "name"]
+        ordering = ["level", "name_pinyin"]
         verbose_name = _("deputy")
         verbose_name_plural = _("deputies")
         permissions = [
@@ -155,8 +163,9 @@ class Deputy(TimeStampedModel, HasPublicCode):
             ),
         ]
         indexes = [
-            # The directory: active deputies ordered by level, then name.
-            models.Index(fields=["is_active", "level", "name"], name="deputy_directory_idx"),
+            # The directory: active deputies by level, then by the pinyin of the name; also serves
+            # its letter filter (a range on name_pinyin) and the list of initials.
+            models.Index(fields=["is_active", "level", "name_pinyin"], name="deputy_directory_idx"),
         ]
 
     def __str__(self) -> str:
@@ -164,6 +173,15 @@ class Deputy(TimeStampedModel, HasPublicCode):
 
     def get_absolute_url(self) -> str:
         return reverse("deputies:profile", args=[self.code])
+
+    # The sized portrait, else the photo as uploaded (its portraits not made yet), else "".
+    @property
+    def portrait_small_url(self) -> str:
+        return (self.portrait_small or self.photo).url if self.photo else ""
+
+    @property
+    def portrait_large_url(self) -> str:
+        return (self.portrait_large or self.photo).url if self.photo else ""
 
 
 class LiaisonHousehold(TimeStampedModel):

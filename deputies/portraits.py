@@ -1,9 +1,13 @@
-"""Placeholder portraits for demo deputies: a coloured silhouette with the surname on it."""
+"""Deputies' portraits: the sized copies public pages show, and placeholder portraits for demo deputies."""
 
 import io
 import random
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+# 4:5, like a passport photo. Small: a list row or a directory card (about 80-150 CSS px wide, so
+# sharp up to a 2x screen); large: the deputy's page (128 CSS px on a 2x screen and a little over).
+PORTRAIT_SIZES = {"small": (160, 200), "large": (320, 400)}
 
 _FONT_PATHS = [
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -37,4 +41,18 @@ def portrait_jpeg(name: str, *, seed: int, width: int = 240, height: int = 300) 
         draw.text((width / 2, height * 0.8), name[0], font=font, fill="#ffffff", anchor="mm")
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=82)
+    return buffer.getvalue()
+
+
+def portrait_jpeg_sized(photo, size: tuple[int, int]) -> bytes:
+    """`photo` (a file Pillow can read, any size, any orientation tag) as a JPEG of exactly `size`.
+
+    Cropped to 4:5 around the upper middle, where a portrait's face is. Raises OSError
+    (or Pillow's DecompressionBombError) for a file that is not a usable picture.
+    """
+    with Image.open(photo) as image:
+        upright = ImageOps.exif_transpose(image).convert("RGB")
+    sized = ImageOps.fit(upright, size, Image.Resampling.LANCZOS, centering=(0.5, 0.35))
+    buffer = io.BytesIO()
+    sized.save(buffer, format="JPEG", quality=80, optimize=True)
     return buffer.getvalue()

@@ -1,14 +1,16 @@
 from itertools import groupby
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr, Upper
 
 from deputies.models import Deputy, Site, Village
+from deputies.pinyin import initial
 
 
-def deputy_list_public(
+def _deputies_public(
     *, level: int | None = None, site: Site | None = None, village: Village | None = None, query: str = ""
 ) -> QuerySet[Deputy]:
-    deputies = Deputy.objects.filter(is_active=True).select_related("site", "village")
+    deputies = Deputy.objects.filter(is_active=True)
     if level:
         deputies = deputies.filter(level=level)
     if site:
@@ -17,7 +19,31 @@ def deputy_list_public(
         deputies = deputies.filter(village=village)
     if query:
         deputies = deputies.filter(Q(name__icontains=query) | Q(post__icontains=query))
-    return deputies.order_by("level", "name")
+    return deputies
+
+
+def deputy_list_public(
+    *, level: int | None = None, site: Site | None = None, village: Village | None = None, query: str = "",
+    letter: str = "",
+) -> QuerySet[Deputy]:
+    """Active deputies by level, then in pinyin order; `letter` (A-Z) keeps names read with that initial."""
+    deputies = _deputies_public(level=level, site=site, village=village, query=query)
+    if letter:
+        # A range on the sort key, not startswith: both databases serve it from the directory index.
+        lower = letter.lower()
+        deputies = deputies.filter(name_pinyin__gte=lower, name_pinyin__lt=chr(ord(lower) + 1))
+    return deputies.select_related("site", "village").order_by("level", "name_pinyin")
+
+
+def deputy_initials(
+    *, level: int | None = None, site: Site | None = None, village: Village | None = None, query: str = ""
+) -> list[str]:
+    """The index letters that lead to someone under these filters, A-Z (one query)."""
+    rows = (
+        _deputies_public(level=level, site=site, village=village, query=query)
+        .annotate(first=Upper(Substr("name_pinyin", 1, 1))).values_list("first", flat=True).distinct().order_by()
+    )
+    return sorted({initial(first) for first in rows} - {"#"})
 
 
 def deputy_get_public(*, code: str) -> Deputy | None:

@@ -1,29 +1,86 @@
 import hashlib
+import logging
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.db import transaction
+from PIL import Image
 
 from deputies import qr
 from deputies.codes import issue_public_code
 from deputies.models import Deputy, HasPublicCode, Site
+from deputies.pinyin import name_sort_key
+from deputies.portraits import PORTRAIT_SIZES, portrait_jpeg_sized
+
+logger = logging.getLogger(__name__)
 
 
 def public_record_save(*, record: HasPublicCode) -> HasPublicCode:
     """Validate and save a deputy or site.
 
     A new record gets a fresh public code; whenever the saved record's QR images
-    do not encode its current URL, rendering them is queued after commit.
+    do not encode its current URL, rendering them is queued after commit. A deputy's
+    pinyin sort key follows the name, and the sized portraits follow the photo.
     Raises ValidationError on invalid fields.
     """
     if not record.code:
         record.code = issue_public_code()
+    if isinstance(record, Deputy):
+        record.name_pinyin = name_sort_key(record.name)
     record.full_clean()
     record.save()
+    if isinstance(record, Deputy):
+        deputy_portraits_refresh(deputy=record)
     if not record.has_current_qr:
         qr_schedule(record=record)
     return record
+
+
+def _portrait_name(photo_name: str, size: tuple[int, int]) -> str:
+    return f"deputies/portraits/{PurePosixPath(photo_name).stem}-{size[0]}x{size[1]}.jpg"
+
+
+def deputy_portraits_refresh(*, deputy: Deputy) -> bool:
+    """Make the sized portraits from the deputy's photo unless they were made from this very photo.
+
+    Portrait names carry the photo's name, so a new upload (a new name) makes new ones and an
+    unchanged photo costs nothing. Old portrait files are removed; with no photo, or a file Pillow
+    cannot read, the portraits are cleared (pages then show the photo itself or the placeholder).
+    Returns True if anything changed.
+    """
+    wanted = {kind: _portrait_name(deputy.photo.name, size) for kind, size in PORTRAIT_SIZES.items()} \
+        if deputy.photo else {}
+    fields = {kind: getattr(deputy, f"portrait_{kind}") for kind in PORTRAIT_SIZES}
+    if wanted and all(fields[kind].name == wanted[kind] for kind in PORTRAIT_SIZES):
+        return False
+    if not wanted and not any(fields.values()):
+        return False
+    storage = deputy.portrait_small.storage
+    names = {}
+    try:
+        for kind, name in wanted.items():
+            deputy.photo.open("rb")
+            try:
+                content = portrait_jpeg_sized(deputy.photo, PORTRAIT_SIZES[kind])
+            finally:
+                deputy.photo.close()
+            if storage.exists(name):  # left by an earlier attempt; the name is this photo's own
+                storage.delete(name)
+            names[kind] = storage.save(name, ContentFile(content))
+    except (OSError, Image.DecompressionBombError):
+        logger.warning("Deputy %s: the photo %s is not a usable picture; no portraits made.", deputy.pk, deputy.photo.name)
+        for name in names.values():
+            storage.delete(name)
+        names = {}
+    old = {field.name for field in fields.values() if field} - set(names.values())
+    Deputy.objects.filter(pk=deputy.pk).update(**{f"portrait_{kind}": names.get(kind, "") for kind in PORTRAIT_SIZES})
+    for kind in PORTRAIT_SIZES:
+        getattr(deputy, f"portrait_{kind}").name = names.get(kind, "")
+    for name in old:
+        storage.delete(name)
+    return True
 
 
 def deputy_create(**fields) -> Deputy:  # fields: any Deputy model field

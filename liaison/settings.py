@@ -78,6 +78,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what every later middleware and the view produced (HTML, JSON); so it sits above
+    # all that touch the body, and below WhiteNoise, whose static files come compressed already.
+    "liaison.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "liaison.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

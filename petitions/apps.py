@@ -10,6 +10,8 @@ class PetitionsConfig(AppConfig):
         from liaison import roles
 
         desk = {roles.STAFF, roles.OFFICIAL}
+        roles.menu_register(key="lookup", url_name="petitions:lookup", label=_("Follow a concern"), order=11,
+                            desk=False)
         roles.menu_register(key="concerns", url_name="desk:concerns", label=_("All concerns"), roles=desk, order=20)
         roles.menu_register(key="receptions", url_name="receptions:list", label=_("Reception register"),
                             roles=desk, order=21)

@@ -9,6 +9,7 @@ from deputies.models import Deputy, HasPublicCode
 from deputies.selectors import (
     deputy_get_public,
     deputy_groups_by_level,
+    deputy_initials,
     deputy_level_counts,
     deputy_list_public,
     site_get_public,
@@ -23,12 +24,14 @@ _PAGE_SIZE = 100
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    deputies = deputy_list_public(
-        level=filters.get("level"),
-        site=filters.get("site"),
-        village=filters.get("village"),
-        query=(filters.get("q") or "").strip(),
-    )
+    chosen = {
+        "level": filters.get("level"),
+        "site": filters.get("site"),
+        "village": filters.get("village"),
+        "query": (filters.get("q") or "").strip(),
+    }
+    letter = filters.get("letter") or ""
+    deputies = deputy_list_public(**chosen, letter=letter)
     page = Paginator(deputies, _PAGE_SIZE).get_page(request.GET.get("page"))
     level_counts = deputy_level_counts()
     return render(
@@ -45,6 +48,10 @@ def directory(request: HttpRequest) -> HttpResponse:
             ],
             "total": sum(level_counts.values()),
             "sites": site_list_public(),
+            "letter": letter,
+            "initials": deputy_initials(**chosen),
+            # The level, site and village filters stay folded away on a phone unless one is in use.
+            "filters_open": any(chosen[key] for key in ("level", "site", "village")),
         },
     )
 

@@ -22,7 +22,7 @@ class ConcernFileForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     mobile = MobileField(label=_("Mobile number"), help_text=_("We send the tracking code to this number by SMS."))
     village = forms.ModelChoiceField(
-        label=_("Village"), queryset=Village.objects.all(), required=False, empty_label=_("Not in the list / not sure")
+        label=_("Village"), queryset=Village.objects.all(), required=False, empty_label=_("Other / not sure")
     )
     category = forms.ModelChoiceField(
         label=_("What is it about?"), queryset=Category.objects.filter(is_active=True), empty_label=_("Choose…")

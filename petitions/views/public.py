@@ -162,6 +162,9 @@ def _remember_filing(request: HttpRequest, concern: Concern, *, created: bool, s
     """
     if created or concern.submission_key == submission_key:
         _remember(request, _FILED, concern.tracking)
+        # This browser just typed the text and the mobile: it owns the concern as surely as
+        # one that proves the last four digits, and sees its own text and photos at once.
+        _remember(request, _VERIFIED, concern.tracking)
     if not created:
         _remember(request, _REPEATED, concern.tracking)
 

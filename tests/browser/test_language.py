@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 
 def _choose_language(page, button: str, menu: str) -> None:
-    page.get_by_role("button", name=menu).click()  # the navbar is collapsed on a phone
+    page.locator("#site-menu > summary", has_text=menu).click()  # the menu is folded on a phone
     with page.expect_navigation():
         page.get_by_role("button", name=button, exact=True).click()
 

@@ -12,12 +12,12 @@ def _keys(user) -> list[str]:
 
 @pytest.mark.django_db
 def test_each_role_sees_its_own_menu(staff, official, deputy_user, handler, admin_user):
-    assert _keys(AnonymousUser()) == ["directory"]
-    assert _keys(deputy_user) == ["directory", "inbox", "patrol"]
-    assert _keys(handler) == ["directory", "unit"]
-    assert _keys(staff) == ["directory", "concerns", "receptions", "window", "import", "admin"]
-    assert _keys(official) == ["directory", "concerns", "receptions", "window", "admin"]
-    assert _keys(admin_user) == ["directory", "concerns", "receptions", "window", "import", "admin"]
+    assert _keys(AnonymousUser()) == ["directory", "lookup"]
+    assert _keys(deputy_user) == ["directory", "lookup", "inbox", "patrol"]
+    assert _keys(handler) == ["directory", "lookup", "unit"]
+    assert _keys(staff) == ["directory", "lookup", "concerns", "receptions", "window", "import", "admin"]
+    assert _keys(official) == ["directory", "lookup", "concerns", "receptions", "window", "admin"]
+    assert _keys(admin_user) == ["directory", "lookup", "concerns", "receptions", "window", "import", "admin"]
 
 
 @pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_a_link_follows_the_check_of_its_page(handler):
     handler.save()
     handler = type(handler).objects.get(pk=handler.pk)  # permissions are cached on the object
 
-    assert _keys(handler) == ["directory", "unit", "window", "admin"]
+    assert _keys(handler) == ["directory", "lookup", "unit", "window", "admin"]
 
 
 @pytest.mark.django_db

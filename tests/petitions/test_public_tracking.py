@@ -504,3 +504,55 @@ def test_a_resolved_patrol_report_does_not_invite_a_rating(client, deputy_user, 
     body = _track(client, report)
 
     assert "已有办理结果，详见下方。" in body and "是否满意" not in body
+
+
+@pytest.mark.django_db
+def test_the_browser_that_filed_a_concern_sees_its_own_text_at_once(client, deputy_user, category):
+    deputy = deputy_user.deputy
+    client.post(reverse("petitions:file_to_deputy", args=[deputy.code]), {
+        "name": NAME, "mobile": MOBILE, "category": category.pk, "content": "私下反映：村口路灯坏了三盏。",
+        "token": "6f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f",
+    })
+    concern = Concern.objects.get(content__startswith="私下反映")
+    assert not concern.is_public
+
+    own = _track(client, concern)
+    stranger = _track(Client(), concern)
+
+    assert "私下反映：村口路灯坏了三盏。" in own and "陈** · 138****5678" in own
+    assert 'id="verify-form"' not in own  # nothing left to prove
+    assert "私下反映" not in stranger
+    assert "反映人未同意公开内容" in stranger
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("end", ["reject", "merge", "answer_and_close"])
+def test_an_ended_case_without_a_unit_never_says_not_yet_assigned(client, concern, official, end):
+    if end == "reject":
+        concern_transition(concern=concern, action="reject", actor=official, role=workflow.OFFICIAL, note="不属于受理范围")
+    elif end == "merge":
+        concern_merge(concern=concern, into=ConcernFactory(category=concern.category), actor=official,
+                      role=workflow.OFFICIAL)
+    else:
+        concern = concern_resolve(concern=concern, result="已电话解释政策。", outcome=Concern.Outcome.EXPLAINED,
+                                  actor=official, role=workflow.OFFICIAL)
+        concern_transition(concern=concern, action="close", actor=official, role=workflow.OFFICIAL)
+    concern.refresh_from_db()
+    assert not concern.is_open and concern.unit is None
+
+    body = _track(client, concern)
+
+    assert "尚未交办" not in body
+    assert 'id="concern-unit"' not in body
+
+
+@pytest.mark.django_db
+def test_an_open_case_without_a_unit_says_not_yet_assigned_and_an_ended_one_names_its_unit(
+    client, concern, deputy_user, handler, unit
+):
+    assert 'id="concern-unit">尚未交办<' in _track(client, concern)
+
+    concern = _resolve(concern, deputy_user=deputy_user, handler=handler, unit=unit)
+    concern_transition(concern=concern, action="close", actor=None, role=workflow.SYSTEM)
+
+    assert f'id="concern-unit">{unit.name}<' in _track(client, concern)

@@ -37,9 +37,9 @@ from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
 
 from deputies.models import Area, Deputy, Site, Village  # noqa: E402
+from liaison.outbox import notifications_muted  # noqa: E402
 from petitions import dedupe  # noqa: E402
 from petitions.models import Category, Concern  # noqa: E402
-from liaison.outbox import notifications_muted  # noqa: E402
 from petitions.services import concern_submit  # noqa: E402
 
 

@@ -1,11 +1,11 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from deputies.selectors import deputy_level_counts, site_list_public
 
 
-@require_GET
+@require_safe
 def portal(request: HttpRequest) -> HttpResponse:
     """The pocket liaison station (掌上联络站): its columns, mobile first."""
     return render(

@@ -3,8 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from liaison.validators import mobile_validator, phone_validator
 from liaison.db import TimeStampedModel
+from liaison.validators import mobile_validator, phone_validator
 
 
 class IssuedCode(models.Model):

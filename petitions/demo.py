@@ -17,10 +17,10 @@ from PIL import Image, ImageDraw
 
 from deputies.models import Deputy, Site, Village
 from liaison.calendar import add_working_days
+from liaison.outbox import notifications_muted
 from petitions import workflow
 from petitions.messages import auto_close_note
 from petitions.models import Category, Concern, ConcernEvent, Constituent, Reception, Unit
-from liaison.outbox import notifications_muted
 from petitions.services import (
     concern_assign,
     concern_merge,

@@ -10,11 +10,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison.validators import mobile_validator
 from liaison import roles
 from liaison.models import Notification
-from petitions.models import Concern
 from liaison.outbox import notification_queue
+from liaison.validators import mobile_validator
+from petitions.models import Concern
 
 logger = logging.getLogger("liaison.notifications")
 MERGE_TARGET_INVALID = gettext_lazy("Choose another concern, not rejected or merged itself, to merge into.")

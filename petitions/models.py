@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Site, Village
-from liaison.validators import mobile_validator
 from liaison.db import TimeStampedModel
+from liaison.validators import mobile_validator
 
 
 class Unit(models.Model):

@@ -6,8 +6,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from petitions import messages, workflow
 from liaison.calendar import add_working_days, subtract_working_days
+from petitions import messages, workflow
 from petitions.models import Concern, ConcernEvent
 from petitions.services import concern_event_record, concern_transition
 from petitions.workflow import WorkflowError

@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from deputies.forms import DirectoryFilterForm
 from deputies.models import Deputy, HasPublicCode
@@ -20,7 +20,7 @@ from deputies.services import qr_content
 _PAGE_SIZE = 100
 
 
-@require_GET
+@require_safe
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -56,7 +56,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def profile(request: HttpRequest, code: str) -> HttpResponse:
     deputy = deputy_get_public(code=code)
     if deputy is None:
@@ -64,7 +64,7 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "deputies/profile.html", {"deputy": deputy})
 
 
-@require_GET
+@require_safe
 def site_page(request: HttpRequest, code: str) -> HttpResponse:
     site = site_get_public(code=code)
     if site is None:
@@ -80,13 +80,13 @@ def _qr_response(record: HasPublicCode | None, fmt: str) -> HttpResponse:
     return HttpResponse(qr_content(record=record, fmt=fmt), content_type=content_type)
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def deputy_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     return _qr_response(deputy_get_public(code=code), fmt)
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def site_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     return _qr_response(site_get_public(code=code), fmt)

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deputies.models import Deputy, Site
 from deputies.selectors import deputy_get_public, site_get_public
@@ -170,7 +170,7 @@ def _remember_filing(request: HttpRequest, concern: Concern, *, created: bool, s
 
 
 @never_cache
-@require_GET
+@require_safe
 def receipt(request: HttpRequest, tracking: str) -> HttpResponse:
     is_repeat = _is_remembered(request, _REPEATED, tracking)
     if not (is_repeat or _is_remembered(request, _FILED, tracking)):
@@ -184,7 +184,7 @@ def receipt(request: HttpRequest, tracking: str) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 def lookup(request: HttpRequest) -> HttpResponse:
     form = TrackingLookupForm(request.GET or None)
     if form.is_valid():
@@ -196,7 +196,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def track(request: HttpRequest, tracking: str) -> HttpResponse:
     return _render_track(request, _concern_get_public(tracking))
 
@@ -248,7 +248,7 @@ def rate(request: HttpRequest, tracking: str) -> HttpResponse:
     return redirect(concern)
 
 
-@require_GET
+@require_safe
 def photo(request: HttpRequest, key) -> FileResponse:
     """A concern photo, for whoever may see it: anyone if public, else the verified constituent
     or a back-office user who may see the concern. Everyone else gets a 404, as if it did not exist."""

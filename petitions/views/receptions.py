@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison import roles
 from liaison.roles import role_required, user_roles
@@ -95,7 +95,7 @@ def _filtered(request: HttpRequest) -> tuple[ReceptionFilterForm, dict]:
     return form, form.filters()
 
 
-@require_GET
+@require_safe
 @role_required(*_READERS)
 def register(request: HttpRequest) -> HttpResponse:
     form, filters = _filtered(request)
@@ -114,7 +114,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @role_required(*_READERS)
 def export(request: HttpRequest) -> HttpResponse:
     form, filters = _filtered(request)
@@ -132,7 +132,7 @@ def export(request: HttpRequest) -> HttpResponse:
     return FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
-@require_GET
+@require_safe
 @role_required(*_READERS)
 def print_register(request: HttpRequest) -> HttpResponse:
     _form, filters = _filtered(request)

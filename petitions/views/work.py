@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from liaison import roles
 from petitions import workflow
@@ -31,7 +31,7 @@ def acting_role(held: Iterable[str], allowed: Iterable[str] = roles.DESK_ROLES) 
     return None
 
 
-@require_GET
+@require_safe
 @roles.role_required()
 def home(request: HttpRequest) -> HttpResponse:
     held = roles.user_roles(request.user)

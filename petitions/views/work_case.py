@@ -7,10 +7,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from petitions import access, selectors, services, workflow
 from liaison.roles import role_required
+from petitions import access, selectors, services, workflow
 from petitions.forms.work import CommentForm
 from petitions.models import Concern
 from petitions.views.work import acting_role
@@ -54,7 +54,7 @@ def _render_case(
     )
 
 
-@require_GET
+@require_safe
 @role_required()
 def concern(request: HttpRequest, tracking: str) -> HttpResponse:
     return _render_case(request, access.get_concern_for_user(request.user, tracking))

@@ -7,11 +7,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from liaison import roles
-from petitions import access, exports, selectors, workflow
 from liaison.roles import role_required
+from petitions import access, exports, selectors, workflow
 from petitions.desk import concern_forward_many
 from petitions.forms.work import BulkForwardForm, ConcernFilterForm
 from petitions.views.work import acting_role
@@ -53,7 +53,7 @@ def forward(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
-@require_GET
+@require_safe
 @role_required(*_DESK)
 def export(request: HttpRequest) -> HttpResponse:
     form = ConcernFilterForm(request.GET)

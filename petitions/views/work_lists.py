@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from liaison import roles
-from petitions import selectors
 from liaison.roles import role_required
+from petitions import selectors
 from petitions.forms.work import BulkForwardForm, ConcernFilterForm
 from petitions.models import Concern
 
@@ -57,7 +57,7 @@ def _sort_links(filters: dict) -> dict[str, dict]:
     return links
 
 
-@require_GET
+@require_safe
 @role_required(roles.OFFICIAL, roles.STAFF)
 def concerns(request: HttpRequest) -> HttpResponse:
     form = ConcernFilterForm(request.GET or None)
@@ -81,7 +81,7 @@ def concerns(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @role_required(roles.DEPUTY)
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.concern_inbox_open(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -91,7 +91,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @role_required(roles.HANDLER)
 def unit(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.concern_unit_open(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -9,8 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from liaison import roles
-from petitions import services
 from liaison.roles import role_required
+from petitions import services
 from petitions.forms.work import PatrolForm
 from petitions.models import Concern
 

@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import connection
 
-from petitions import dedupe
 from liaison.models import Notification
+from petitions import dedupe
 from petitions.models import Concern, ConcernPhoto, Reception
 from petitions.receptions import reception_record
 from petitions.services import concern_submit

@@ -4,8 +4,8 @@ import logging
 
 import pytest
 
-from petitions import workflow
 from liaison.models import Notification
+from petitions import workflow
 from petitions.models import Concern
 from petitions.services import concern_assign, concern_merge, concern_resolve
 from tests.factories import ConcernFactory, SiteFactory

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from petitions import workflow
 from liaison.models import Notification
+from petitions import workflow
 from petitions.models import Concern, ConcernEvent
 from petitions.services import concern_assign, concern_resolve
 from petitions.tasks import (

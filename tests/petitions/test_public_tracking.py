@@ -14,7 +14,6 @@ from django.urls import resolve, reverse
 from PIL import Image
 
 from petitions import workflow
-from petitions.views import public
 from petitions.models import Concern, ConcernEvent
 from petitions.services import (
     concern_assign,
@@ -23,6 +22,7 @@ from petitions.services import (
     concern_resolve,
     concern_transition,
 )
+from petitions.views import public
 from tests.factories import ConcernFactory
 
 S = Concern.Status

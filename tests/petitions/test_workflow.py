@@ -1,7 +1,7 @@
 import pytest
 
-from petitions import messages, workflow
 from liaison.calendar import add_working_days
+from petitions import messages, workflow
 from petitions.models import Concern, ConcernEvent
 from petitions.services import (
     concern_assign,

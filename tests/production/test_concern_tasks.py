@@ -9,12 +9,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from petitions import workflow
 from liaison.calendar import add_working_days
 from liaison.models import Notification
+from liaison.tasks import retry_pending_notifications
+from petitions import workflow
 from petitions.models import Concern, ConcernEvent
 from petitions.services import concern_assign
-from liaison.tasks import retry_pending_notifications
 from petitions.tasks import escalate_overdue_concerns, send_deadline_reminders
 from tests.factories import CategoryFactory, ConcernFactory, DeputyFactory, UnitFactory
 from tests.production.conftest import wait_for

@@ -67,6 +67,22 @@ def phone(browser):
     context.close()
 
 
+DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}  # the station's desk
+
+
+def logged_in(browser, live_server, user, **context_options):
+    """A new browser page logged in as `user` (password "pw") and landed on the desk."""
+    context = browser.new_context(**(context_options or PHONE))
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "pw")
+    page.click("#main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/desk/**")
+    return page
+
+
 def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     """Save a screenshot as test-artifacts/screenshots/<name>.png (git-ignored) and return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

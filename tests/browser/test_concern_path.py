@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from petitions.models import Concern, ConcernPhoto
-from tests.browser.conftest import assert_no_horizontal_scroll, screenshot
+from tests.browser.conftest import assert_no_horizontal_scroll, logged_in, screenshot
 from tests.deputies.test_qr import decode_png
 
 
@@ -16,20 +16,6 @@ def _photo(tmp_path) -> str:
     exif[0x8825] = {1: "N", 2: (28.0, 50.0, 0.0), 3: "E", 4: (120.0, 44.0, 0.0)}  # GPS that must not survive
     Image.new("RGB", (1200, 900), "#777").save(path, format="JPEG", exif=exif)
     return str(path)
-
-
-def _login(browser, live_server, user):
-    from tests.browser.conftest import PHONE
-
-    context = browser.new_context(**PHONE)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "pw")
-    page.click("#main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/desk/**")
-    return page
 
 
 @pytest.mark.django_db(transaction=True)
@@ -65,7 +51,7 @@ def test_a_concern_from_qr_scan_to_rated_and_closed(phone, browser, live_server,
     assert_no_horizontal_scroll(phone)
 
     # 4. The deputy forwards it to the unit from their phone.
-    desk = _login(browser, live_server, deputy_user)
+    desk = logged_in(browser, live_server, deputy_user)
     desk.goto(f"{live_server.url}/desk/concerns/{tracking}/")
     desk.locator("details[data-action=assign] summary").click()
     desk.select_option("#form-assign select[name=assign-unit]", str(unit.pk))
@@ -76,7 +62,7 @@ def test_a_concern_from_qr_scan_to_rated_and_closed(phone, browser, live_server,
     desk.context.close()
 
     # 5. The handler resolves it with a result.
-    work = _login(browser, live_server, handler)
+    work = logged_in(browser, live_server, handler)
     assert tracking in work.locator("body").inner_text()  # on the unit's list
     work.goto(f"{live_server.url}/desk/concerns/{tracking}/")
     work.locator("details[data-action=resolve] summary").click()
@@ -108,7 +94,7 @@ def test_a_concern_from_qr_scan_to_rated_and_closed(phone, browser, live_server,
 
 @pytest.mark.django_db(transaction=True)
 def test_a_walk_in_reception_becomes_a_concern(browser, live_server, staff, site, deputy, category):
-    desk = _login(browser, live_server, staff)
+    desk = logged_in(browser, live_server, staff)
     desk.goto(f"{live_server.url}/desk/receptions/new/")
     desk.select_option("select[name=site]", str(site.pk))
     desk.fill("input[name=name]", "王大伯")

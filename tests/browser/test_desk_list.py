@@ -6,23 +6,8 @@ import pytest
 from petitions import workflow
 from petitions.models import Concern
 from petitions.services import concern_transition
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import DESKTOP, logged_in, screenshot
 from tests.factories import ConcernFactory, UnitFactory
-
-DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
-
-
-def _desk(browser, live_server, user, *, javascript: bool = True):
-    context = browser.new_context(**DESKTOP, java_script_enabled=javascript)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "pw")
-    page.click("#main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/desk/**")
-    return page
-
 
 @pytest.mark.django_db(transaction=True)
 def test_staff_find_cases_by_a_word_tick_them_all_and_forward_them(browser, live_server, staff, official, category):
@@ -32,7 +17,7 @@ def test_staff_find_cases_by_a_word_tick_them_all_and_forward_them(browser, live
     concern_transition(concern=rejected, action="reject", actor=official, role=workflow.OFFICIAL,
                        note="重复反映", result="重复反映")
     ConcernFactory(category=category, content="垃圾桶满了没人清运。")
-    page = _desk(browser, live_server, staff)
+    page = logged_in(browser, live_server, staff, **DESKTOP)
 
     page.fill("input[name=q]", "路灯")
     page.press("input[name=q]", "Enter")
@@ -62,7 +47,7 @@ def test_staff_find_cases_by_a_word_tick_them_all_and_forward_them(browser, live
 def test_without_javascript_rows_are_ticked_one_by_one_and_forwarded(browser, live_server, official, category):
     first, second = ConcernFactory(category=category), ConcernFactory(category=category)
     unit = UnitFactory(name="白塔村驻村干部组二")
-    page = _desk(browser, live_server, official, javascript=False)
+    page = logged_in(browser, live_server, official, **DESKTOP, java_script_enabled=False)
 
     assert not page.locator("[data-select-all]").is_visible()
     page.check(f"#tick-{first.tracking}")

@@ -5,7 +5,7 @@ import pytest
 
 from liaison.models import Notification
 from petitions.models import Concern, Reception
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import DESKTOP, logged_in, screenshot
 
 CONTENT = "村口窨井盖下沉破损，晚上很危险。"
 
@@ -78,19 +78,6 @@ def test_reloading_after_a_lost_answer_resends_the_post_and_files_one_concern(ph
     assert "已收到" in phone.locator("#already-received").inner_text()
 
 
-def _desk(browser, live_server, user):
-    context = browser.new_context(**{**PHONE, "viewport": {"width": 1366, "height": 768}, "is_mobile": False,
-                                     "has_touch": False, "device_scale_factor": 1})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "pw")
-    page.click("#main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/desk/**")
-    return page
-
-
 def _fill_reception(page, site, category) -> None:
     page.select_option("select[name=site]", str(site.pk))
     page.fill("input[name=name]", "王大伯")
@@ -104,7 +91,7 @@ def _fill_reception(page, site, category) -> None:
 def test_back_and_save_again_at_the_desk_records_one_reception_and_says_already_recorded(
     browser, live_server, staff, site, category
 ):
-    desk = _desk(browser, live_server, staff)
+    desk = logged_in(browser, live_server, staff, **DESKTOP)
     desk.goto(f"{live_server.url}/desk/receptions/new/")
     _fill_reception(desk, site, category)
     with desk.expect_navigation():

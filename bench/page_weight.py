@@ -142,9 +142,13 @@ def _measure(browser, base: str, target) -> dict:
     page = context.new_page()
     path = target(page, base) if callable(target) else target
     cdp = context.new_cdp_session(page)
-    sent, received = [], []
+    sent, received, document = [], [], {}
     cdp.on("Network.requestWillBeSent", lambda event: sent.append(event["request"]["url"]))
     cdp.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
+    cdp.on("Network.responseReceived", lambda event: event["type"] == "Document" and document.setdefault(
+        "id", event["requestId"]))
+    cdp.on("Network.loadingFinished", lambda event: event["requestId"] == document.get("id") and document.setdefault(
+        "bytes", event["encodedDataLength"]))
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     cdp.send("Network.emulateNetworkConditions", THROTTLE)
@@ -154,7 +158,8 @@ def _measure(browser, base: str, target) -> dict:
     at_load = {"bytes_at_load": sum(received), "requests_at_load": len(received)}
     page.wait_for_load_state("networkidle", timeout=120_000)  # then what the phone fetched after (lazy images)
     context.close()
-    return {"path": path, "status": response.status, **at_load, "bytes": sum(received), "requests": len(received),
+    return {"path": path, "status": response.status, "html_bytes": document.get("bytes", 0), **at_load,
+            "bytes": sum(received), "requests": len(received),
             "load_s": round(load_ms / 1000, 2), "urls": sent}
 
 
@@ -229,13 +234,16 @@ def main() -> None:
     print(f"Throttled: {THROTTLE['downloadThroughput'] / KBIT:.0f} kbit/s down/up, {THROTTLE['latency']} ms latency;"
           f" {PHONE['viewport']['width']}x{PHONE['viewport']['height']} phone, cache disabled;"
           f" load time: median of {args.repeat}\n")
-    print("KB and requests: up to the load event, and in all once the network is idle (lazy images included).")
-    header = f"{'page':<22} {'status':>6} {'KB load':>8} {'req load':>8} {'KB all':>7} {'req all':>7} {'load s':>7}"
+    print("HTML KB: the page itself on the wire. KB and requests: up to the load event, and in all once the")
+    print("network is idle (lazy images included).")
+    header = (f"{'page':<22} {'status':>6} {'HTML KB':>7} {'KB load':>8} {'req load':>8} {'KB all':>7} {'req all':>7}"
+              f" {'load s':>7}")
     if args.lighthouse:
         header += "   perf a11y best  seo"
     print(header)
     for row in rows:
-        line = (f"{row['page']:<22} {row['status']:>6} {row['bytes_at_load'] / 1024:>8.1f} {row['requests_at_load']:>8}"
+        line = (f"{row['page']:<22} {row['status']:>6} {row['html_bytes'] / 1024:>7.1f}"
+                f" {row['bytes_at_load'] / 1024:>8.1f} {row['requests_at_load']:>8}"
                 f" {row['bytes'] / 1024:>7.1f} {row['requests']:>7} {row['load_s']:>7.2f}")
         if args.lighthouse:
             scores = row["lighthouse"]

@@ -50,8 +50,9 @@ def deputy_portraits_refresh(*, deputy: Deputy) -> bool:
     cannot read, the portraits are cleared (pages then show the photo itself or the placeholder).
     Returns True if anything changed.
     """
-    wanted = {kind: _portrait_name(deputy.photo.name, size) for kind, size in PORTRAIT_SIZES.items()} \
-        if deputy.photo else {}
+    wanted = {}
+    if deputy.photo:
+        wanted = {kind: _portrait_name(deputy.photo.name, size) for kind, size in PORTRAIT_SIZES.items()}
     fields = {kind: getattr(deputy, f"portrait_{kind}") for kind in PORTRAIT_SIZES}
     if wanted and all(fields[kind].name == wanted[kind] for kind in PORTRAIT_SIZES):
         return False
@@ -70,7 +71,8 @@ def deputy_portraits_refresh(*, deputy: Deputy) -> bool:
                 storage.delete(name)
             names[kind] = storage.save(name, ContentFile(content))
     except (OSError, Image.DecompressionBombError):
-        logger.warning("Deputy %s: the photo %s is not a usable picture; no portraits made.", deputy.pk, deputy.photo.name)
+        logger.warning("Deputy %s: the photo %s is not a usable picture; no portraits made.",
+                       deputy.pk, deputy.photo.name)
         for name in names.values():
             storage.delete(name)
         names = {}

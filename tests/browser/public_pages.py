@@ -48,11 +48,13 @@ def public_site(db):
                        description="群众有事找代表，代表联络站全天候受理社情民意。")
     village = VillageFactory(name="白塔村")
     levels = [Deputy.Level.CITY, Deputy.Level.COUNTY, Deputy.Level.COUNTY] + [Deputy.Level.TOWNSHIP] * 7
+    profile = {
+        "post": LONG_POST, "organisation": "仙居县白塔镇白塔村村民委员会", "term": "白塔镇第十八届人大代表",
+        "biography": "扎根基层二十年，带领村民发展葡萄产业。\n每月7日、21日在联络站接待选民。",
+        "office_phone": "0576-87790001", "site": site, "village": village,
+    }
     deputies = [
-        _with_portrait(DeputyFactory.build(name=name, level=level, post=LONG_POST, site=site, village=village,
-                                           organisation="仙居县白塔镇白塔村村民委员会", term="白塔镇第十八届人大代表",
-                                           biography="扎根基层二十年，带领村民发展葡萄产业。\n每月7日、21日在联络站接待选民。",
-                                           mobile=f"1390000{number:04d}", office_phone="0576-87790001"), number)
+        _with_portrait(DeputyFactory.build(name=name, level=level, mobile=f"1390000{number:04d}", **profile), number)
         for number, (name, level) in enumerate(zip(NAMES, levels))
     ]
     deputy = deputies[1]
@@ -63,8 +65,8 @@ def public_site(db):
     resolved = ConcernFactory(deputy=deputy, category=category, mobile="13812345678", name="陈西荣",
                               content="村口窨井盖下沉破损，晚上骑电瓶车很危险。")
     resolved = concern_assign(concern=resolved, unit=unit, actor=None, role=workflow.STAFF)
-    resolved = concern_resolve(concern=resolved, result="窨井盖已更换，路面已修复平整。", outcome=Concern.Outcome.FIXED,
-                               actor=None, role=workflow.HANDLER)
+    resolved = concern_resolve(concern=resolved, result="窨井盖已更换，路面已修复平整。",
+                               outcome=Concern.Outcome.FIXED, actor=None, role=workflow.HANDLER)
     yield {"deputy": deputy, "site": site, "category": category, "filed": filed, "resolved": resolved}
     cache.clear()
 

@@ -38,7 +38,9 @@ def test_names_sort_as_a_chinese_reader_looks_them_up():
     in_order = sorted(names, key=name_sort_key)
 
     # chen, li an, li xin, ou yang, shan, wang1 (汪), wang2 (王), wu, zeng, zhang
-    assert in_order == ["陈秀英", "李安", "李欣", "欧阳明月", "单雄信", "汪洋", "王智慧", "吴立新", "曾国藩", "张丽华"]
+    assert in_order == [
+        "陈秀英", "李安", "李欣", "欧阳明月", "单雄信", "汪洋", "王智慧", "吴立新", "曾国藩", "张丽华",
+    ]
 
 
 def test_initial_is_a_capital_letter_or_hash():

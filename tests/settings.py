@@ -35,3 +35,14 @@ if REDIS_URL:  # noqa: F405
 
     _redis = urlparse(REDIS_URL)  # noqa: F405
     CELERY_RESULT_BACKEND = _redis._replace(path=f"/{int(_redis.path.strip('/') or 0) + 2}").geturl()
+
+    # Between tests the tier empties every table, and the content types come back with new ids;
+    # a long-lived worker would still hold the old ones in ContentType's cache (a real deployment
+    # never renumbers them). Each task starts from the database's own.
+    from celery.signals import task_prerun
+
+    @task_prerun.connect(weak=False)
+    def _fresh_content_types(**kwargs) -> None:
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()

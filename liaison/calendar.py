@@ -27,13 +27,16 @@ def is_workday(day: datetime.date, exceptions: dict[datetime.date, bool] | None 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
     """The date `days` working days after `start` (start itself not counted)."""
     # Golden Week and Spring Festival add at most ~9 days off; 3× plus a margin always suffices.
-    exceptions = _exceptions(start, start + datetime.timedelta(days=days * 3 + 20))
+    # Whole years are read (a year has about 35 rows), so the same query tells whether the
+    # calendar knows the deadline's year at all.
+    end = start + datetime.timedelta(days=days * 3 + 20)
+    exceptions = _exceptions(start.replace(month=1, day=1), end.replace(month=12, day=31))
     day, left = start, days
     while left > 0:
         day += datetime.timedelta(days=1)
         if is_workday(day, exceptions):
             left -= 1
-    if not CalendarDay.objects.filter(date__year__gte=day.year).exists():
+    if not any(known.year == day.year for known in exceptions):
         # Past the calendar every weekday counts as a working day: the deadline may fall on a holiday.
         logger.warning("Deadline %s is in a year the holiday calendar does not know yet: add its holidays.", day)
     return day

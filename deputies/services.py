@@ -1,7 +1,6 @@
 import hashlib
 import logging
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from django.apps import apps
 from django.core.files.base import ContentFile
@@ -38,8 +37,11 @@ def public_record_save(*, record: HasPublicCode) -> HasPublicCode:
     return record
 
 
-def _portrait_name(photo_name: str, size: tuple[int, int]) -> str:
-    return f"deputies/portraits/{PurePosixPath(photo_name).stem}-{size[0]}x{size[1]}.jpg"
+def _portrait_name(deputy: Deputy, size: tuple[int, int]) -> str:
+    # The deputy and the photo's whole name: two deputies' photos may share a file stem
+    # (IMG_0001.jpg), and one deputy's leftover file is the only one ever replaced.
+    photo = hashlib.sha1(deputy.photo.name.encode()).hexdigest()[:10]
+    return f"deputies/portraits/{deputy.pk}-{photo}-{size[0]}x{size[1]}.jpg"
 
 
 def deputy_portraits_refresh(*, deputy: Deputy) -> bool:
@@ -52,7 +54,7 @@ def deputy_portraits_refresh(*, deputy: Deputy) -> bool:
     """
     wanted = {}
     if deputy.photo:
-        wanted = {kind: _portrait_name(deputy.photo.name, size) for kind, size in PORTRAIT_SIZES.items()}
+        wanted = {kind: _portrait_name(deputy, size) for kind, size in PORTRAIT_SIZES.items()}
     fields = {kind: getattr(deputy, f"portrait_{kind}") for kind in PORTRAIT_SIZES}
     if wanted and all(fields[kind].name == wanted[kind] for kind in PORTRAIT_SIZES):
         return False
@@ -67,7 +69,7 @@ def deputy_portraits_refresh(*, deputy: Deputy) -> bool:
                 content = portrait_jpeg_sized(deputy.photo, PORTRAIT_SIZES[kind])
             finally:
                 deputy.photo.close()
-            if storage.exists(name):  # left by an earlier attempt; the name is this photo's own
+            if storage.exists(name):  # left by an earlier attempt for this deputy and this photo
                 storage.delete(name)
             names[kind] = storage.save(name, ContentFile(content))
     except (OSError, Image.DecompressionBombError):

@@ -1,3 +1,4 @@
+import hashlib
 import logging
 
 from django.core.files.base import ContentFile
@@ -14,13 +15,13 @@ def make_portraits(apps, schema_editor):
     Deputy = apps.get_model("deputies", "Deputy")
     for deputy in Deputy.objects.exclude(photo="").iterator():
         storage = deputy.photo.storage
-        stem = deputy.photo.name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        photo = hashlib.sha1(deputy.photo.name.encode()).hexdigest()[:10]
         names = {}
         try:
             for kind, size in PORTRAIT_SIZES.items():
                 with deputy.photo.open("rb") as photo:
                     content = portrait_jpeg_sized(photo, size)
-                name = f"deputies/portraits/{stem}-{size[0]}x{size[1]}.jpg"
+                name = f"deputies/portraits/{deputy.pk}-{photo}-{size[0]}x{size[1]}.jpg"
                 if storage.exists(name):
                     storage.delete(name)
                 names[f"portrait_{kind}"] = storage.save(name, ContentFile(content))

@@ -114,3 +114,21 @@ def test_pages_show_the_sized_portraits_with_their_size_and_lazy_below_the_top(c
     assert deputies[0].photo.url not in directory  # never the 4000-pixel upload
     assert f'src="{deputies[0].portrait_large.url}"' in profile
     assert 'width="320" height="400"' in profile
+
+
+@pytest.mark.django_db
+def test_two_deputies_whose_photos_share_a_file_stem_keep_their_own_portraits():
+    def photo(name: str, colour: str, fmt: str) -> ContentFile:
+        buffer = io.BytesIO()
+        Image.new("RGB", (600, 800), colour).save(buffer, format=fmt)
+        return ContentFile(buffer.getvalue(), name=name)
+
+    red = _with_photo(_unsaved(name="王一"), photo("IMG_0001.jpg", "#cc0000", "JPEG"))
+    blue = _with_photo(_unsaved(name="王二"), photo("IMG_0001.png", "#0000cc", "PNG"))
+
+    def centre(deputy: Deputy) -> tuple[int, int, int]:
+        with default_storage.open(Deputy.objects.get(pk=deputy.pk).portrait_small.name) as file:
+            return Image.open(file).convert("RGB").getpixel((80, 100))
+
+    assert centre(red)[0] > 150 > centre(red)[2]
+    assert centre(blue)[2] > 150 > centre(blue)[0]

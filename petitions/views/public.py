@@ -142,7 +142,16 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
                 form.add_error(None, exc.messages)
             else:
                 _remember_filing(request, concern, created=created, submission_key=data["submission_key"])
-                return redirect("petitions:receipt", tracking=concern.tracking)
+                if created or _is_remembered(request, _FILED, concern.tracking):
+                    return redirect("petitions:receipt", tracking=concern.tracking)
+                # The same words from a browser that did not file them: whoever knows a mobile and
+                # the text must not learn the code (with it and the last four digits they could act
+                # as the owner). The owner has it by SMS.
+                messages.info(request, gettext(
+                    "We already received this concern; it was not filed again. Its tracking code was sent by "
+                    "SMS to %(mobile)s when it was first received."
+                ) % {"mobile": mask_mobile(data["mobile"])})
+                return redirect(request.path)
     else:
         form = ConcernFileForm(initial={"token": ConcernFileForm.new_token()})
     return render(request, "petitions/public/file.html", {
@@ -156,9 +165,8 @@ def _remember_filing(request: HttpRequest, concern: Concern, *, created: bool, s
     """Remember what this browser filed, and what it sent again.
 
     A repeat caught by the form's token came from this browser's own form: it is this
-    browser's filing. One caught by its content may come from any browser that knows
-    the mobile and the words: it learns the tracking code the SMS already carries,
-    never the rights of the browser that filed it.
+    browser's filing. One caught by its content is this browser's only if it filed the
+    first one (Back and Submit again); any other browser is not told the code.
     """
     if created or concern.submission_key == submission_key:
         _remember(request, _FILED, concern.tracking)

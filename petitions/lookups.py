@@ -1,4 +1,4 @@
-"""A case-insensitive "contains" that PostgreSQL's text indexes can serve (migration 0002_desk_search)."""
+"""A case-insensitive "contains" that PostgreSQL's text indexes can serve (migration 0005_desk_search)."""
 
 from django.db.models import Lookup
 from django.db.models.lookups import IContains

@@ -27,8 +27,9 @@ def concern_search_q(query: str) -> Q:
     """The condition for concerns matching `query` (already stripped, not empty).
 
     One word is read by its shape: 11 digits (spaces and dashes allowed) are a mobile; four
-    digits its last four; a tracking code, in any case, is that code; anything else is words
-    in the text or the start of the constituent's name. Several words must all be in the text.
+    digits its last four, or a year or house number in the text; a tracking code, in any case,
+    is that code, or a word in the text; anything else is words in the text or the start of the
+    constituent's name. Several words must all be in the text.
     Runs one query (for the constituents) when the query may name one; none otherwise.
     """
     if _DIGITS.fullmatch(query):
@@ -36,13 +37,13 @@ def concern_search_q(query: str) -> Q:
         if _MOBILE.fullmatch(digits):
             return Q(constituent_id__in=_constituents(mobile=digits))
         if _LAST_FOUR.fullmatch(digits):
-            return Q(constituent_id__in=_constituents(mobile_last4=digits))
+            return Q(constituent_id__in=_constituents(mobile_last4=digits)) | Q(ContainsText(F("content"), digits))
     words = query.split()
     if len(words) > 1:
         return Q(*(ContainsText(F("content"), word) for word in words))
-    if _TRACKING.fullmatch(query.lower()):
-        return Q(tracking=query.lower())
     in_text = Q(ContainsText(F("content"), query))
+    if _TRACKING.fullmatch(query.lower()):
+        return Q(tracking=query.lower()) | in_text
     if len(query) < 2 or any(char.isdigit() for char in query):
         return in_text
     return in_text | Q(constituent_id__in=_constituents(name__startswith=query))

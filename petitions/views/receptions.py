@@ -114,6 +114,8 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
+# never_cache: the file carries constituents' full names and mobiles.
+@never_cache
 @require_safe
 @role_required(*_READERS)
 def export(request: HttpRequest) -> HttpResponse:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison import roles
@@ -53,6 +54,8 @@ def forward(request: HttpRequest) -> HttpResponse:
     return redirect(back)
 
 
+# never_cache: the file carries constituents' full names and mobiles.
+@never_cache
 @require_safe
 @role_required(*_DESK)
 def export(request: HttpRequest) -> HttpResponse:

@@ -116,3 +116,14 @@ def test_handlers_and_deputies_cannot_open_the_desk_list(client, handler, deputy
     for user in (handler, deputy_user):
         client.force_login(user)
         assert client.get(URL, {"q": "13812345678"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_four_digits_or_a_code_shaped_word_also_search_the_text(client, official, category):
+    year = ConcernFactory(category=category, content="2025年修的村道又坏了", mobile="13900009999")
+    word = ConcernFactory(category=category, content="department 的回复太慢", mobile="13900008888")
+    client.force_login(official)
+
+    for query, concern in (("2025", year), ("department", word)):
+        body = client.get("/desk/concerns/", {"q": query}).content.decode()
+        assert concern.tracking in body, query

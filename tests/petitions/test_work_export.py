@@ -118,3 +118,12 @@ def test_the_export_button_submits_the_filters_as_typed(client, official):
 
     assert f'form="concern-filters" formaction="{URL}"' in body
     assert "选择提交日期范围后可导出。" in body
+
+
+@pytest.mark.django_db
+def test_exports_are_never_cached(client, staff):
+    client.force_login(staff)
+    for url in ("/desk/concerns/export.xlsx", "/desk/receptions/export.xlsx"):
+        response = client.get(url, {"date_from": "2026-01-01", "date_to": "2026-12-31"})
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"], url

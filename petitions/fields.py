@@ -1,4 +1,4 @@
-"""Form fields shared by the forms that take mobiles, photos and one-time tokens."""
+"""Form fields and checks shared by the forms that take mobiles, photos, one-time tokens and date ranges."""
 
 import uuid
 
@@ -83,3 +83,14 @@ def submission_key(token: str, owner: str) -> str:
     """The key concern_submit deduplicates on: the token bound to whoever submits it, so a token
     seen by someone else (a caching proxy, a shared screen) never leads to another person's concern."""
     return str(uuid.uuid5(uuid.UUID(token), owner))
+
+
+class DateRangeMixin:
+    """A list filter's `date_from`/`date_to`: an end before the start is an error on the end."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned

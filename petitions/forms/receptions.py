@@ -5,7 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Site, Village
-from petitions.fields import MobileField, OneTimeTokenField, submission_key
+from petitions.fields import DateRangeMixin, MobileField, OneTimeTokenField, submission_key
 from petitions.models import Category, Reception
 
 
@@ -126,7 +126,7 @@ ConcernRowFormSet = forms.formset_factory(
 )
 
 
-class ReceptionFilterForm(forms.Form):
+class ReceptionFilterForm(DateRangeMixin, forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=_DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=_DateInput())
     deputy = forms.ModelChoiceField(
@@ -137,13 +137,6 @@ class ReceptionFilterForm(forms.Form):
     )
     q = forms.CharField(label=_("Text"), required=False, max_length=100,
                         help_text=_("Matters, answer, visitor's name or mobile."))
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned
 
     def filters(self) -> dict:
         """The valid filters as reception_search takes them; an invalid one is left out, not the whole search."""

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Village
 from petitions import access, services
-from petitions.fields import OneTimeTokenField, PhotosField, submission_key
+from petitions.fields import DateRangeMixin, OneTimeTokenField, PhotosField, submission_key
 from petitions.messages import MERGE_INTO_ITSELF
 from petitions.models import Category, Concern, Unit
 from petitions.selectors import NO_OUTCOME, SORTS
@@ -41,7 +41,7 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
 
 
-class ConcernFilterForm(forms.Form):
+class ConcernFilterForm(DateRangeMixin, forms.Form):
     """The desk list's filters. Rendered field by field without crispy: a list page is drawn often."""
 
     q = forms.CharField(
@@ -88,13 +88,6 @@ class ConcernFilterForm(forms.Form):
 
     def clean_deputy(self) -> str:
         return self.cleaned_data["deputy"].strip()
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned
 
     def filters(self) -> dict:
         """The valid filters, as petitions.selectors.concern_list takes them.

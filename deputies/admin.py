@@ -6,9 +6,10 @@ from django.utils.translation import ngettext
 
 from deputies.models import Area, Deputy, IssuedCode, LiaisonHousehold, Site, Village
 from deputies.services import public_code_change, public_record_save, qr_schedule
+from liaison.admin import TownshipAdmin, TownshipInline
 
 
-class PublicCodeAdmin(admin.ModelAdmin):
+class PublicCodeAdmin(TownshipAdmin):
     """Shared by deputies and sites: both carry a printed QR code that must keep working."""
 
     readonly_fields = ["code", "qr_preview", "created_at", "updated_at"]
@@ -47,7 +48,7 @@ class PublicCodeAdmin(admin.ModelAdmin):
         self.message_user(request, _("New codes issued; print new posters."), messages.WARNING)
 
 
-class LiaisonHouseholdInline(admin.TabularInline):
+class LiaisonHouseholdInline(TownshipInline):
     model = LiaisonHousehold
     extra = 0
     fields = ["head", "phone", "village", "address", "note"]
@@ -80,13 +81,13 @@ class SiteAdmin(PublicCodeAdmin):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(TownshipAdmin):
     list_display = ["name", "position"]
     search_fields = ["name"]
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(TownshipAdmin):
     list_display = ["name", "kind", "area"]
     list_filter = ["kind", "area"]
     search_fields = ["name"]
@@ -94,7 +95,7 @@ class VillageAdmin(admin.ModelAdmin):
 
 
 @admin.register(LiaisonHousehold)
-class LiaisonHouseholdAdmin(admin.ModelAdmin):
+class LiaisonHouseholdAdmin(TownshipAdmin):
     list_display = ["head", "phone", "village", "deputy", "address"]
     list_filter = ["village__area", "village", "deputy__level"]
     search_fields = ["head", "phone", "address", "deputy__name"]

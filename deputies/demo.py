@@ -131,7 +131,7 @@ def _seed_households(rng: random.Random, deputy: Deputy, villages: list[Village]
     for index in range(rng.randint(10, 14)):
         village = home if index < 6 else rng.choice(neighbours)
         households.append(LiaisonHousehold(
-            deputy=deputy, village=village,
+            township_id=deputy.township_id, deputy=deputy, village=village,
             head=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
             phone=f"15{rng.randint(0, 9)}{deputy.pk % 10000:04d}{index:02d}{rng.randint(10, 99)}",
             address=f"{village.name}{rng.randint(1, 120)}号",

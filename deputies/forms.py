@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Site, Village
+from liaison.forms import TownshipChoiceField
 
 
 class DirectoryFilterForm(forms.Form):
@@ -10,11 +11,11 @@ class DirectoryFilterForm(forms.Form):
         label=_("Level"), required=False, coerce=int, empty_value=None,
         choices=[("", _("All levels")), *Deputy.Level.choices],
     )
-    site = forms.ModelChoiceField(
-        label=_("Site"), required=False, queryset=Site.objects.filter(is_active=True), empty_label=_("All sites")
+    site = TownshipChoiceField(
+        label=_("Site"), required=False, queryset=lambda: Site.objects.filter(is_active=True), empty_label=_("All sites")
     )
-    village = forms.ModelChoiceField(
-        label=_("Village"), required=False, queryset=Village.objects.all(), empty_label=_("All villages")
+    village = TownshipChoiceField(
+        label=_("Village"), required=False, queryset=lambda: Village.objects.all(), empty_label=_("All villages")
     )
     # Set by the letter index's links, not shown as a field.
     letter = forms.CharField(required=False, max_length=1)
@@ -29,8 +30,8 @@ class DirectoryFilterForm(forms.Form):
 class WindowFilterForm(forms.Form):
     """Which image window to print: one site's, one level's, or (both empty) the whole station's."""
 
-    site = forms.ModelChoiceField(
-        label=_("Site"), required=False, queryset=Site.objects.filter(is_active=True), empty_label=_("All sites")
+    site = TownshipChoiceField(
+        label=_("Site"), required=False, queryset=lambda: Site.objects.filter(is_active=True), empty_label=_("All sites")
     )
     level = forms.TypedChoiceField(
         label=_("Level"), required=False, coerce=int, empty_value=None,

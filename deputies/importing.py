@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from deputies.models import Deputy, Site, Village
 from deputies.services import public_record_save
+from liaison.forms import TownshipChoiceField
 from liaison.validators import normalise_mobile
 
 MAX_ROWS = 5000
@@ -43,8 +44,8 @@ _YES = {"是", "y", "yes", "true", "1", "公开"}
 
 
 class DeputyRowForm(forms.ModelForm):
-    village = forms.ModelChoiceField(Village.objects.all(), to_field_name="name", required=False)
-    site = forms.ModelChoiceField(Site.objects.all(), to_field_name="name", required=False)
+    village = TownshipChoiceField(lambda: Village.objects.all(), to_field_name="name", required=False)
+    site = TownshipChoiceField(lambda: Site.objects.all(), to_field_name="name", required=False)
 
     class Meta:
         model = Deputy

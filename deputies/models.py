@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from liaison.db import TimeStampedModel
+from liaison.scoping import TownshipScoped
 from liaison.validators import mobile_validator, phone_validator
 
 
@@ -27,39 +28,40 @@ class HasPublicCode(models.Model):
     code = models.CharField(_("public code"), max_length=16, unique=True, editable=False)
     qr_png = models.FileField(_("QR code (PNG)"), upload_to="qr/", blank=True, editable=False)
     qr_svg = models.FileField(_("QR code (SVG)"), upload_to="qr/", blank=True, editable=False)
-    # The URL the current images encode; differs from public_url() after SITE_URL changes.
+    # The URL the current images encode; differs from public_url() after the township's address changes.
     qr_target = models.CharField(_("QR target"), max_length=300, blank=True, editable=False)
 
     class Meta:
         abstract = True
 
     def public_url(self) -> str:
-        return settings.SITE_URL + self.get_absolute_url()
+        return self.township.public_url + self.get_absolute_url()
 
     @property
     def has_current_qr(self) -> bool:
         return bool(self.qr_png and self.qr_svg and self.qr_target == self.public_url())
 
 
-class Area(models.Model):
-    name = models.CharField(_("name"), max_length=50, unique=True)
+class Area(TownshipScoped):
+    name = models.CharField(_("name"), max_length=50)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("area")
         verbose_name_plural = _("areas")
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="area_unique_name")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Village(models.Model):
+class Village(TownshipScoped):
     class Kind(models.TextChoices):
         VILLAGE = "village", _("Village")
         COMMUNITY = "community", _("Community")
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.VILLAGE)
     area = models.ForeignKey(Area, models.PROTECT, related_name="villages", verbose_name=_("area"))
 
@@ -67,19 +69,20 @@ class Village(models.Model):
         ordering = ["area__position", "name"]
         verbose_name = _("village")
         verbose_name_plural = _("villages")
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="village_unique_name")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Site(TimeStampedModel, HasPublicCode):
+class Site(TimeStampedModel, HasPublicCode, TownshipScoped):
     class Kind(models.TextChoices):
         STATION = "station", _("Liaison station")
         POINT = "point", _("Liaison point")
         ROOM = "room", _("County deputy liaison room")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
     area = models.ForeignKey(
         Area, models.PROTECT, null=True, blank=True, related_name="sites", verbose_name=_("area"),
         help_text=_("The area a liaison point serves; empty for the station."),
@@ -94,6 +97,7 @@ class Site(TimeStampedModel, HasPublicCode):
         ordering = ["kind", "name"]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="site_unique_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -102,7 +106,7 @@ class Site(TimeStampedModel, HasPublicCode):
         return reverse("sites:site", args=[self.code])
 
 
-class Deputy(TimeStampedModel, HasPublicCode):
+class Deputy(TimeStampedModel, HasPublicCode, TownshipScoped):
     class Level(models.IntegerChoices):
         # Ordered from highest to lowest so ordering by level groups the directory.
         NATIONAL = 1, _("National")
@@ -157,15 +161,15 @@ class Deputy(TimeStampedModel, HasPublicCode):
             ("print_window", _("Can print the deputy image window")),
         ]
         constraints = [
-            # The import matches rows to deputies by mobile number.
+            # The import matches rows to deputies by mobile number, within the township.
             models.UniqueConstraint(
-                fields=["mobile"], condition=~models.Q(mobile=""), name="deputy_unique_mobile"
+                fields=["township", "mobile"], condition=~models.Q(mobile=""), name="deputy_unique_mobile"
             ),
         ]
         indexes = [
-            # The directory: active deputies by level, then by the pinyin of the name; also serves
+            # The directory: a township's active deputies by level, then by the pinyin of the name; also serves
             # its letter filter (a range on name_pinyin) and the list of initials.
-            models.Index(fields=["is_active", "level", "name_pinyin"], name="deputy_directory_idx"),
+            models.Index(fields=["township", "is_active", "level", "name_pinyin"], name="deputy_directory_idx"),
         ]
 
     def __str__(self) -> str:
@@ -184,7 +188,7 @@ class Deputy(TimeStampedModel, HasPublicCode):
         return (self.portrait_large or self.photo).url if self.photo else ""
 
 
-class LiaisonHousehold(TimeStampedModel):
+class LiaisonHousehold(TimeStampedModel, TownshipScoped):
     deputy = models.ForeignKey(Deputy, models.CASCADE, related_name="households", verbose_name=_("deputy"))
     head = models.CharField(_("head of household"), max_length=50)
     phone = models.CharField(_("phone"), max_length=11, validators=[mobile_validator])

@@ -5,6 +5,7 @@ from django.db.models.functions import Substr, Upper
 
 from deputies.models import Deputy, Site, Village
 from deputies.pinyin import initial
+from liaison.scoping import county_wide
 
 
 def _deputies_public(
@@ -32,7 +33,8 @@ def deputy_list_public(
         # A range on the sort key, not startswith: both databases serve it from the directory index.
         lower = letter.lower()
         deputies = deputies.filter(name_pinyin__gte=lower, name_pinyin__lt=chr(ord(lower) + 1))
-    return deputies.select_related("site", "village").order_by("level", "name_pinyin")
+    # The township: each card's QR encodes its address (HasPublicCode.public_url).
+    return deputies.select_related("township", "site", "village").order_by("level", "name_pinyin")
 
 
 def deputy_initials(
@@ -46,8 +48,12 @@ def deputy_initials(
     return sorted({initial(first) for first in rows} - {"#"})
 
 
+# Looked up across the county: printed codes are unique county-wide and resolve on any host. The view
+# then enters the row's township (liaison.scoping.found_in_township).
 def deputy_get_public(*, code: str) -> Deputy | None:
-    return Deputy.objects.filter(code=code, is_active=True).select_related("site", "village__area").first()
+    with county_wide():
+        return Deputy.objects.filter(code=code, is_active=True).select_related(
+            "township", "site", "village__area").first()
 
 
 def deputy_level_counts() -> dict[int, int]:
@@ -56,13 +62,14 @@ def deputy_level_counts() -> dict[int, int]:
 
 
 def site_list_public() -> QuerySet[Site]:
-    return Site.objects.filter(is_active=True).annotate(
+    return Site.objects.filter(is_active=True).select_related("township").annotate(
         deputy_count=Count("deputies", filter=Q(deputies__is_active=True))
     )
 
 
 def site_get_public(*, code: str) -> Site | None:
-    return Site.objects.filter(code=code, is_active=True).select_related("area").first()
+    with county_wide():
+        return Site.objects.filter(code=code, is_active=True).select_related("township", "area").first()
 
 
 def deputy_groups_by_level(deputies) -> list[dict]:

@@ -12,6 +12,7 @@ from deputies.codes import issue_public_code
 from deputies.models import Deputy, HasPublicCode, Site
 from deputies.pinyin import name_sort_key
 from deputies.portraits import PORTRAIT_SIZES, portrait_jpeg_sized
+from liaison.scoping import county_wide, each_township, in_township_of
 
 logger = logging.getLogger(__name__)
 
@@ -161,8 +162,12 @@ def qr_content(*, record: HasPublicCode, fmt: str) -> bytes:
 
 def qr_render_by_id(*, label: str, pk: int) -> bool:
     model = apps.get_model(label)
-    record = model.objects.filter(pk=pk).first()
-    return bool(record) and qr_render(record=record)
+    with county_wide():
+        record = model.objects.filter(pk=pk).first()
+    if record is None:
+        return False
+    with in_township_of(record):
+        return qr_render(record=record)
 
 
 @dataclass(frozen=True)
@@ -182,9 +187,10 @@ def qr_regenerate_all(*, force: bool = False) -> QrRegeneration:
 
     in_process = render_qr_task.app.conf.task_always_eager
     total = rendered = queued = 0
-    for model in (Deputy, Site):
+    for _township, model in ((t, m) for t in each_township() for m in (Deputy, Site)):
         # A list, not .iterator(): the loop writes to the rows it reads, which SQLite's cursor would see.
-        for record in list(model.objects.only("pk", "code", "qr_png", "qr_svg", "qr_target")):
+        for record in list(model.objects.select_related("township").only(
+                "pk", "code", "qr_png", "qr_svg", "qr_target", "township")):
             total += 1
             if force:
                 model.objects.filter(pk=record.pk).update(qr_target="")

@@ -1,17 +1,83 @@
-"""The admin under the station's own name, not "Django administration" (Django 管理); the calendar and the outbox."""
+"""The admin under the station's own name, not "Django administration" (Django 管理); the county and its
+townships; the admin classes every township's model uses; the calendar and the outbox."""
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.calendar import calendar_warning
-from liaison.models import CalendarDay, Notification
+from liaison.forms import TownshipModelForm
+from liaison.models import CalendarDay, County, Membership, Notification, Township, TownshipHost
+from liaison.scoping import current_township
 
 
 def _station_name() -> str:
-    return settings.STATION_NAME or gettext("Baita Town Deputy Liaison Station")
+    township = current_township()
+    return township.station_name if township else settings.STATION_NAME or gettext(
+        "Baita Town Deputy Liaison Station")
+
+
+class _InOneTownship:
+    """Changes are made in one township: a county account looking at the whole county reads only,
+    until it chooses a township (the rows it adds then belong to that one)."""
+
+    form = TownshipModelForm
+
+    def has_add_permission(self, request, *args) -> bool:
+        return current_township() is not None and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return current_township() is not None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return current_township() is not None and super().has_delete_permission(request, obj)
+
+
+class TownshipAdmin(_InOneTownship, admin.ModelAdmin):
+    """The admin of a township's model: its rows come through the scoped manager (liaison.scoping)."""
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        # Looking at the whole county, each row says whose it is.
+        return ["township", *shown] if current_township() is None else shown
+
+
+class TownshipInline(_InOneTownship, admin.TabularInline):
+    pass
+
+
+class TownshipHostInline(admin.TabularInline):
+    model = TownshipHost
+    extra = 1
+
+
+@admin.register(Township)
+class TownshipModelAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "station_name", "site_url", "is_default", "position"]
+    inlines = [TownshipHostInline]
+
+
+@admin.register(County)
+class CountyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    can_delete = False
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class StationUserAdmin(UserAdmin):
+    inlines = [MembershipInline]
+    list_display = [*UserAdmin.list_display, "membership"]
 
 
 # Lazy: read per page, in the page's language and with the settings of the moment.
@@ -33,7 +99,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(TownshipAdmin):
     list_display = ["created_at", "channel", "recipient", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel"]
     search_fields = ["recipient", "body", "key"]

@@ -1,8 +1,13 @@
+from contextlib import ExitStack
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+
+from liaison.scoping import back_office_scope, enter_scope, in_township, township_for_host
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -35,3 +40,30 @@ class TextGZipMiddleware(GZipMiddleware):
         if not response.get("Content-Type", "").startswith(self.TEXT_TYPES):
             return response
         return super().process_response(request, response)
+
+
+class TownshipMiddleware:
+    """Activates the request's township scope (liaison.scoping) around the view and its templates.
+
+    Public pages: the township of the host name (the default township for any other host); a view
+    showing one deputy, site or case narrows it to that row's township, so a printed code resolves
+    on any host. Back office (views behind role_required, and the admin): the user's township, or
+    for a county user the township they chose or the whole county.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        with ExitStack() as stack:
+            request.township_scope = stack
+            # Looked up at the first query that needs it: /healthz and static files need none. With no
+            # township at all it is None, and the scope then matches no row.
+            request.township = SimpleLazyObject(lambda: township_for_host(request.get_host()))
+            stack.enter_context(in_township(request.township))
+            return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        match = request.resolver_match
+        if getattr(view_func, "back_office", False) or (match and match.app_name == "admin"):
+            enter_scope(request, back_office_scope(request))

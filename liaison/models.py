@@ -1,5 +1,7 @@
-"""Station-wide records every app stands on: the working-day calendar and the message outbox."""
+"""Station-wide records every app stands on: the county and its townships, the working-day calendar and
+the message outbox."""
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -7,6 +9,101 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from liaison.db import TimeStampedModel
+from liaison.scoping import TownshipScoped
+from liaison.validators import mobile_validator
+
+
+class County(models.Model):
+    """The county people's congress that runs one deployment for all its townships."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Township(models.Model):
+    """乡镇: one station's world. Every row of a township's records carries it (liaison.scoping)."""
+
+    county = models.ForeignKey(County, models.PROTECT, related_name="townships", verbose_name=_("county"))
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    # The Open311 jurisdiction_id and the county chooser's value; never shown as a primary key.
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    station_name = models.CharField(_("station name"), max_length=100)
+    # Empty: the SITE_URL setting, so a single-station install needs no configuration.
+    site_url = models.URLField(_("public address"), blank=True, help_text=_(
+        "Where phones reach this township's pages, e.g. https://rd.baita.gov.cn; QR codes encode it."))
+    # Answers requests for host names no township claims: one station works with no host configured.
+    is_default = models.BooleanField(_("default township"), default=False)
+    escalation_mobiles = models.CharField(
+        _("escalation mobiles"), max_length=200, blank=True,
+        help_text=_("Township officials texted when a concern is not taken up in time; separate with commas."),
+    )
+    accept_within_working_days = models.PositiveSmallIntegerField(
+        _("take up within (working days)"), default=2, help_text=_("After that, the case escalates."))
+    reminder_working_days = models.PositiveSmallIntegerField(
+        _("remind before the deadline (working days)"), default=1)
+    auto_close_days = models.PositiveSmallIntegerField(
+        _("close unrated cases after (days)"), default=14)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("township")
+        verbose_name_plural = _("townships")
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=models.Q(is_default=True),
+                                    name="township_one_default"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def public_url(self) -> str:
+        return (self.site_url or settings.SITE_URL).rstrip("/")
+
+    def escalation_mobile_list(self) -> list[str]:
+        return [m.strip() for m in self.escalation_mobiles.split(",") if m.strip()]
+
+    def clean(self) -> None:
+        for mobile in self.escalation_mobile_list():
+            mobile_validator(mobile)
+
+
+class TownshipHost(models.Model):
+    """A host name a township's public pages answer to (rd.baita.gov.cn)."""
+
+    township = models.ForeignKey(Township, models.CASCADE, related_name="hosts", verbose_name=_("township"))
+    host = models.CharField(_("host name"), max_length=200, unique=True, help_text=_("Without port, e.g. rd.baita.gov.cn"))
+
+    class Meta:
+        verbose_name = _("host name")
+        verbose_name_plural = _("host names")
+
+    def __str__(self) -> str:
+        return self.host
+
+
+class Membership(models.Model):
+    """Which township a back-office account works in. None: a county account (county official or admin)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="membership",
+                                verbose_name=_("account"))
+    township = models.ForeignKey(Township, models.CASCADE, null=True, blank=True, related_name="members",
+                                 verbose_name=_("township"), help_text=_("Empty for county accounts."))
+
+    class Meta:
+        verbose_name = _("township membership")
+        verbose_name_plural = _("township memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.township or _('county')}"
 
 
 class CalendarDay(models.Model):
@@ -32,7 +129,7 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.name}"
 
 
-class Notification(TimeStampedModel):
+class Notification(TimeStampedModel, TownshipScoped):
     """The outbox: every message is a row first, delivered by a task with retries."""
 
     class Channel(models.TextChoices):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from liaison import sms
 from liaison.models import Notification
+from liaison.scoping import county_wide, current_township
 
 logger = logging.getLogger("liaison.notifications")
 MAX_ATTEMPTS = 5
@@ -29,19 +30,27 @@ def notifications_muted():
 
 
 def notification_queue(
-    *, key: str, channel: str, recipient: str, body: str, subject: str = "", about: models.Model | None = None
+    *, key: str, channel: str, recipient: str, body: str, subject: str = "", about: models.Model | None = None,
+    township=None,
 ) -> Notification | None:
     """Queue one message; a second call with the same key queues nothing. Returns the new row or None.
+
+    The message belongs to `township`, else to the township of what it is `about`, else to the
+    township of the current scope; with none of these it is an error (raises ValueError).
 
     Delivery is enqueued after commit; if the broker is down the row stays pending
     and the periodic retry sweep sends it later.
     """
     if not recipient or _muted.get():
         return None
+    township = township or getattr(about, "township", None) or current_township()
+    if township is None:
+        raise ValueError("A message belongs to a township: pass township= or about=, or queue it inside one.")
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
-                key=key[:200], channel=channel, recipient=recipient, body=body, subject=subject, about=about
+                key=key[:200], channel=channel, recipient=recipient, body=body, subject=subject, about=about,
+                township=township,
             )
     except IntegrityError:
         return None
@@ -51,6 +60,7 @@ def notification_queue(
     return notification
 
 
+@county_wide()  # delivery is the county's: one worker sends every township's messages
 def notification_deliver(*, notification_id: int) -> bool:
     """Send one pending message. Returns True if this call sent it.
 
@@ -84,6 +94,7 @@ def notification_deliver(*, notification_id: int) -> bool:
     return True
 
 
+@county_wide()
 def notifications_pending_ids(*, older_than_seconds: int = 60) -> list[int]:
     """Pending rows nobody is delivering: never tried (the broker was down at commit), or
     failed and left longer than the task's own retries take (its retry chain was lost)."""

@@ -19,6 +19,8 @@ STAFF = "station_staff"
 HANDLER = "handler"
 OFFICIAL = "official"
 ADMIN = "admin"
+# The county people's congress: an official of every township, looking at one or at the whole county.
+COUNTY_OFFICIAL = "county_official"
 
 LABELS = {
     DEPUTY: _("Deputy"),
@@ -26,6 +28,7 @@ LABELS = {
     HANDLER: _("Handler"),
     OFFICIAL: _("Township official"),
     ADMIN: _("Administrator"),
+    COUNTY_OFFICIAL: _("County official"),
 }
 
 _DIRECTORY_MODELS = ["area", "village", "site", "deputy", "liaisonhousehold"]
@@ -47,6 +50,8 @@ PERMISSIONS: dict[str, list[str]] = {
     + [f"petitions.{action}_{model}" for model in _CASE_SETUP for action in ("add", "change", "view")]
     + [f"liaison.{action}_calendarday" for action in ("add", "change", "view")]
     + [f"petitions.view_{model}" for model in _CASE_RECORDS] + ["liaison.view_notification"],
+    COUNTY_OFFICIAL: [f"deputies.view_{model}" for model in _DIRECTORY_MODELS]
+    + [f"petitions.view_{model}" for model in _CASE_SETUP + _CASE_RECORDS] + ["liaison.view_calendarday"],
     ADMIN: [],  # the admin account is a superuser; the group only names the role
 }
 
@@ -74,7 +79,10 @@ def user_roles(user) -> set[str]:
         return {STAFF, OFFICIAL, ADMIN}
     # One query per request at most: the groups are cached on the user object.
     if not hasattr(user, "_liaison_roles"):
-        user._liaison_roles = set(user.groups.values_list("name", flat=True)) & set(PERMISSIONS)
+        held = set(user.groups.values_list("name", flat=True)) & set(PERMISSIONS)
+        if COUNTY_OFFICIAL in held:
+            held.add(OFFICIAL)  # a county official is an official of whichever township they look at
+        user._liaison_roles = held
     return user._liaison_roles
 
 
@@ -84,14 +92,15 @@ def role_required(*allowed: str) -> Callable:
     wanted = frozenset(allowed) or DESK_ROLES
 
     def decorator(view: Callable) -> Callable:
-        @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not user_roles(request.user) & wanted:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return wrapped
+        # Read by liaison.middleware.TownshipMiddleware: the back office works in the user's township.
+        wrapped.back_office = True
+        return login_required(wrapped)
 
     return decorator
 

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from liaison.county import choose_township
 from liaison.health import healthz
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("desk/", include("petitions.urls.work")),
     path("desk/receptions/", include("petitions.urls.receptions")),
     path("healthz", healthz, name="healthz"),
+    path("county/township/", choose_township, name="county-choose"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,6 +5,7 @@ from django.http import Http404
 
 from liaison import roles
 from liaison.roles import user_roles
+from liaison.scoping import enter_township
 from petitions import workflow
 from petitions.models import Concern, Unit
 
@@ -36,13 +37,16 @@ def roles_on(user, concern: Concern) -> set[str]:
     return acting
 
 
-def get_concern_for_user(user, tracking: str) -> Concern:
+def get_concern_for_user(request, tracking: str) -> Concern:
+    """The concern the user may see, 404 otherwise. The rest of the request is in its township, so a
+    county user looking at the whole county is offered that township's units in its forms."""
     concern = (
-        concerns_visible_to(user)
-        .select_related("deputy", "unit", "category", "village", "constituent", "site", "merged_into")
+        concerns_visible_to(request.user)
+        .select_related("township", "deputy", "unit", "category", "village", "constituent", "site", "merged_into")
         .filter(tracking=tracking)
         .first()
     )
     if concern is None:
         raise Http404
+    enter_township(request, concern.township)
     return concern

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from liaison.admin import TownshipAdmin, TownshipInline
 from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Constituent, Reception, Unit
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TownshipAdmin):
     list_display = ["name", "default_unit", "deadline_days", "position", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]
@@ -12,7 +13,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(TownshipAdmin):
     list_display = ["name", "kind", "village", "phone", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
@@ -21,14 +22,14 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Constituent)
-class ConstituentAdmin(admin.ModelAdmin):
+class ConstituentAdmin(TownshipAdmin):
     list_display = ["name", "mobile", "village", "created_at"]
     search_fields = ["name", "mobile"]
     list_filter = ["village"]
     list_select_related = ["village"]
 
 
-class ConcernEventInline(admin.TabularInline):
+class ConcernEventInline(TownshipInline):
     model = ConcernEvent
     extra = 0
     fields = ["created_at", "kind", "actor", "actor_role", "from_status", "to_status", "note", "is_public"]
@@ -39,7 +40,7 @@ class ConcernEventInline(admin.TabularInline):
         return False
 
 
-class ConcernPhotoInline(admin.TabularInline):
+class ConcernPhotoInline(TownshipInline):
     model = ConcernPhoto
     extra = 0
     fields = ["image", "kind", "is_public"]
@@ -47,7 +48,7 @@ class ConcernPhotoInline(admin.TabularInline):
 
 
 @admin.register(Concern)
-class ConcernAdmin(admin.ModelAdmin):
+class ConcernAdmin(TownshipAdmin):
     """Read and correct details here; moves between states happen in the back office, through the workflow."""
 
     list_display = ["tracking", "status", "outcome", "channel", "category", "village", "deputy", "unit", "deadline_on",
@@ -71,7 +72,7 @@ class ConcernAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reception)
-class ReceptionAdmin(admin.ModelAdmin):
+class ReceptionAdmin(TownshipAdmin):
     list_display = ["received_on", "site", "constituent", "village", "satisfaction", "recorded_by"]
     list_filter = ["site", "satisfaction", "village__area"]
     search_fields = ["matters", "answer", "constituent__name", "constituent__mobile"]

@@ -199,7 +199,7 @@ def _life(rng, concern, *, deputy_user, official, handler_for, start, today) -> 
     if rng.random() < 0.85:
         concern_rate(concern=concern, satisfaction=rng.choice(["satisfied"] * 4 + ["basic"]))
     else:
-        concern_transition(concern=concern, action="close", role=workflow.SYSTEM, note=auto_close_note())
+        concern_transition(concern=concern, action="close", role=workflow.SYSTEM, note=auto_close_note(concern.township))
     steps.append(2)
     _backdate(concern, start, steps)
 
@@ -256,7 +256,8 @@ def seed_concerns(*, count: int = 300, receptions: int = 600) -> int:
                     # A walk-in concern comes from a reception at the desk, as in the register.
                     reception = Reception.objects.create(
                         received_on=start.date(), site=station, village=village, matters=text,
-                        constituent=constituent_get_or_create(mobile=mobile, name=name, village=village),
+                        constituent=constituent_get_or_create(township=station.township, mobile=mobile, name=name,
+                                                              village=village),
                         answer="已记录，转交相关单位办理。", satisfaction="satisfied",
                     )
                     reception.deputies.add(deputy)
@@ -288,7 +289,7 @@ def _seed_receptions(rng, count, station, deputies, villages, today) -> None:
         village = rng.choice(villages)
         constituent, _ = Constituent.objects.get_or_create(mobile=mobile, defaults={"name": name, "village": village})
         rows.append(Reception(
-            received_on=day, site=station, constituent=constituent, village=village,
+            township=station.township, received_on=day, site=station, constituent=constituent, village=village,
             visitor_count=rng.choice([1, 1, 1, 2, 3]), matters=rng.choice(matters), answer=rng.choice(answers),
             satisfaction=rng.choice(["satisfied"] * 6 + ["basic"] * 3 + ["unsatisfied"]),
         ))

@@ -3,7 +3,6 @@
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from liaison import roles
 from liaison.models import Notification
 from liaison.outbox import notification_queue
+from liaison.scoping import accounts_of
 from liaison.validators import mobile_validator
 from petitions.models import Concern
 
@@ -23,16 +23,16 @@ S = Concern.Status
 SMS, EMAIL = Notification.Channel.SMS, Notification.Channel.EMAIL
 
 
-def _station() -> str:
-    return settings.STATION_NAME or _("Baita Town Deputy Liaison Station")
+def _station(concern: Concern) -> str:
+    return concern.township.station_name
 
 
 def _track_url(concern: Concern) -> str:
-    return settings.SITE_URL + reverse("petitions:track", args=[concern.tracking])
+    return concern.township.public_url + reverse("petitions:track", args=[concern.tracking])
 
 
 def _work_url(concern: Concern) -> str:
-    return settings.SITE_URL + reverse("desk:concern", args=[concern.tracking])
+    return concern.township.public_url + reverse("desk:concern", args=[concern.tracking])
 
 
 def _is_mobile(number: str) -> bool:
@@ -46,7 +46,7 @@ def _is_mobile(number: str) -> bool:
 def _sms(concern: Concern, who: str, mobile: str, text: str, occasion: str) -> bool:
     notification_queue(
         key=f"{occasion}:{concern.pk}:{who}:{mobile}", channel=SMS, recipient=mobile,
-        body=f"【{_station()}】{text}", about=concern,
+        body=f"【{_station(concern)}】{text}", about=concern,
     )
     return True
 
@@ -78,18 +78,18 @@ def _unit_and_members(concern: Concern, text: str, occasion: str) -> None:
 
 def _officials(concern: Concern, text: str, occasion: str) -> None:
     by_sms = False
-    for mobile in settings.ESCALATION_MOBILES:
+    for mobile in concern.township.escalation_mobile_list():
         by_sms = _sms(concern, "official", mobile, text, occasion)
-    officials = get_user_model().objects.filter(groups__name=roles.OFFICIAL)
+    officials = accounts_of(concern.township).filter(groups__name=roles.OFFICIAL)
     subject = _("Overdue concern %(tracking)s") % {"tracking": concern.tracking}
     if not (_email_users(concern, officials, subject, text, occasion) or by_sms):
-        _nobody(concern, "township official (set ESCALATION_MOBILES)", occasion)
+        _nobody(concern, "township official (set the township's escalation mobiles)", occasion)
 
 
 def _station_staff(concern: Concern, text: str, occasion: str) -> None:
     by_sms = bool(concern.site_id) and _is_mobile(concern.site.phone) and _sms(
         concern, "site", concern.site.phone, text, occasion)
-    staff = get_user_model().objects.filter(groups__name=roles.STAFF)
+    staff = accounts_of(concern.township).filter(groups__name=roles.STAFF)
     subject = _("Concern %(tracking)s") % {"tracking": concern.tracking}
     if not (_email_users(concern, staff, subject, text, occasion) or by_sms):
         _nobody(concern, "station staff", occasion)
@@ -190,6 +190,6 @@ def reopen_deadline_note(*, deadline_on, previous) -> str:
                                                                   "previous": previous.isoformat()}
 
 
-def auto_close_note() -> str:
+def auto_close_note(township) -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        return _("Closed automatically: no rating within %(days)d days.") % {"days": settings.AUTO_CLOSE_DAYS}
+        return _("Closed automatically: no rating within %(days)d days.") % {"days": township.auto_close_days}

@@ -11,17 +11,18 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Site, Village
 from liaison.db import TimeStampedModel
+from liaison.scoping import TownshipScoped
 from liaison.validators import mobile_validator
 
 
-class Unit(models.Model):
+class Unit(TownshipScoped):
     """承办单位: a village cadre team or a township department that handles concerns."""
 
     class Kind(models.TextChoices):
         VILLAGE_TEAM = "village_team", _("Village cadre team")
         DEPARTMENT = "department", _("Department")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
     village = models.ForeignKey(
         Village, models.PROTECT, null=True, blank=True, related_name="units", verbose_name=_("village")
@@ -36,13 +37,14 @@ class Unit(models.Model):
         ordering = ["kind", "name"]
         verbose_name = _("handling unit")
         verbose_name_plural = _("handling units")
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="unit_unique_name")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Category(models.Model):
-    name = models.CharField(_("name"), max_length=50, unique=True)
+class Category(TownshipScoped):
+    name = models.CharField(_("name"), max_length=50)
     default_unit = models.ForeignKey(
         Unit, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("default unit")
     )
@@ -56,17 +58,19 @@ class Category(models.Model):
         ordering = ["position", "name"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
+        constraints = [models.UniqueConstraint(fields=["township", "name"], name="category_unique_name")]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Constituent(TimeStampedModel):
+class Constituent(TimeStampedModel, TownshipScoped):
     """选民/群众: one row per mobile number; no account."""
 
     # Indexed for the desk's search by name (exact, or the start of a name).
     name = models.CharField(_("name"), max_length=50, blank=True, db_index=True)
-    mobile = models.CharField(_("mobile"), max_length=11, unique=True, validators=[mobile_validator])
+    # One row per mobile in each township: a township never sees another's filings by the same person.
+    mobile = models.CharField(_("mobile"), max_length=11, validators=[mobile_validator])
     # The desk finds a caller by the last four digits they read out; `mobile LIKE '%1234'` can use
     # no index, this column's own index serves it. Kept by the database, so no write can forget it.
     mobile_last4 = models.GeneratedField(
@@ -79,13 +83,14 @@ class Constituent(TimeStampedModel):
     class Meta:
         verbose_name = _("constituent")
         verbose_name_plural = _("constituents")
-        indexes = [models.Index(fields=["mobile_last4"], name="constituent_mobile_last4_idx")]
+        indexes = [models.Index(fields=["township", "mobile_last4"], name="constituent_mobile_last4_idx")]
+        constraints = [models.UniqueConstraint(fields=["township", "mobile"], name="constituent_unique_mobile")]
 
     def __str__(self) -> str:
         return self.name or self.mobile
 
 
-class Reception(TimeStampedModel):
+class Reception(TimeStampedModel, TownshipScoped):
     """接待登记: one walk-in or visit at a site; its matters may become concerns."""
 
     class Satisfaction(models.TextChoices):
@@ -124,7 +129,7 @@ class Reception(TimeStampedModel):
         return f"{self.received_on} {self.constituent}"
 
 
-class Concern(TimeStampedModel):
+class Concern(TimeStampedModel, TownshipScoped):
     """社情民意/诉求: one matter raised, from any channel, tracked to its end (docs/life-cycle.md)."""
 
     class Channel(models.TextChoices):
@@ -240,14 +245,16 @@ class Concern(TimeStampedModel):
             models.Index(fields=["status", "deadline_on"], name="concern_deadline_idx"),
             # Cockpit counts by outcome over a period.
             models.Index(fields=["outcome", "created_at"], name="concern_outcome_idx"),
-            # The desk's list sorted by deadline (nulls last, PostgreSQL's ascending default) or by last change,
-            # a page at a time: ORDER BY ... LIMIT 30 walks these instead of sorting every concern.
-            models.Index(fields=["deadline_on", "created_at"], name="concern_deadline_sort_idx"),
-            models.Index(fields=["updated_at"], name="concern_updated_idx"),
+            # A township's desk list sorted by deadline (nulls last, PostgreSQL's ascending default) or by last
+            # change, a page at a time: ORDER BY ... LIMIT 30 walks these instead of sorting every concern.
+            models.Index(fields=["township", "deadline_on", "created_at"], name="concern_deadline_sort_idx"),
+            models.Index(fields=["township", "updated_at"], name="concern_updated_idx"),
+            # The default order (newest first) and the cockpit's counts over a period, per township.
+            models.Index(fields=["township", "created_at"], name="concern_township_created_idx"),
             # The same for open concerns only (the overdue tab by deadline): walking the index above, the
             # open ones come after every ended case whose deadline passed long ago (0.4 s at a million).
             models.Index(
-                fields=["deadline_on", "created_at"],
+                fields=["township", "deadline_on", "created_at"],
                 condition=models.Q(status__in=["submitted", "accepted", "assigned", "in_progress"]),
                 name="concern_open_deadline_idx",
             ),
@@ -274,7 +281,7 @@ class Concern(TimeStampedModel):
         return self.is_open and self.deadline_on is not None and self.deadline_on < timezone.localdate()
 
 
-class ConcernEvent(models.Model):
+class ConcernEvent(TownshipScoped):
     """One line of a concern's timeline: who did what, when, and whether the public sees it."""
 
     class Kind(models.TextChoices):
@@ -320,7 +327,7 @@ def _photo_path(instance: "ConcernPhoto", filename: str) -> str:
     return f"concerns/{timezone.now():%Y/%m}/{instance.key.hex}.jpg"
 
 
-class ConcernPhoto(models.Model):
+class ConcernPhoto(TownshipScoped):
     """A photo of a concern. Stored outside MEDIA_ROOT and served only through
     petitions:photo, which checks that the viewer may see it (docs/privacy.md)."""
 

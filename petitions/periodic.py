@@ -1,12 +1,12 @@
 """The periodic sweeps behind the beat schedule. Each claims a row with a conditional
 update before acting, so a second run (or a second worker) does nothing twice."""
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from liaison.calendar import add_working_days, subtract_working_days
+from liaison.scoping import each_township
 from petitions import messages, workflow
 from petitions.models import Concern, ConcernEvent
 from petitions.services import concern_event_record, concern_transition
@@ -18,9 +18,13 @@ _UNTAKEN = [S.SUBMITTED, S.ACCEPTED]
 
 
 def send_deadline_reminders() -> int:
-    """Remind the unit of concerns due within REMINDER_WORKING_DAYS working days. Returns how many."""
+    """Remind the unit of concerns due within each township's reminder_working_days. Returns how many."""
+    return sum(_remind(township) for township in each_township())
+
+
+def _remind(township) -> int:
     today = timezone.localdate()
-    horizon = add_working_days(today, settings.REMINDER_WORKING_DAYS)
+    horizon = add_working_days(today, township.reminder_working_days)
     due = Concern.objects.filter(status__in=_WORKING, reminded_at__isnull=True, deadline_on__range=(today, horizon))
     sent = 0
     for concern in due.select_related("unit", "category").iterator():
@@ -38,9 +42,13 @@ def send_deadline_reminders() -> int:
 
 def escalate_overdue_concerns() -> int:
     """Tell the deputy and the township officials about open concerns past their deadline, and
-    about concerns nobody has forwarded ACCEPT_WITHIN_WORKING_DAYS working days after filing."""
+    about concerns nobody has forwarded the township's accept_within_working_days after filing."""
+    return sum(_escalate(township) for township in each_township())
+
+
+def _escalate(township) -> int:
     today = timezone.localdate()
-    untaken_since = subtract_working_days(today, settings.ACCEPT_WITHIN_WORKING_DAYS)
+    untaken_since = subtract_working_days(today, township.accept_within_working_days)
     overdue = Concern.objects.filter(escalated_at__isnull=True).filter(
         Q(status__in=Concern.OPEN_STATUSES, deadline_on__lt=today)
         | Q(status__in=_UNTAKEN, deadline_on__isnull=True, created_at__date__lt=untaken_since)
@@ -58,13 +66,17 @@ def escalate_overdue_concerns() -> int:
 
 
 def close_unrated_concerns() -> int:
-    """Close resolved concerns the constituent has not rated within AUTO_CLOSE_DAYS days."""
-    cutoff = timezone.now() - timezone.timedelta(days=settings.AUTO_CLOSE_DAYS)
+    """Close resolved concerns the constituent has not rated within the township's auto_close_days."""
+    return sum(_close_unrated(township) for township in each_township())
+
+
+def _close_unrated(township) -> int:
+    cutoff = timezone.now() - timezone.timedelta(days=township.auto_close_days)
     closed = 0
     for concern in Concern.objects.filter(status=S.RESOLVED, satisfaction="", resolved_at__lt=cutoff).iterator():
         try:
             concern_transition(concern=concern, action="close", role=workflow.SYSTEM,
-                               note=messages.auto_close_note())
+                               note=messages.auto_close_note(township))
         except WorkflowError:
             continue  # rated or reopened meanwhile; the row lock decided
         closed += 1

@@ -54,9 +54,9 @@ def reception_record(
     deputies = list(deputies)
     try:
         with transaction.atomic():
-            constituent = constituent_get_or_create(mobile=mobile, name=name, village=village)
+            constituent = constituent_get_or_create(township=site.township, mobile=mobile, name=name, village=village)
             reception = Reception(
-                received_on=received_on, site=site, constituent=constituent, visitor_count=visitor_count,
+                township=site.township, received_on=received_on, site=site, constituent=constituent, visitor_count=visitor_count,
                 village=village, matters=matters, answer=answer, satisfaction=satisfaction,
                 recorded_by=recorded_by, submission_key=submission_key, dedupe_key=dedupe_key,
             )

@@ -21,9 +21,12 @@ def _new_tracking() -> str:
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
 
 
-def constituent_get_or_create(*, mobile: str, name: str = "", village: Village | None = None) -> Constituent:
-    """One row per mobile number; a later, fuller name or village fills in what was missing."""
-    constituent, created = Constituent.objects.get_or_create(mobile=mobile, defaults={"name": name, "village": village})
+def constituent_get_or_create(
+    *, township, mobile: str, name: str = "", village: Village | None = None
+) -> Constituent:
+    """One row per mobile number in a township; a later, fuller name or village fills in what was missing."""
+    constituent, created = Constituent.objects.get_or_create(
+        township=township, mobile=mobile, defaults={"name": name, "village": village})
     if not created:
         changed = [f for f, v in (("name", name), ("village", village)) if v and not getattr(constituent, f)]
         for field in changed:
@@ -40,14 +43,15 @@ def concern_event_record(
     """Write one line of a concern's timeline: the only way events are made (moves, comments,
     ratings, reminders, escalations). Call it inside the transaction of the change it records."""
     return ConcernEvent.objects.create(
-        concern=concern, kind=kind, actor=actor, actor_role=role, note=note, is_public=is_public,
+        township_id=concern.township_id, concern=concern, kind=kind, actor=actor, actor_role=role, note=note, is_public=is_public,
         from_status=from_status, to_status=to_status, satisfaction=satisfaction, created_at=at or timezone.now(),
     )
 
 
 def _attach(concern, photos, *, kind, event=None, is_public=False) -> None:
     for photo in photos:
-        ConcernPhoto.objects.create(concern=concern, event=event, kind=kind, image=photo, is_public=is_public)
+        ConcernPhoto.objects.create(township_id=concern.township_id, concern=concern, event=event, kind=kind,
+                                    image=photo, is_public=is_public)
 
 
 def concern_submit(
@@ -88,7 +92,7 @@ def concern_submit(
     if channel == Concern.Channel.PATROL:
         role = workflow.DEPUTY
     concern = Concern(
-        tracking=_new_tracking(), channel=channel, category=category, content=content,
+        township=category.township, tracking=_new_tracking(), channel=channel, category=category, content=content,
         village=village, deputy=deputy, site=site, place=place, latitude=latitude, longitude=longitude,
         is_public=is_public, submission_key=submission_key, submitted_by=submitted_by, reception=reception,
         dedupe_key=dedupe_key,
@@ -97,7 +101,8 @@ def concern_submit(
     try:
         with transaction.atomic():
             if mobile:
-                concern.constituent = constituent_get_or_create(mobile=mobile, name=name, village=village)
+                concern.constituent = constituent_get_or_create(
+                    township=concern.township, mobile=mobile, name=name, village=village)
             concern.save()
             concern_event_record(concern=concern, kind=ConcernEvent.Kind.TRANSITION, actor=submitted_by, role=role,
                                  to_status=S.SUBMITTED, is_public=True)

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.test.utils import override_settings
 
 from liaison import roles
+from liaison.scoping import county_wide
 from tests.factories import (
     CategoryFactory,
     ConcernFactory,
@@ -36,6 +37,14 @@ def _media_root(tmp_path_factory):
     private = {**settings.STORAGES["private"], "OPTIONS": {"location": str(tmp_path_factory.mktemp("private"))}}
     with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
                            STORAGES={**settings.STORAGES, "private": private}):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _county_wide():
+    """Test code sees every township, as a migration does; the code under test enters its own scope
+    (requests through TownshipMiddleware, tasks through liaison.scoping.each_township)."""
+    with county_wide():
         yield
 
 

@@ -3,6 +3,36 @@ from django.contrib.auth import get_user_model
 
 from deputies.models import Area, Deputy, LiaisonHousehold, Site, Village
 from deputies.services import public_record_save
+from liaison.scoping import default_township
+
+
+def the_township():
+    """The default township: made by liaison's migration, made again after a transactional test's flush."""
+    return default_township()
+
+
+class CountyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "liaison.County"
+        django_get_or_create = ["code"]
+
+    name = "仙居县"
+    code = "xianju"
+
+
+class TownshipFactory(factory.django.DjangoModelFactory):
+    """A second (third, …) township of the county; the default one is the_township()."""
+
+    class Meta:
+        model = "liaison.Township"
+
+    county = factory.LazyFunction(lambda: the_township().county)
+    name = factory.Sequence(lambda n: f"测试{n}镇")
+    code = factory.Sequence(lambda n: f"town{n}")
+    station_name = factory.LazyAttribute(lambda t: f"{t.name}人大代表联络站")
+
+
+_same_township = factory.SelfAttribute("..township")
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -18,6 +48,7 @@ class AreaFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Area
 
+    township = factory.LazyFunction(the_township)
     name = factory.Sequence(lambda n: f"第{n}片区")
 
 
@@ -25,8 +56,9 @@ class VillageFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Village
 
+    township = factory.LazyFunction(the_township)
     name = factory.Sequence(lambda n: f"测试{n}村")
-    area = factory.SubFactory(AreaFactory)
+    area = factory.SubFactory(AreaFactory, township=_same_township)
 
 
 class _PublicCodeFactory(factory.django.DjangoModelFactory):
@@ -44,6 +76,7 @@ class SiteFactory(_PublicCodeFactory):
     class Meta:
         model = Site
 
+    township = factory.LazyFunction(the_township)
     name = factory.Sequence(lambda n: f"第{n}代表联络点")
     kind = Site.Kind.POINT
     phone = "0576-87810001"
@@ -53,29 +86,32 @@ class DeputyFactory(_PublicCodeFactory):
     class Meta:
         model = Deputy
 
+    township = factory.LazyFunction(the_township)
     name = factory.Sequence(lambda n: f"张{n}")
     level = Deputy.Level.TOWNSHIP
     post = "测试村党支部书记"
     mobile = factory.Sequence(lambda n: f"139{n:08d}")
     office_phone = "0576-87790001"
-    village = factory.SubFactory(VillageFactory)
-    site = factory.SubFactory(SiteFactory)
+    village = factory.SubFactory(VillageFactory, township=_same_township)
+    site = factory.SubFactory(SiteFactory, township=_same_township)
 
 
 class LiaisonHouseholdFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LiaisonHousehold
 
-    deputy = factory.SubFactory(DeputyFactory)
+    township = factory.LazyFunction(the_township)
+    deputy = factory.SubFactory(DeputyFactory, township=_same_township)
     head = factory.Sequence(lambda n: f"户主{n}")
     phone = factory.Sequence(lambda n: f"158{n:08d}")
-    village = factory.SubFactory(VillageFactory)
+    village = factory.SubFactory(VillageFactory, township=_same_township)
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "petitions.Unit"
 
+    township = factory.LazyFunction(the_township)
     name = factory.Sequence(lambda n: f"测试{n}村驻村干部组")
     kind = "village_team"
     phone = factory.Sequence(lambda n: f"137{n:08d}")
@@ -84,10 +120,11 @@ class UnitFactory(factory.django.DjangoModelFactory):
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "petitions.Category"
-        django_get_or_create = ["name"]
+        django_get_or_create = ["township", "name"]
 
+    township = factory.LazyFunction(the_township)
     name = factory.Sequence(lambda n: f"类别{n}")
-    default_unit = factory.SubFactory(UnitFactory)
+    default_unit = factory.SubFactory(UnitFactory, township=_same_township)
     deadline_days = 5
 
 

@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -16,6 +16,7 @@ from deputies.selectors import (
     site_list_public,
 )
 from deputies.services import qr_content
+from liaison.scoping import found_in_township
 
 _PAGE_SIZE = 100
 
@@ -58,24 +59,19 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def profile(request: HttpRequest, code: str) -> HttpResponse:
-    deputy = deputy_get_public(code=code)
-    if deputy is None:
-        raise Http404
+    deputy = found_in_township(request, deputy_get_public(code=code))
     return render(request, "deputies/profile.html", {"deputy": deputy})
 
 
 @require_safe
 def site_page(request: HttpRequest, code: str) -> HttpResponse:
-    site = site_get_public(code=code)
-    if site is None:
-        raise Http404
+    site = found_in_township(request, site_get_public(code=code))
     deputies = deputy_list_public(site=site)
     return render(request, "deputies/site.html", {"site": site, "groups": deputy_groups_by_level(deputies)})
 
 
-def _qr_response(record: HasPublicCode | None, fmt: str) -> HttpResponse:
-    if record is None:
-        raise Http404
+def _qr_response(request: HttpRequest, record: HasPublicCode | None, fmt: str) -> HttpResponse:
+    record = found_in_township(request, record)
     content_type = "image/png" if fmt == "png" else "image/svg+xml"
     return HttpResponse(qr_content(record=record, fmt=fmt), content_type=content_type)
 
@@ -83,10 +79,10 @@ def _qr_response(record: HasPublicCode | None, fmt: str) -> HttpResponse:
 @require_safe
 @cache_control(public=True, max_age=3600)
 def deputy_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    return _qr_response(deputy_get_public(code=code), fmt)
+    return _qr_response(request, deputy_get_public(code=code), fmt)
 
 
 @require_safe
 @cache_control(public=True, max_age=3600)
 def site_qr(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    return _qr_response(site_get_public(code=code), fmt)
+    return _qr_response(request, site_get_public(code=code), fmt)

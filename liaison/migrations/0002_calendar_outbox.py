@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                         'indexes': [models.Index(fields=['status', 'created_at'], name='notification_outbox_idx'), models.Index(fields=['subject_type', 'subject_id'], name='notification_subject_idx')],
                     },
                 ),
-    
+
             ],
         ),
         migrations.RunPython(move_content_types, restore_content_types),

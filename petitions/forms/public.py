@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from deputies.models import Village
+from liaison.forms import TownshipChoiceField
 from petitions.fields import MobileField, OneTimeTokenField, PhotosField, submission_key
 from petitions.models import Category, Concern
 
@@ -21,11 +22,11 @@ def _without_spaces(value: str) -> str:
 class ConcernFileForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     mobile = MobileField(label=_("Mobile number"), help_text=_("We send the tracking code to this number by SMS."))
-    village = forms.ModelChoiceField(
-        label=_("Village"), queryset=Village.objects.all(), required=False, empty_label=_("Other / not sure")
+    village = TownshipChoiceField(
+        label=_("Village"), queryset=lambda: Village.objects.all(), required=False, empty_label=_("Other / not sure")
     )
-    category = forms.ModelChoiceField(
-        label=_("What is it about?"), queryset=Category.objects.filter(is_active=True), empty_label=_("Choose…")
+    category = TownshipChoiceField(
+        label=_("What is it about?"), queryset=lambda: Category.objects.filter(is_active=True), empty_label=_("Choose…")
     )
     content = forms.CharField(
         label=_("Your concern"),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy, Site, Village
+from liaison.forms import TownshipChoiceField, TownshipMultipleChoiceField
 from petitions.fields import DateRangeMixin, MobileField, OneTimeTokenField, submission_key
 from petitions.models import Category, Reception
 
@@ -27,14 +28,14 @@ class _DeputiesBySite(ModelChoiceIterator):
             yield (site.name if site else gettext("No site"), choices)
 
 
-class DeputiesField(forms.ModelMultipleChoiceField):
+class DeputiesField(TownshipMultipleChoiceField):
     """Active deputies by site; cleans to a list in the order shown, so "the first ticked" means what it says."""
 
     iterator = _DeputiesBySite
 
     def __init__(self, **kwargs):
         self.first_site: Site | None = None
-        super().__init__(queryset=Deputy.objects.filter(is_active=True).select_related("site"), **kwargs)
+        super().__init__(queryset=lambda: Deputy.objects.filter(is_active=True).select_related("site"), **kwargs)
 
     def display_order(self, deputy: Deputy) -> tuple:
         site = deputy.site
@@ -50,14 +51,14 @@ def _default_site() -> Site | None:
 
 class ReceptionForm(forms.Form):
     received_on = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=_DateInput())
-    site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.filter(is_active=True))
+    site = TownshipChoiceField(label=_("Site"), queryset=lambda: Site.objects.filter(is_active=True))
     deputies = DeputiesField(
         label=_("Deputies on duty"), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("The first one ticked receives the concerns made below."),
     )
     name = forms.CharField(label=_("Visitor's name"), max_length=50)
     mobile = MobileField()
-    village = forms.ModelChoiceField(label=_("Village"), queryset=Village.objects.all(), required=False)
+    village = TownshipChoiceField(label=_("Village"), queryset=lambda: Village.objects.all(), required=False)
     visitor_count = forms.IntegerField(label=_("Number of visitors"), min_value=1, max_value=999, initial=1)
     matters = forms.CharField(label=_("Matters raised"), widget=forms.Textarea(attrs={"rows": 3}))
     answer = forms.CharField(
@@ -96,8 +97,8 @@ class ConcernRowForm(forms.Form):
     content = forms.CharField(
         label=_("Concern"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    category = forms.ModelChoiceField(
-        label=_("Category"), required=False, queryset=Category.objects.filter(is_active=True)
+    category = TownshipChoiceField(
+        label=_("Category"), required=False, queryset=lambda: Category.objects.filter(is_active=True)
     )
 
     def clean(self):
@@ -129,11 +130,11 @@ ConcernRowFormSet = forms.formset_factory(
 class ReceptionFilterForm(DateRangeMixin, forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=_DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=_DateInput())
-    deputy = forms.ModelChoiceField(
-        label=_("Deputy"), required=False, queryset=Deputy.objects.order_by("name"), empty_label=_("All deputies")
+    deputy = TownshipChoiceField(
+        label=_("Deputy"), required=False, queryset=lambda: Deputy.objects.order_by("name"), empty_label=_("All deputies")
     )
-    village = forms.ModelChoiceField(
-        label=_("Village"), required=False, queryset=Village.objects.all(), empty_label=_("All villages")
+    village = TownshipChoiceField(
+        label=_("Village"), required=False, queryset=lambda: Village.objects.all(), empty_label=_("All villages")
     )
     q = forms.CharField(label=_("Text"), required=False, max_length=100,
                         help_text=_("Matters, answer, visitor's name or mobile."))
@@ -154,8 +155,8 @@ class ReceptionFilterForm(DateRangeMixin, forms.Form):
 class PhoneConcernForm(forms.Form):
     mobile = MobileField(help_text=_("The caller's mobile; the tracking code is sent to it."))
     name = forms.CharField(label=_("Name"), max_length=50, required=False)
-    village = forms.ModelChoiceField(label=_("Village"), queryset=Village.objects.all(), required=False)
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
+    village = TownshipChoiceField(label=_("Village"), queryset=lambda: Village.objects.all(), required=False)
+    category = TownshipChoiceField(label=_("Category"), queryset=lambda: Category.objects.filter(is_active=True))
     content = forms.CharField(label=_("What the caller raised"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
     token = OneTimeTokenField()
 

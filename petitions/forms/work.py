@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Village
+from liaison.forms import TownshipChoiceField
 from petitions import access, services
 from petitions.fields import DateRangeMixin, OneTimeTokenField, PhotosField, submission_key
 from petitions.messages import MERGE_INTO_ITSELF
@@ -55,11 +56,11 @@ class ConcernFilterForm(DateRangeMixin, forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", ""), *Concern.Status.choices], widget=forms.HiddenInput)
     overdue = forms.BooleanField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS], widget=forms.HiddenInput)
-    category = _select(forms.ModelChoiceField(
-        label=_("Category"), required=False, queryset=Category.objects.all(), empty_label=_("All categories")
+    category = _select(TownshipChoiceField(
+        label=_("Category"), required=False, queryset=lambda: Category.objects.all(), empty_label=_("All categories")
     ))
-    village = _select(forms.ModelChoiceField(
-        label=_("Village"), required=False, queryset=Village.objects.all(), empty_label=_("All villages")
+    village = _select(TownshipChoiceField(
+        label=_("Village"), required=False, queryset=lambda: Village.objects.all(), empty_label=_("All villages")
     ))
     # A name typed (or picked from the page's list of names), not a <select> of every deputy:
     # a county has hundreds, and each <option> of a select costs a template render.
@@ -70,8 +71,8 @@ class ConcernFilterForm(DateRangeMixin, forms.Form):
             "placeholder": _("Any deputy"),
         }),
     )
-    unit = _select(forms.ModelChoiceField(
-        label=_("Handling unit"), required=False, queryset=Unit.objects.all(), empty_label=_("All units")
+    unit = _select(TownshipChoiceField(
+        label=_("Handling unit"), required=False, queryset=lambda: Unit.objects.all(), empty_label=_("All units")
     ))
     channel = _select(forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("All channels")), *Concern.Channel.choices]
@@ -135,8 +136,8 @@ class BulkForwardForm(forms.Form):
     LIMIT = 100
 
     concerns = _TrackingCodes(limit=LIMIT)
-    unit = _select(forms.ModelChoiceField(
-        label=_("Forward to"), queryset=Unit.objects.filter(is_active=True), empty_label=_("Choose a unit…"),
+    unit = _select(TownshipChoiceField(
+        label=_("Forward to"), queryset=lambda: Unit.objects.filter(is_active=True), empty_label=_("Choose a unit…"),
         error_messages={"required": _("Choose the unit to forward to.")},
     ))
     deadline_on = forms.DateField(
@@ -178,8 +179,8 @@ class ActionForm(forms.Form):
 class AssignForm(ActionForm):
     """Forward (assign) or reassign to a unit, with a deadline that defaults to the category's."""
 
-    unit = forms.ModelChoiceField(
-        label=_("Handling unit"), queryset=Unit.objects.filter(is_active=True), empty_label=_("Choose…")
+    unit = TownshipChoiceField(
+        label=_("Handling unit"), queryset=lambda: Unit.objects.filter(is_active=True), empty_label=_("Choose…")
     )
     deadline_on = forms.DateField(
         label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -282,8 +283,8 @@ class PatrolForm(forms.Form):
     """A deputy's photo report from a patrol (cloud supervision, 云督政)."""
 
     photos = PhotosField(label=_("Photos of the problem"), required=True)
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.filter(is_active=True), empty_label=_("Choose…")
+    category = TownshipChoiceField(
+        label=_("Category"), queryset=lambda: Category.objects.filter(is_active=True), empty_label=_("Choose…")
     )
     content = forms.CharField(
         label=_("What did you see?"), max_length=CONTENT_MAX_LENGTH, widget=_textarea(4)
@@ -291,8 +292,8 @@ class PatrolForm(forms.Form):
     place = forms.CharField(
         label=_("Where?"), max_length=200, required=False, help_text=_("A road, a landmark, a house number.")
     )
-    village = forms.ModelChoiceField(
-        label=_("Village"), queryset=Village.objects.all(), required=False, empty_label=_("Not sure")
+    village = TownshipChoiceField(
+        label=_("Village"), queryset=lambda: Village.objects.all(), required=False, empty_label=_("Not sure")
     )
     # Filled by static/js/patrol.js when the deputy allows the phone's location; empty otherwise.
     latitude = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)

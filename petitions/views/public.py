@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from deputies.models import Deputy, Site
 from deputies.selectors import deputy_get_public, site_get_public
 from liaison.masking import mask_mobile, mask_name
+from liaison.scoping import back_office_scope, county_wide, found_in_township, scope_of
 from petitions import access, selectors, services, throttle
 from petitions.forms.public import (
     ConcernFileForm,
@@ -51,11 +52,8 @@ STATUS_EXPLANATIONS = {
 _RESULT_WITHOUT_RATING = _("There is a result, shown below.")
 
 
-def _concern_get_public(tracking: str) -> Concern:
-    concern = selectors.concern_get_public(tracking=tracking)
-    if concern is None:
-        raise Http404
-    return concern
+def _concern_get_public(request: HttpRequest, tracking: str) -> Concern:
+    return found_in_township(request, selectors.concern_get_public(tracking=tracking))
 
 
 # --- session and lockout -----------------------------------------------------------------------
@@ -111,18 +109,14 @@ def _render_track(request: HttpRequest, concern: Concern, *, rate_form: RatingFo
 @never_cache
 @require_http_methods(["GET", "POST"])
 def file_to_deputy(request: HttpRequest, code: str) -> HttpResponse:
-    deputy = deputy_get_public(code=code)
-    if deputy is None:
-        raise Http404
+    deputy = found_in_township(request, deputy_get_public(code=code))
     return _file(request, deputy=deputy)
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def file_to_site(request: HttpRequest, code: str) -> HttpResponse:
-    site = site_get_public(code=code)
-    if site is None:
-        raise Http404
+    site = found_in_township(request, site_get_public(code=code))
     return _file(request, site=site)
 
 
@@ -183,9 +177,10 @@ def receipt(request: HttpRequest, tracking: str) -> HttpResponse:
     is_repeat = _is_remembered(request, _REPEATED, tracking)
     if not (is_repeat or _is_remembered(request, _FILED, tracking)):
         return redirect("petitions:track", tracking=tracking)
-    concern = Concern.objects.filter(tracking=tracking).select_related("deputy", "site", "category").first()
-    if concern is None:
-        raise Http404
+    with county_wide():
+        concern = Concern.objects.filter(tracking=tracking).select_related(
+            "township", "deputy", "site", "category").first()
+    found_in_township(request, concern)
     return render(request, "petitions/public/receipt.html", {
         "concern": concern, "track_url": request.build_absolute_uri(concern.get_absolute_url()),
         "is_repeat": is_repeat,
@@ -197,7 +192,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
     form = TrackingLookupForm(request.GET or None)
     if form.is_valid():
         code = form.cleaned_data["code"]
-        if Concern.objects.filter(tracking=code).exists():
+        with county_wide():  # any township's code, on any host
+            known = Concern.objects.filter(tracking=code).exists()
+        if known:
             return redirect("petitions:track", tracking=code)
         form.add_error("code", gettext("No concern has this tracking code. Check it against the SMS we sent you."))
     return render(request, "petitions/public/lookup.html", {"form": form})
@@ -206,12 +203,12 @@ def lookup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def track(request: HttpRequest, tracking: str) -> HttpResponse:
-    return _render_track(request, _concern_get_public(tracking))
+    return _render_track(request, _concern_get_public(request, tracking))
 
 
 @require_POST
 def verify(request: HttpRequest, tracking: str) -> HttpResponse:
-    concern = _concern_get_public(tracking)
+    concern = _concern_get_public(request, tracking)
     form = VerifyMobileForm(request.POST)
     counters = throttle.verify_counters(request, tracking)
     if not form.is_valid():  # not a guess: nothing to count
@@ -232,7 +229,7 @@ def verify(request: HttpRequest, tracking: str) -> HttpResponse:
 
 @require_POST
 def rate(request: HttpRequest, tracking: str) -> HttpResponse:
-    concern = _concern_get_public(tracking)
+    concern = _concern_get_public(request, tracking)
     if not _is_remembered(request, _VERIFIED, tracking):
         messages.error(
             request, gettext("Only the person who filed this concern may rate it: confirm your mobile number first.")
@@ -260,14 +257,15 @@ def rate(request: HttpRequest, tracking: str) -> HttpResponse:
 def photo(request: HttpRequest, key) -> FileResponse:
     """A concern photo, for whoever may see it: anyone if public, else the verified constituent
     or a back-office user who may see the concern. Everyone else gets a 404, as if it did not exist."""
-    picture = ConcernPhoto.objects.select_related("concern").filter(key=key).first()
+    with county_wide():
+        picture = ConcernPhoto.objects.select_related("concern").filter(key=key).first()
     if picture is None:
         raise Http404
-    allowed = (
-        picture.is_public
-        or _is_remembered(request, _VERIFIED, picture.concern.tracking)
-        or access.concerns_visible_to(request.user).filter(pk=picture.concern_id).exists()
-    )
+    allowed = picture.is_public or _is_remembered(request, _VERIFIED, picture.concern.tracking)
+    if not allowed:
+        # A back-office viewer sees what their own township's desk shows them, whatever the host.
+        with scope_of(back_office_scope(request)):
+            allowed = access.concerns_visible_to(request.user).filter(pk=picture.concern_id).exists()
     if not allowed:
         raise Http404
     response = FileResponse(picture.image.open("rb"), content_type="image/jpeg")

@@ -57,7 +57,7 @@ def _render_case(
 @require_safe
 @role_required()
 def concern(request: HttpRequest, tracking: str) -> HttpResponse:
-    return _render_case(request, access.get_concern_for_user(request.user, tracking))
+    return _render_case(request, access.get_concern_for_user(request, tracking))
 
 
 @require_POST
@@ -66,7 +66,7 @@ def act(request: HttpRequest, tracking: str, action: str) -> HttpResponse:
     spec = workflow.ACTIONS.get(action)
     if spec is None:
         raise Http404
-    concern = access.get_concern_for_user(request.user, tracking)
+    concern = access.get_concern_for_user(request, tracking)
     role = acting_role(access.roles_on(request.user, concern), spec.roles)
     if role is None:
         raise PermissionDenied
@@ -96,7 +96,7 @@ def act(request: HttpRequest, tracking: str, action: str) -> HttpResponse:
 @require_POST
 @role_required()
 def comment(request: HttpRequest, tracking: str) -> HttpResponse:
-    concern = access.get_concern_for_user(request.user, tracking)
+    concern = access.get_concern_for_user(request, tracking)
     role = acting_role(access.roles_on(request.user, concern))
     if role is None:
         raise PermissionDenied

@@ -9,6 +9,7 @@ from petitions.services import concern_transition
 from tests.browser.conftest import DESKTOP, logged_in, screenshot
 from tests.factories import ConcernFactory, UnitFactory
 
+
 @pytest.mark.django_db(transaction=True)
 def test_staff_find_cases_by_a_word_tick_them_all_and_forward_them(browser, live_server, staff, official, category):
     target = UnitFactory(name="镇城建办")

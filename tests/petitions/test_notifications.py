@@ -3,6 +3,7 @@ import pytest
 from liaison.models import Notification
 from liaison.outbox import notification_deliver, notification_queue
 from liaison.sms import SmsError
+from tests.factories import the_township
 from tests.sms_gateway import running_gateway
 
 
@@ -22,8 +23,8 @@ def sms_gateway(settings, gateway):
 
 @pytest.mark.django_db
 def test_queueing_the_same_key_twice_queues_once():
-    first = notification_queue(key="k", channel="sms", recipient="13800000001", body="hi")
-    second = notification_queue(key="k", channel="sms", recipient="13800000001", body="hi")
+    first = notification_queue(township=the_township(), key="k", channel="sms", recipient="13800000001", body="hi")
+    second = notification_queue(township=the_township(), key="k", channel="sms", recipient="13800000001", body="hi")
 
     assert first is not None and second is None
     assert Notification.objects.count() == 1
@@ -31,7 +32,7 @@ def test_queueing_the_same_key_twice_queues_once():
 
 @pytest.mark.django_db
 def test_delivery_through_the_http_gateway_sends_once(sms_gateway):
-    notification = notification_queue(key="k", channel="sms", recipient="13800000001", body="【白塔】您好")
+    notification = notification_queue(township=the_township(), key="k", channel="sms", recipient="13800000001", body="【白塔】您好")
 
     assert notification_deliver(notification_id=notification.pk) is True
     assert notification_deliver(notification_id=notification.pk) is False
@@ -44,7 +45,7 @@ def test_delivery_through_the_http_gateway_sends_once(sms_gateway):
 @pytest.mark.django_db
 def test_a_refused_message_stays_pending_for_a_retry_then_fails_after_five_attempts(sms_gateway):
     sms_gateway["answers"].extend([False] * 5)
-    notification = notification_queue(key="k", channel="sms", recipient="13800000001", body="x")
+    notification = notification_queue(township=the_township(), key="k", channel="sms", recipient="13800000001", body="x")
 
     for attempt in range(1, 6):
         with pytest.raises(SmsError, match="refused"):
@@ -58,7 +59,7 @@ def test_a_refused_message_stays_pending_for_a_retry_then_fails_after_five_attem
 
 @pytest.mark.django_db
 def test_email_notifications_use_the_email_backend(mailoutbox):
-    notification = notification_queue(key="e", channel="email", recipient="a@b.cn", subject="s", body="正文")
+    notification = notification_queue(township=the_township(), key="e", channel="email", recipient="a@b.cn", subject="s", body="正文")
 
     notification_deliver(notification_id=notification.pk)
 
@@ -70,10 +71,10 @@ def test_nothing_is_queued_while_notifications_are_muted():
     from liaison.outbox import notifications_muted
 
     with notifications_muted():
-        assert notification_queue(key="m", channel="sms", recipient="13800000001", body="x") is None
+        assert notification_queue(township=the_township(), key="m", channel="sms", recipient="13800000001", body="x") is None
 
     assert not Notification.objects.exists()
-    assert notification_queue(key="m", channel="sms", recipient="13800000001", body="x") is not None
+    assert notification_queue(township=the_township(), key="m", channel="sms", recipient="13800000001", body="x") is not None
 
 
 @pytest.mark.django_db

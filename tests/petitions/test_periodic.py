@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from liaison.models import Notification
+from liaison.models import Notification, Township
 from petitions import workflow
 from petitions.models import Concern, ConcernEvent
 from petitions.services import concern_assign, concern_resolve
@@ -98,7 +98,7 @@ def test_unrated_resolved_concern_closes_after_14_days_and_only_then(assigned, h
 @pytest.mark.django_db
 def test_a_concern_nobody_took_up_escalates_after_two_working_days(concern, official, time_machine, settings,
                                                                    django_capture_on_commit_callbacks):
-    settings.ESCALATION_MOBILES = ["13900000001"]
+    Township.objects.filter(pk=concern.township_id).update(escalation_mobiles="13900000001")
     Concern.objects.filter(pk=concern.pk).update(created_at=datetime.datetime(2026, 11, 23, 9, tzinfo=datetime.timezone.utc))
 
     time_machine.move_to(datetime.datetime(2026, 11, 25, 9, tzinfo=datetime.timezone.utc))

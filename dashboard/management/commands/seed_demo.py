@@ -6,6 +6,7 @@ from deputies.demo import link_demo_deputy_account, seed_deputies, seed_places
 from deputies.models import Deputy, LiaisonHousehold, Site
 from liaison import roles
 from liaison.demo import ACCOUNTS, DEMO_PASSWORD, seed_accounts
+from liaison.scoping import default_township, in_township
 from petitions.demo import seed_concerns
 from petitions.models import Concern, Reception
 
@@ -17,6 +18,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
+        with in_township(default_township()):
+            self._baita()
+
+    def _baita(self) -> None:
         villages, sites = seed_places()
         self.stdout.write(f"Sites: {Site.objects.count()}, villages: {len(villages)}")
         new = seed_deputies(villages, sites)

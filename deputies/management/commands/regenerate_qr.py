@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from deputies.services import qr_regenerate_all
 
 
 class Command(BaseCommand):
-    help = "Render QR images for every deputy and site whose images do not encode the current SITE_URL."
+    help = "Render QR images for every deputy and site whose images do not encode their township's address."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--force", action="store_true", help="Re-render all images, current or not.")
@@ -15,8 +14,8 @@ class Command(BaseCommand):
         current = done.total - done.rendered - done.queued
         if done.queued:
             self.stdout.write(f"Queued {done.queued} QR code(s) for the Celery worker to render for "
-                              f"{settings.SITE_URL}; {current} already current.")
+                              f"their township's address; {current} already current.")
         elif done.rendered:
-            self.stdout.write(f"Rendered {done.rendered} QR code(s) for {settings.SITE_URL}; {current} already current.")
+            self.stdout.write(f"Rendered {done.rendered} QR code(s); {current} already current.")
         else:
-            self.stdout.write(f"All {done.total} QR code(s) already encode {settings.SITE_URL}; nothing to render.")
+            self.stdout.write(f"All {done.total} QR code(s) already encode their township's address; nothing to render.")

@@ -16,7 +16,6 @@ accounts) do not inherit it and are listed in COUNTY_WIDE; a test walks every mo
 """
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -90,14 +89,6 @@ def each_township() -> Iterator:
     for township in Township.objects.select_related("county"):
         with in_township(township):
             yield township
-
-
-@contextmanager
-def keep_scope():
-    """Re-enter the scope active now, later: for a streamed response consumed after the request's scope ended."""
-    saved = dict(get_scope())
-    with scope(**saved):
-        yield
 
 
 def enter_township(request, township) -> None:

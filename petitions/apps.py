@@ -15,6 +15,8 @@ class PetitionsConfig(AppConfig):
         roles.menu_register(key="concerns", url_name="desk:concerns", label=_("All concerns"), roles=desk, order=20)
         roles.menu_register(key="receptions", url_name="receptions:list", label=_("Reception register"),
                             roles=desk, order=21)
+        roles.menu_register(key="county", url_name="desk:county", label=_("Townships compared"),
+                            roles={roles.COUNTY_OFFICIAL, roles.ADMIN}, order=19)
         roles.menu_register(key="inbox", url_name="desk:inbox", label=_("My inbox"), roles={roles.DEPUTY}, order=30)
         roles.menu_register(key="patrol", url_name="desk:patrol", label=_("Patrol report"),
                             roles={roles.DEPUTY}, order=31)

@@ -65,6 +65,12 @@ def official(db):
 
 
 @pytest.fixture
+def county_official(db):
+    """Of the county people's congress: no township of their own (no Membership)."""
+    return _user_in(roles.COUNTY_OFFICIAL, username="county", is_staff=True)
+
+
+@pytest.fixture
 def handler(db):
     return _user_in(roles.HANDLER, username="handler")
 

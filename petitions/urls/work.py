@@ -1,6 +1,6 @@
 from django.urls import path
 
-from petitions.views import work, work_case, work_desk, work_lists, work_patrol
+from petitions.views import work, work_case, work_county, work_desk, work_lists, work_patrol
 
 app_name = "desk"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("inbox/", work_lists.inbox, name="inbox"),
     path("unit/", work_lists.unit, name="unit"),
     path("patrol/", work_patrol.patrol, name="patrol"),
+    path("county/", work_county.county, name="county"),
     path("concerns/<slug:tracking>/", work_case.concern, name="concern"),
     path("concerns/<slug:tracking>/act/<slug:action>/", work_case.act, name="act"),
     path("concerns/<slug:tracking>/comment/", work_case.comment, name="comment"),

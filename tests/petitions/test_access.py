@@ -7,6 +7,7 @@ until someone decides here who may use it.
 - deputy_user: the deputy `concern` is addressed to.
 - handler: member of `unit`, which `concern` is assigned to.
 - staff, official: see every concern; staff also record receptions.
+- county_official: an official of the county people's congress, acting as an official of each township.
 - admin_user: a superuser, who acts as staff and official.
 """
 
@@ -23,15 +24,16 @@ from petitions.services import concern_assign
 from tests.factories import ConcernFactory, DeputyFactory, UnitFactory, UserFactory
 
 NAMESPACES = ("desk", "receptions")
-ROLES = ("deputy_user", "handler", "staff", "official", "admin_user")
+ROLES = ("deputy_user", "handler", "staff", "official", "county_official", "admin_user")
 
 IN, DENIED, HIDDEN = "in", 403, 404  # IN: the page answers (200) or does its work and redirects (302, not to login)
 GET, POST = "GET", "POST"
 
-_OFFICE = {"deputy_user": DENIED, "handler": DENIED, "staff": IN, "official": IN, "admin_user": IN}
+_OFFICE = {"deputy_user": DENIED, "handler": DENIED, "staff": IN, "official": IN, "county_official": IN,
+           "admin_user": IN}
 _EVERYONE = dict.fromkeys(ROLES, IN)
 _READERS = _OFFICE  # the reception register: staff and officials read it
-_RECORDERS = {**_OFFICE, "official": DENIED}  # only staff record receptions
+_RECORDERS = {**_OFFICE, "official": DENIED, "county_official": DENIED}  # only staff record receptions
 
 EXPECTED: dict[str, tuple[str, dict]] = {
     "desk:home": (GET, _EVERYONE),
@@ -41,6 +43,7 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     "desk:inbox": (GET, {**dict.fromkeys(ROLES, DENIED), "deputy_user": IN}),
     "desk:unit": (GET, {**dict.fromkeys(ROLES, DENIED), "handler": IN}),
     "desk:patrol": (GET, {**dict.fromkeys(ROLES, DENIED), "deputy_user": IN}),
+    "desk:county": (GET, {**dict.fromkeys(ROLES, DENIED), "county_official": IN, "admin_user": IN}),
     "desk:concern": (GET, _EVERYONE),
     "desk:act": (POST, _EVERYONE),
     "desk:comment": (POST, _EVERYONE),

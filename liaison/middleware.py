@@ -45,9 +45,9 @@ class TextGZipMiddleware(GZipMiddleware):
 class TownshipMiddleware:
     """Activates the request's township scope (liaison.scoping) around the view and its templates.
 
-    Public pages: the township of the host name (the default township for any other host); a view
-    showing one deputy, site or case narrows it to that row's township, so a printed code resolves
-    on any host. Back office (views behind role_required, and the admin): the user's township, or
+    Public pages (liaison.urls.PUBLIC_*): the township of the host name (the default township for any
+    other host); a view showing one deputy, site or case narrows it to that row's township, so a
+    printed code resolves on any host. Every other page is the back office: the user's township, or
     for a county user the township they chose or the whole county.
     """
 
@@ -64,6 +64,8 @@ class TownshipMiddleware:
             return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        from liaison.urls import PUBLIC_NAMESPACES, PUBLIC_VIEWS
+
         match = request.resolver_match
-        if getattr(view_func, "back_office", False) or (match and match.app_name == "admin"):
+        if match.namespace not in PUBLIC_NAMESPACES and match.view_name not in PUBLIC_VIEWS:
             enter_scope(request, back_office_scope(request))

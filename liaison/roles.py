@@ -92,15 +92,14 @@ def role_required(*allowed: str) -> Callable:
     wanted = frozenset(allowed) or DESK_ROLES
 
     def decorator(view: Callable) -> Callable:
+        @login_required
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not user_roles(request.user) & wanted:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        # Read by liaison.middleware.TownshipMiddleware: the back office works in the user's township.
-        wrapped.back_office = True
-        return login_required(wrapped)
+        return wrapped
 
     return decorator
 

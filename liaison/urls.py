@@ -12,6 +12,12 @@ from django.views.static import serve
 from liaison.county import choose_township
 from liaison.health import healthz
 
+# The pages the public opens: their township is the host's, or that of the row their code names. Every
+# other page is the back office, in the user's township (liaison.middleware.TownshipMiddleware): a page
+# added without a thought here is the back office, which shows an anonymous visitor nothing.
+PUBLIC_NAMESPACES = frozenset({"petitions", "deputies", "sites", "open311"})
+PUBLIC_VIEWS = frozenset({"dashboard:portal", "healthz", "county-choose", "login", "logout", "set_language"})
+
 urlpatterns = [
     path("", include("dashboard.urls")),
     # Before deputies: /d/<code>/concern/ and /s/<code>/concern/ are petitions' pages.

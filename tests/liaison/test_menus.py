@@ -11,13 +11,15 @@ def _keys(user) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_each_role_sees_its_own_menu(staff, official, deputy_user, handler, admin_user):
+def test_each_role_sees_its_own_menu(staff, official, deputy_user, handler, county_official, admin_user):
     assert _keys(AnonymousUser()) == ["directory", "lookup"]
     assert _keys(deputy_user) == ["directory", "lookup", "inbox", "patrol"]
     assert _keys(handler) == ["directory", "lookup", "unit"]
     assert _keys(staff) == ["directory", "lookup", "concerns", "receptions", "window", "import", "admin"]
     assert _keys(official) == ["directory", "lookup", "concerns", "receptions", "window", "admin"]
-    assert _keys(admin_user) == ["directory", "lookup", "concerns", "receptions", "window", "import", "admin"]
+    assert _keys(county_official) == ["directory", "lookup", "county", "concerns", "receptions", "admin"]
+    assert _keys(admin_user) == ["directory", "lookup", "county", "concerns", "receptions", "window", "import",
+                                 "admin"]
 
 
 @pytest.mark.django_db

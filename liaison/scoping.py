@@ -209,3 +209,19 @@ def accounts_of(township):
         if Township.objects.count() == 1:
             works_here |= Q(membership__isnull=True)
     return get_user_model().objects.filter(works_here)
+
+
+def one_township_required(view):
+    """For pages that make rows (a reception, an import, a bulk forward): a county account looking at
+    the whole county is asked to choose a township first, instead of mixing townships in one form."""
+    from functools import wraps
+
+    from django.shortcuts import render
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if current_township() is None:
+            return render(request, "liaison/choose_township.html", status=409)
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from deputies.forms import ImportForm, WindowFilterForm
 from deputies.importing import deputies_import, template_rows
 from deputies.printing import window_context, window_pdf_bytes
+from liaison.scoping import one_township_required
 
 
 @login_required
@@ -38,6 +39,7 @@ def window_pdf(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("deputies.import_deputies", raise_exception=True)
+@one_township_required
 def import_deputies(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST":

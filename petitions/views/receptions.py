@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison import roles
 from liaison.roles import role_required, user_roles
+from liaison.scoping import one_township_required
 from petitions.exports import XLSX_CONTENT_TYPE, reception_register_xlsx, register_span
 from petitions.forms.receptions import (
     ConcernRowFormSet,
@@ -42,6 +43,7 @@ _READERS = {roles.STAFF, roles.OFFICIAL}
 @never_cache
 @require_http_methods(["GET", "POST"])
 @role_required(*_RECORDERS)
+@one_township_required
 def new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ReceptionForm(request.POST)
@@ -156,6 +158,7 @@ def print_register(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @role_required(*_RECORDERS)
+@one_township_required
 def phone(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PhoneConcernForm(request.POST)

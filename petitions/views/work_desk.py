@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from liaison import roles
 from liaison.roles import role_required
+from liaison.scoping import one_township_required
 from petitions import access, exports, selectors, workflow
 from petitions.desk import concern_forward_many
 from petitions.forms.work import BulkForwardForm, ConcernFilterForm
@@ -28,6 +29,7 @@ def _list_url(query: str) -> str:
 
 @require_POST
 @role_required(*_DESK)
+@one_township_required
 def forward(request: HttpRequest) -> HttpResponse:
     back = _list_url(request.POST.get("next", ""))
     form = BulkForwardForm(request.POST)

@@ -53,3 +53,16 @@ def test_a_chosen_township_does_not_narrow_the_comparison(client, county_officia
 def test_a_township_official_may_not_open_it(client, official, two_townships):
     client.force_login(official)
     assert client.get(reverse("desk:county")).status_code == 403
+
+
+def test_recording_asks_a_county_account_to_choose_a_township_first(client, admin_user, two_townships):
+    client.force_login(admin_user)
+    whole_county = client.get(reverse("receptions:new"))
+    assert whole_county.status_code == 409
+    assert 'name="township"' in whole_county.content.decode()  # the chooser is right there
+
+    client.post(reverse("county-choose"), {"township": "hengxi", "next": reverse("receptions:new")})
+    chosen = client.get(reverse("receptions:new"))
+    assert chosen.status_code == 200
+    deputies = chosen.context["form"].fields["deputies"].queryset
+    assert deputies.exists() and {deputy.township.code for deputy in deputies} == {"hengxi"}

@@ -168,7 +168,11 @@ def is_county_user(user) -> bool:
 def home_township(user):
     """The township a back-office account works in (its Membership), None for county accounts."""
     if not hasattr(user, "_home_township"):
-        membership = getattr(user, "membership", None) if user.is_authenticated else None
+        from liaison.models import Membership
+
+        # One query per request, cached on the user like its roles.
+        membership = Membership.objects.select_related("township__county").filter(
+            user_id=user.pk).first() if user.is_authenticated else None
         user._home_township = membership.township if membership else None
     return user._home_township
 

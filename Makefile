@@ -14,8 +14,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 # Phones reach the station by the host in SITE_URL (what the QR codes encode), so Django must accept it.
+# .localhost (localhost and every name under it) serves the demo townships' hosts, hengxi.localhost and
+# butou.localhost, which browsers and curl resolve to 127.0.0.1 with no DNS.
 SITE_HOST := $(shell echo '$(SITE_URL)' | sed -E 's~^[a-zA-Z]+://(\[[^]]*\]|[^:/]*).*~\1~')
-RUN_ENV := DEBUG=false SECRET_KEY="$$(cat .secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost,$(SITE_HOST) \
+RUN_ENV := DEBUG=false SECRET_KEY="$$(cat .secret_key)" ALLOWED_HOSTS=127.0.0.1,.localhost,$(SITE_HOST) \
 	SITE_URL=$(SITE_URL) SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
 	SECURE_HSTS_SECONDS=0
 
@@ -58,6 +60,7 @@ setup: deps-run .secret_key
 run: setup
 	@echo ""
 	@echo "  The liaison station is at $(SITE_URL)/  (serving on $(HOST):$(PORT); staff log in at /accounts/login/, admin at /admin/)"
+	@echo "  The other demo townships: http://hengxi.localhost:$(PORT)/ and http://butou.localhost:$(PORT)/"
 	@echo "  Demo logins above; stop with Ctrl-C."
 	@echo ""
 	@$(RUN_ENV) $(VENV)/bin/gunicorn liaison.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -

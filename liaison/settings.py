@@ -40,7 +40,9 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+# With DEBUG, Django's own development default: localhost and every name under it (the demo townships'
+# hengxi.localhost), and the loopback addresses.
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[".localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 
 # The absolute base printed inside every QR code. Changing it means the codes
 # must be regenerated (manage.py regenerate_qr). Its host is always allowed:

@@ -1,4 +1,4 @@
-"""A year of demo concerns and receptions over all channels, categories, villages and states.
+"""A year of one township's demo concerns and receptions over all channels, categories, villages and states.
 
 Built through the real services, so every case has a true timeline; the
 timestamps are then moved back to when the demo says it happened. Deterministic
@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from deputies.models import Deputy, Site, Village
 from liaison.calendar import add_working_days
+from liaison.models import Membership
 from liaison.outbox import notifications_muted
 from petitions import workflow
 from petitions.messages import auto_close_note
@@ -31,35 +32,31 @@ from petitions.services import (
     constituent_get_or_create,
 )
 
-DEPARTMENTS = [  # with the duty mobile their notices go to
-    ("白塔镇农业农村办公室", "13905761001"),
-    ("白塔镇村镇建设办公室", "13905761002"),
-    ("白塔镇综合行政执法队", "13905761003"),
-    ("白塔镇社会事务办公室", "13905761004"),
-    ("白塔镇经济发展办公室", "13905761005"),
-    ("白塔镇平安建设办公室", "13905761006"),
-]
+# Each township's departments, named after it (白塔镇农业农村办公室), with the last digits of the duty
+# mobile their notices go to.
+DEPARTMENTS = [("农业农村办公室", 1), ("村镇建设办公室", 2), ("综合行政执法队", 3), ("社会事务办公室", 4),
+               ("经济发展办公室", 5), ("平安建设办公室", 6)]
 # name, default department (None: the village's cadre team), deadline in working days, sample concerns
 CATEGORIES = [
     ("环境卫生", None, 5, ["家门口葡萄园堆放的枝叶和垃圾长期无人清理，夏天蚊蝇多，影响全家生活。",
                          "滩林里有人倾倒空农药瓶，污染河道，请尽快清理。", "村口垃圾桶满了好几天没人清运。",
                          "养殖场污水直排小溪，下游气味很大。", "公厕长期无人打扫，卫生状况差。",
                          "溪边有人焚烧秸秆，烟很大。"]),
-    ("道路交通", "白塔镇村镇建设办公室", 10, ["村道上的窨井盖下沉破损，晚上骑电瓶车很危险。",
-                                          "新35省道白塔段路口缺少减速带，车速太快。", "村里路灯坏了三盏，晚上出行不便。",
-                                          "学校门口缺少斑马线和交通标志。", "村道路面开裂积水，雨天无法通行。",
-                                          "公交站台没有遮雨棚，老人等车很辛苦。"]),
-    ("农业生产", "白塔镇农业农村办公室", 10, ["杨梅种植户希望镇里组织病虫害防治培训。",
-                                          "灌溉水渠堵塞，农田缺水。", "葡萄滞销，希望帮助对接销售渠道。",
-                                          "野猪下山毁坏庄稼，希望组织防控。", "农机补贴申请流程不清楚。"]),
-    ("民生保障", "白塔镇社会事务办公室", 7, ["独居老人的低保申请进度想了解一下。",
-                                         "希望村里增设老年食堂。", "残疾人补贴没有按时到账。",
-                                         "村卫生室医生只有上午在，看病不方便。", "希望增加幼儿园托育名额。"]),
-    ("营商环境", "白塔镇经济发展办公室", 10, ["企业反映用工招聘难，希望镇里搭建对接平台。",
-                                          "民宿审批手续多、跑的部门多，希望简化。", "工业园区道路货车通行不畅。"]),
-    ("治安安全", "白塔镇平安建设办公室", 3, ["河边游泳区缺少警示牌，暑假孩子多。",
-                                         "夜间有人在村道飙车，噪音大也危险。"]),
-    ("政策咨询", "白塔镇社会事务办公室", 3, ["想了解农村宅基地建房审批政策。", "医保缴费标准今年有什么变化？"]),
+    ("道路交通", "村镇建设办公室", 10, ["村道上的窨井盖下沉破损，晚上骑电瓶车很危险。",
+                                     "省道穿村路段的路口缺少减速带，车速太快。", "村里路灯坏了三盏，晚上出行不便。",
+                                     "学校门口缺少斑马线和交通标志。", "村道路面开裂积水，雨天无法通行。",
+                                     "公交站台没有遮雨棚，老人等车很辛苦。"]),
+    ("农业生产", "农业农村办公室", 10, ["杨梅种植户希望镇里组织病虫害防治培训。",
+                                     "灌溉水渠堵塞，农田缺水。", "葡萄滞销，希望帮助对接销售渠道。",
+                                     "野猪下山毁坏庄稼，希望组织防控。", "农机补贴申请流程不清楚。"]),
+    ("民生保障", "社会事务办公室", 7, ["独居老人的低保申请进度想了解一下。",
+                                    "希望村里增设老年食堂。", "残疾人补贴没有按时到账。",
+                                    "村卫生室医生只有上午在，看病不方便。", "希望增加幼儿园托育名额。"]),
+    ("营商环境", "经济发展办公室", 10, ["企业反映用工招聘难，希望镇里搭建对接平台。",
+                                     "民宿审批手续多、跑的部门多，希望简化。", "工业园区道路货车通行不畅。"]),
+    ("治安安全", "平安建设办公室", 3, ["河边游泳区缺少警示牌，暑假孩子多。",
+                                    "夜间有人在村道飙车，噪音大也危险。"]),
+    ("政策咨询", "社会事务办公室", 3, ["想了解农村宅基地建房审批政策。", "医保缴费标准今年有什么变化？"]),
 ]
 CHANNEL_WEIGHTS = [("qr", 30), ("walk_in", 25), ("phone", 10), ("visit", 10), ("household", 10), ("patrol", 8),
                    ("online", 4), ("enterprise", 3)]
@@ -68,16 +65,18 @@ GIVEN = "西荣建国秀英海燕志强丽华国平小红明华伟军美玲春�
 
 
 @transaction.atomic
-def seed_setup() -> tuple[list[Unit], list[Category]]:
-    """Departments, one cadre team per village, and categories (the holiday calendar comes with the migrations)."""
-    units = [Unit.objects.get_or_create(name=name, defaults={"kind": Unit.Kind.DEPARTMENT, "phone": phone})[0]
-             for name, phone in DEPARTMENTS]
-    for number, village in enumerate(Village.objects.all()):
+def seed_setup(township) -> tuple[list[Unit], list[Category]]:
+    """The township's departments, one cadre team per village, and categories (the holiday calendar
+    comes with the migrations). Duty mobiles differ by township: 1390576 + its number + the unit's."""
+    block = township.pk % 10
+    units = [Unit.objects.get_or_create(name=f"{township.name}{name}", defaults={
+        "kind": Unit.Kind.DEPARTMENT, "phone": f"1390576{block}{number:03d}"})[0] for name, number in DEPARTMENTS]
+    for number, village in enumerate(Village.objects.all(), start=100):
         units.append(Unit.objects.get_or_create(
             name=f"{village.name}驻村干部组",
-            defaults={"kind": Unit.Kind.VILLAGE_TEAM, "village": village, "phone": f"1390576{number:04d}"},
+            defaults={"kind": Unit.Kind.VILLAGE_TEAM, "village": village, "phone": f"1390576{block}{number:03d}"},
         )[0])
-    by_name = {u.name: u for u in units}
+    by_name = {u.name.removeprefix(township.name): u for u in units}
     categories = [
         Category.objects.get_or_create(name=name, defaults={
             "default_unit": by_name.get(department), "deadline_days": days, "position": position})[0]
@@ -204,31 +203,21 @@ def _life(rng, concern, *, deputy_user, official, handler_for, start, today) -> 
     _backdate(concern, start, steps)
 
 
-def seed_concerns(*, count: int = 300, receptions: int = 600) -> int:
-    """Create `count` concerns over the last year and `receptions` walk-in records. Returns concerns made."""
+def seed_concerns(
+    township, *, count: int = 300, receptions: int = 600, seed: int = 20220808, official=None, deputy_user=None,
+    handler=None, handler_units: tuple[str, ...] = (),
+) -> int:
+    """Create `count` concerns over the last year and `receptions` walk-in records in `township` (the scope
+    active now). The demo accounts given work the cases: `official` takes them up, `deputy_user` answers
+    those of their deputy, `handler` sits in `handler_units`; every other unit gets an account of its own.
+    Returns concerns made."""
     if Concern.objects.filter(submission_key__startswith="demo-").exists():
         return 0
-    rng = random.Random(20220808)
-    units, categories = seed_setup()
-    User = get_user_model()
-    deputy_user = User.objects.filter(username="deputy").first()
-    official = User.objects.filter(username="official").first()
-    handler = User.objects.filter(username="handler").first()
-    if handler:
-        # The demo handler sits in the village team of 白塔村 and the township's construction office
-        # (roads, manholes, street lights), so their desk has real work in every state.
-        for name in ("白塔村驻村干部组", "白塔镇村镇建设办公室"):
-            Unit.objects.get(name=name).members.add(handler)
-    handlers = {}
-
-    def handler_for(unit: Unit):
-        if unit.pk not in handlers:
-            member = unit.members.first() or User.objects.get_or_create(
-                username=f"unit{unit.pk}", defaults={"first_name": unit.name})[0]
-            unit.members.add(member)
-            handlers[unit.pk] = member
-        return handlers[unit.pk]
-
+    rng = random.Random(seed)
+    _units, categories = seed_setup(township)
+    for name in handler_units:
+        Unit.objects.get(name=name).members.add(handler)
+    handler_for = _unit_handlers(township)
     deputies = list(Deputy.objects.filter(is_active=True))
     own = [d for d in deputies if d.user_id]
     villages = list(Village.objects.all())
@@ -264,8 +253,9 @@ def seed_concerns(*, count: int = 300, receptions: int = 600) -> int:
                 concern, _ = concern_submit(
                     channel=channel, category=category, content=text, village=village, deputy=deputy,
                     site=station if channel == "walk_in" else None, is_public=rng.random() < 0.6,
-                    mobile="" if channel == "patrol" else mobile, name=name, submission_key=f"demo-{number}",
-                    submitted_by=deputy.user if channel == "patrol" and deputy.user_id else None, reception=reception,
+                    mobile="" if channel == "patrol" else mobile, name=name, reception=reception,
+                    submission_key=f"demo-{township.code}-{number}",  # unique across the county
+                    submitted_by=deputy.user if channel == "patrol" and deputy.user_id else None,
                     photos=[_scene(rng)] if channel == "patrol" else [],
                 )
                 _life(rng, concern, deputy_user=deputy_user, official=official, handler_for=handler_for,
@@ -274,6 +264,23 @@ def seed_concerns(*, count: int = 300, receptions: int = 600) -> int:
     _seed_receptions(rng, receptions, station, deputies, villages, today)
     return len(made)
 
+
+def _unit_handlers(township):
+    """Who works a unit's cases: its first member, or an account made for it (no password: nobody logs in)."""
+    User = get_user_model()
+    handlers = {}
+
+    def handler_for(unit: Unit):
+        if unit.pk not in handlers:
+            member = unit.members.first()
+            if member is None:
+                member, _ = User.objects.get_or_create(username=f"unit{unit.pk}", defaults={"first_name": unit.name})
+                Membership.objects.get_or_create(user=member, defaults={"township": township})
+                unit.members.add(member)
+            handlers[unit.pk] = member
+        return handlers[unit.pk]
+
+    return handler_for
 
 
 def _seed_receptions(rng, count, station, deputies, villages, today) -> None:

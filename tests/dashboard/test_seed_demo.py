@@ -3,34 +3,63 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Count
 
 from deputies.models import Deputy, LiaisonHousehold, Site
 from liaison import roles
+from liaison.models import Township, TownshipHost
+from liaison.scoping import in_township
+from petitions.models import Concern, Reception, Unit
 
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    # Seeding renders 98 portraits, 110 QR codes and a year of concerns: do it once for the module,
+    # Seeding renders ~120 portraits and QR codes and a year of concerns: do it once for the module,
     # then flush so no other test sees demo rows (flush re-creates the role groups via post_migrate).
     with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=io.StringIO())
-        yield
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
         call_command("flush", interactive=False, verbosity=0)
 
 
-@pytest.mark.django_db
-def test_demo_has_the_baita_figures(seeded):
-    levels = {level: Deputy.objects.filter(level=level).count() for level in Deputy.Level.values}
+def _township(code):
+    return Township.objects.get(code=code)
 
-    assert Deputy.objects.count() == 98
-    assert (levels[Deputy.Level.CITY], levels[Deputy.Level.COUNTY], levels[Deputy.Level.TOWNSHIP]) == (5, 18, 75)
-    assert [Site.objects.filter(kind=k).count() for k in ("station", "point", "room")] == [1, 5, 6]
+
+@pytest.mark.django_db
+def test_demo_has_the_baita_figures_in_baita(seeded):
+    with in_township(_township("baita")):
+        levels = {level: Deputy.objects.filter(level=level).count() for level in Deputy.Level.values}
+
+        assert Deputy.objects.count() == 98
+        assert (levels[Deputy.Level.CITY], levels[Deputy.Level.COUNTY], levels[Deputy.Level.TOWNSHIP]) == (5, 18, 75)
+        assert [Site.objects.filter(kind=k).count() for k in ("station", "point", "room")] == [1, 5, 6]
+        assert Site.objects.get(kind="station").name == "白塔镇人大代表联络站"
+
+
+@pytest.mark.django_db
+def test_the_small_townships_have_their_own_deputies_places_and_cases(seeded):
+    baita = _township("baita")
+    assert baita.is_default
+    for code, name in (("hengxi", "横溪镇"), ("butou", "埠头镇")):
+        township = _township(code)
+        assert (township.name, township.county) == (name, baita.county)
+        assert TownshipHost.objects.filter(township=township, host=f"{code}.localhost").exists()
+        with in_township(township):
+            assert 10 <= Deputy.objects.count() <= 15
+            assert Site.objects.get(kind="station").name == f"{name}人大代表联络站"
+            assert 30 <= Concern.objects.count() <= 50
+            assert Reception.objects.exists()
+            departments = Unit.objects.filter(kind=Unit.Kind.DEPARTMENT).values_list("name", flat=True)
+            assert departments and all(d.startswith(name) for d in departments)
+            # Every row it uses is its own: no case names a deputy or a unit of another township.
+            assert not Concern.objects.exclude(deputy__township=township).exists()
+            assert not Concern.objects.exclude(unit=None).exclude(unit__township=township).exists()
 
 
 @pytest.mark.django_db
 def test_every_demo_deputy_has_a_portrait_a_qr_and_ten_households(seeded):
-    from django.db.models import Count
-
     counts = Deputy.objects.annotate(n=Count("households")).values_list("n", flat=True)
 
     assert min(counts) >= 10
@@ -39,47 +68,70 @@ def test_every_demo_deputy_has_a_portrait_a_qr_and_ten_households(seeded):
 
 
 @pytest.mark.django_db
-def test_demo_has_one_account_per_role(seeded):
-    users = get_user_model().objects.prefetch_related("groups")
+def test_demo_has_one_account_per_role_each_in_its_township(seeded):
+    users = get_user_model().objects.prefetch_related("groups").select_related("membership__township")
 
     assert {group.name for user in users for group in user.groups.all()} == set(roles.PERMISSIONS)
     assert users.get(username="admin").is_superuser
     assert Deputy.objects.filter(user__username="deputy").exists()
+    townships = {u.username: u.membership.township.code for u in users.filter(membership__isnull=False)}
+    assert {townships[name] for name in ("staff", "deputy", "handler", "official")} == {"baita"}
+    assert townships["hengxi"] == "hengxi"
+    assert "admin" not in townships and "county" not in townships
+    assert users.get(username="county").groups.filter(name=roles.COUNTY_OFFICIAL).exists()
+    assert "hengxi" in seeded and "county" in seeded and "hengxi.localhost" in seeded
 
 
 @pytest.mark.django_db
 def test_seeding_twice_adds_nothing(seeded):
-    before = (Deputy.objects.count(), LiaisonHousehold.objects.count(), Site.objects.count(),
-              get_user_model().objects.count())
+    def counts():
+        return [model.objects.count() for model in (Deputy, LiaisonHousehold, Site, Concern, Reception, Unit,
+                                                    Township, TownshipHost, get_user_model())]
+
+    before = counts()
 
     call_command("seed_demo", stdout=io.StringIO())
 
-    assert before == (Deputy.objects.count(), LiaisonHousehold.objects.count(), Site.objects.count(),
-                      get_user_model().objects.count())
+    assert counts() == before
 
 
 @pytest.mark.django_db
 def test_demo_has_a_year_of_concerns_in_every_channel_and_state(seeded):
     from django.utils import timezone
 
-    from petitions.models import Concern, Reception
-
-    concerns = Concern.objects.all()
-    assert concerns.count() >= 250
-    assert set(concerns.values_list("channel", flat=True)) == set(Concern.Channel.values)
-    assert set(concerns.values_list("status", flat=True)) == set(Concern.Status.values)
-    assert {"fixed", "explained", "not_feasible", "rejected", "duplicate"} <= set(concerns.values_list("outcome", flat=True))
-    oldest = concerns.order_by("created_at").first().created_at
-    assert (timezone.now() - oldest).days >= 330
-    assert any(c.is_overdue for c in concerns.filter(status__in=["assigned", "in_progress"]))
-    assert concerns.filter(events__kind="rating", status="in_progress").exists()  # reopened after a bad rating
-    assert Reception.objects.count() >= 500
+    with in_township(_township("baita")):
+        concerns = Concern.objects.all()
+        assert concerns.count() >= 250
+        assert set(concerns.values_list("channel", flat=True)) == set(Concern.Channel.values)
+        assert set(concerns.values_list("status", flat=True)) == set(Concern.Status.values)
+        assert {"fixed", "explained", "not_feasible", "rejected", "duplicate"} <= set(
+            concerns.values_list("outcome", flat=True))
+        oldest = concerns.order_by("created_at").first().created_at
+        assert (timezone.now() - oldest).days >= 330
+        assert any(c.is_overdue for c in concerns.filter(status__in=["assigned", "in_progress"]))
+        assert concerns.filter(events__kind="rating", status="in_progress").exists()  # reopened after a bad rating
+        assert Reception.objects.count() >= 500
 
 
 @pytest.mark.django_db
 def test_the_demo_handler_and_deputy_have_work_waiting(seeded):
-    from petitions.models import Concern
-
     open_statuses = ["assigned", "in_progress"]
     assert Concern.objects.filter(unit__members__username="handler", status__in=open_statuses).exists()
     assert Concern.objects.filter(deputy__user__username="deputy").exists()
+
+
+def _desk_townships(client, username) -> set[str]:
+    client.force_login(get_user_model().objects.get(username=username))
+    response = client.get("/desk/concerns/")
+    assert response.status_code == 200
+    return {c.township.code for c in response.context["page"].paginator.object_list.select_related("township")}
+
+
+@pytest.mark.django_db
+def test_the_hengxi_login_sees_hengxi_only_and_the_county_login_the_whole_county(seeded, client):
+    assert _desk_townships(client, "hengxi") == {"hengxi"}
+    assert _desk_townships(client, "staff") == {"baita"}
+
+    assert _desk_townships(client, "county") == {"baita", "hengxi", "butou"}
+    client.post("/county/township/", {"township": "butou", "next": "/desk/concerns/"})
+    assert _desk_townships(client, "county") == {"butou"}

@@ -23,7 +23,7 @@ def test_demo_concerns_never_happen_after_now_and_their_timelines_run_forward(cl
         DeputyFactory(village=village)
 
     with in_township(the_township()):
-        assert seed_concerns(count=300, receptions=10) == 300
+        assert seed_concerns(the_township(), count=300, receptions=10) == 300
 
     for field in ("created_at", "updated_at", "resolved_at", "closed_at"):
         latest = Concern.objects.exclude(**{f"{field}__isnull": True}).order_by(f"-{field}").first()

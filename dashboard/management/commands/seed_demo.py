@@ -1,39 +1,78 @@
+import time
+from urllib.parse import urlparse
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from deputies.demo import link_demo_deputy_account, seed_deputies, seed_places
+from deputies.demo import DIRECTORIES, link_demo_deputy_account, seed_deputies, seed_places
 from deputies.models import Deputy, LiaisonHousehold, Site
 from liaison import roles
-from liaison.demo import ACCOUNTS, DEMO_PASSWORD, seed_accounts
-from liaison.scoping import default_township, in_township
+from liaison.demo import ACCOUNTS, DEMO_PASSWORD, TOWNSHIPS, seed_accounts, seed_townships, township_official
+from liaison.scoping import in_township
 from petitions.demo import seed_concerns
 from petitions.models import Concern, Reception
+
+# township code: (concerns, walk-in receptions) over the year
+CASES = {"baita": (300, 600), "hengxi": (40, 30), "butou": (40, 30)}
 
 
 class Command(BaseCommand):
     help = (
-        "Load the Baita demo data: places, 98 deputies with households, one account per role, "
-        "a year of concerns and receptions. Safe to run again."
+        "Load the demo county: Baita (places, 98 deputies with households, a year of concerns and receptions) "
+        "and two small townships, Hengxi and Butou; one account per role. Safe to run again."
     )
 
     def handle(self, *args, **options) -> None:
-        with in_township(default_township()):
-            self._baita()
+        townships = seed_townships()
+        seed_accounts(townships)
+        for code, township in townships.items():
+            started = time.monotonic()
+            with in_township(township):
+                summary = self._township(code, township)
+            self.stdout.write(f"{summary} ({time.monotonic() - started:.1f} s)")
+        self._logins(townships)
 
-    def _baita(self) -> None:
-        villages, sites = seed_places()
-        self.stdout.write(f"Sites: {Site.objects.count()}, villages: {len(villages)}")
-        new = seed_deputies(villages, sites)
-        self.stdout.write(
-            f"Deputies: {Deputy.objects.count()} ({new} new), households: {LiaisonHousehold.objects.count()}"
+    def _township(self, code: str, township) -> str:
+        """Seed one township (its scope is active); returns what it now holds."""
+        directory = DIRECTORIES[code]
+        villages, sites = seed_places(directory, township)
+        new_deputies = seed_deputies(directory, township, villages, sites)
+        User = get_user_model()
+        concerns, receptions = CASES[code]
+        if code == "baita":
+            # The Baita logins work its cases: the handler sits in the village team of 白塔村 and the
+            # construction office (roads, manholes, street lights), so their desk has work in every state.
+            link_demo_deputy_account(User.objects.get(username="deputy"))
+            people = {
+                "official": User.objects.get(username="official"), "deputy_user": User.objects.get(username="deputy"),
+                "handler": User.objects.get(username="handler"),
+                "handler_units": ("白塔村驻村干部组", f"{township.name}村镇建设办公室"),
+            }
+        else:
+            people = {"official": township_official(township)}
+        new_concerns = seed_concerns(township, count=concerns, receptions=receptions, seed=directory.seed, **people)
+        sites_by_kind = [Site.objects.filter(kind=k).count() for k in Site.Kind.values]
+        return (
+            f"{township.name} ({township.code}): sites {'/'.join(map(str, sites_by_kind))} (station/points/rooms), "
+            f"villages {len(villages)}, deputies {Deputy.objects.count()} ({new_deputies} new), "
+            f"households {LiaisonHousehold.objects.count()}, concerns {Concern.objects.count()} ({new_concerns} new), "
+            f"receptions {Reception.objects.count()}"
         )
-        seed_accounts()
-        link_demo_deputy_account(get_user_model().objects.get(username="deputy"))
-        new = seed_concerns()
-        self.stdout.write(f"Concerns: {Concern.objects.count()} ({new} new), receptions: {Reception.objects.count()}")
+
+    def _logins(self, townships: dict) -> None:
+        site = urlparse(settings.SITE_URL)
+        port = f":{site.port}" if site.port else ""
+        self.stdout.write("Townships (each on its own host; any other host shows the default township):")
+        for code, _name, _station, hosts in TOWNSHIPS:
+            addresses = [settings.SITE_URL + "/"] if townships[code].is_default else []
+            addresses += [f"{site.scheme}://{host}{port}/" for host in hosts]
+            self.stdout.write(f"  {townships[code].name:<6} {'  '.join(addresses)}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for username, role, *_ in ACCOUNTS:
+        county = next(iter(townships.values())).county
+        for username, role, _is_staff, _name, code in ACCOUNTS:
             with translation.override("en"):
                 english = str(roles.LABELS[role])
-            self.stdout.write(f"  {username:<10} {roles.LABELS[role]} / {english}")
+            where = townships[code].name if code else f"{county.name} (county-wide)"
+            self.stdout.write(f"  {username:<10} {where:<18} {roles.LABELS[role]} / {english}")

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/desk_search.py               (a million concerns; about ten minutes)
     .venv/bin/python bench/desk_search.py --concerns 100000
+    .venv/bin/python bench/desk_search.py --townships 20    (the same rows spread over 20 townships)
 
 On demand, not part of make test. Starts a throw-away PostgreSQL (tests/services.py),
 migrates, loads the concerns (and 0.4 per concern constituents) with generate_series SQL,
@@ -11,6 +12,11 @@ tabs' counting query and the page of rows), and prints the median time of the wh
 request and EXPLAIN (ANALYZE, BUFFERS) of its queries on concerns and constituents.
 Last, it times the .xlsx export of a range longer than the row cap. Figures only;
 nothing here passes or fails.
+
+Every row belongs to a township (liaison.scoping). With --townships N the concerns,
+constituents and reference rows are spread evenly over N townships (the default one and
+N - 1 more), each concern pointing at its own township's rows, and the staff login works
+in the first: the figures are then one township's desk in a county of N.
 """
 
 import argparse
@@ -76,27 +82,59 @@ def _create_database(database_url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def _reference_rows():
-    """Areas, villages, a station, deputies, units, categories and a staff login, through the ORM."""
+def _townships(count: int) -> list:
+    """The default township (migrate made it) and count - 1 more in its county."""
+    from liaison.models import Township
+    from liaison.scoping import default_township
+
+    first = default_township()
+    more = Township.objects.bulk_create([
+        Township(county=first.county, name=f"第{k}镇", code=f"bench{k}", station_name=f"第{k}镇人大代表联络站",
+                 position=k)
+        for k in range(1, count)
+    ])
+    return [first, *more]
+
+
+def _reference_rows(townships: list):
+    """Each township's areas, villages, station, deputies, units and categories, through the ORM, one
+    township after the other (so each township's rows of a table are one range of ids, which _pick
+    relies on); and a staff login working in the first township."""
     from django.contrib.auth.models import Group, User
 
-    from deputies.models import Area, Deputy, Site, Village
     from liaison import roles
-    from petitions.models import Category, Unit
+    from liaison.models import Membership
+    from liaison.scoping import in_township
 
-    areas = Area.objects.bulk_create([Area(name=f"第{n}片区", position=n) for n in range(5)])
-    villages = Village.objects.bulk_create([Village(name=f"{n}号村", area=areas[n % 5]) for n in range(40)])
-    site = Site.objects.create(kind=Site.Kind.STATION, name="白塔镇人大代表联络站", code="benchsite")
-    Deputy.objects.bulk_create([
-        Deputy(name=SURNAMES[n % len(SURNAMES)] + GIVEN[(n * 7) % len(GIVEN)], level=5, code=f"bench{n:04d}",
-               village=villages[n % 40], site=site)
-        for n in range(98)
-    ])
-    units = Unit.objects.bulk_create([Unit(name=f"{n}号承办单位", kind="department") for n in range(25)])
-    Category.objects.bulk_create([Category(name=f"类别{n}", default_unit=units[n], deadline_days=10) for n in range(10)])
+    for k, township in enumerate(townships):
+        with in_township(township):
+            _station_rows(township, k)
     staff = User.objects.create_user("staff", password="x")
     staff.groups.add(Group.objects.get(name=roles.STAFF))
+    if len(townships) > 1:  # one station's accounts need no membership; a county's do
+        Membership.objects.create(user=staff, township=townships[0])
     return staff
+
+
+def _station_rows(township, k: int) -> None:
+    from deputies.models import Area, Deputy, Site, Village
+    from petitions.models import Category, Unit
+
+    # bulk_create skips save(), which would take the township from the scope: each row names it.
+    areas = Area.objects.bulk_create([Area(township=township, name=f"第{n}片区", position=n) for n in range(5)])
+    villages = Village.objects.bulk_create([
+        Village(township=township, name=f"{n}号村", area=areas[n % 5]) for n in range(40)])
+    # Public codes are unique across the county.
+    site = Site.objects.create(kind=Site.Kind.STATION, name=township.station_name, code=f"benchsite{k}")
+    Deputy.objects.bulk_create([
+        Deputy(township=township, name=SURNAMES[n % len(SURNAMES)] + GIVEN[(n * 7) % len(GIVEN)], level=5,
+               code=f"bench{k}x{n:04d}", village=villages[n % 40], site=site)
+        for n in range(98)
+    ])
+    units = Unit.objects.bulk_create([
+        Unit(township=township, name=f"{n}号承办单位", kind="department") for n in range(25)])
+    Category.objects.bulk_create([
+        Category(township=township, name=f"类别{n}", default_unit=units[n], deadline_days=10) for n in range(10)])
 
 
 def _id_range(table: str) -> tuple[int, int]:
@@ -107,17 +145,23 @@ def _id_range(table: str) -> tuple[int, int]:
         return cursor.fetchone()
 
 
-def _pick(table: str) -> str:
+def _pick(table: str, townships: int, k: str) -> str:
+    """A random row of `table` in the township numbered by the SQL expression k (0 .. townships - 1):
+    each township's rows are one range of ids, of the same length."""
     low, count = _id_range(table)
-    return f"{low} + floor(random() * {count})::int"
+    each = count // townships
+    return f"{low} + ({k}) * {each} + floor(random() * {each})::int"
 
 
-def _load(n: int) -> None:
+def _load(n: int, townships: list) -> None:
     from django.db import connection
 
     (module,) = (ROOT / "petitions" / "migrations").glob("*_desk_search.py")  # the migration's own SQL
     migration = importlib.import_module(f"petitions.migrations.{module.stem}")
-    constituents = max(1, int(n * 0.4))
+    t = len(townships)
+    township_ids = [township.pk for township in townships]
+    each = max(1, int(n * 0.4) // t)  # constituents per township, made one township after the other
+    constituents = each * t
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
         # Built once after the load: faster than keeping them up to date row by row.
@@ -133,22 +177,24 @@ def _load(n: int) -> None:
             END $$""")
         started = time.perf_counter()
         cursor.execute(f"""
-            INSERT INTO petitions_constituent (created_at, updated_at, name, mobile, village_id)
-            SELECT now() - random() * interval '5 years', now(),
+            INSERT INTO petitions_constituent (township_id, created_at, updated_at, name, mobile, village_id)
+            SELECT (%(townships)s::bigint[])[1 + k], now() - random() * interval '5 years', now(),
                    (%(surnames)s::text[])[1 + floor(random() * %(ns)s)::int]
                    || (%(given)s::text[])[1 + floor(random() * %(ng)s)::int],
                    '13' || lpad(((i::bigint * 7919) %% 1000000000)::text, 9, '0'),
-                   {_pick('deputies_village')}
-            FROM generate_series(1, %(n)s) AS i""",
-            {"surnames": SURNAMES, "ns": len(SURNAMES), "given": GIVEN, "ng": len(GIVEN), "n": constituents})
+                   {_pick('deputies_village', t, 'k')}
+            FROM (SELECT i, (i - 1) / %(each)s AS k FROM generate_series(1, %(n)s) AS i) AS numbered""",
+            {"townships": township_ids, "surnames": SURNAMES, "ns": len(SURNAMES), "given": GIVEN,
+             "ng": len(GIVEN), "n": constituents, "each": each})
         print(f"{constituents:,} constituents in {time.perf_counter() - started:.1f} s", flush=True)
         started = time.perf_counter()
         cursor.execute(f"""
             INSERT INTO petitions_concern (
-                tracking, channel, deputy_id, constituent_id, category_id, village_id, place, content, status,
-                unit_id, deadline_on, result, outcome, satisfaction, satisfaction_comment, is_public,
+                township_id, tracking, channel, deputy_id, constituent_id, category_id, village_id, place, content,
+                status, unit_id, deadline_on, result, outcome, satisfaction, satisfaction_comment, is_public,
                 merged_into_id, created_at, updated_at, resolved_at, closed_at)
-            SELECT pg_temp.tracking(i), channel, deputy_id, constituent_id, category_id, village_id, '', content,
+            SELECT (%(townships)s::bigint[])[1 + k], pg_temp.tracking(i), channel, deputy_id, constituent_id,
+                   category_id, village_id, '', content,
                    status, CASE WHEN status IN ('submitted', 'accepted') THEN NULL ELSE unit_id END,
                    CASE WHEN status IN ('submitted', 'accepted') THEN NULL ELSE (created_at + interval '10 days')::date END,
                    CASE WHEN status IN ('resolved', 'closed', 'rejected') THEN '已答复。' ELSE '' END,
@@ -157,18 +203,19 @@ def _load(n: int) -> None:
                                WHEN 'closed' THEN (ARRAY['fixed', 'fixed', 'explained', 'not_feasible'])[1 + floor(r2 * 4)::int]
                                ELSE '' END,
                    '', '', r2 < 0.3,
-                   CASE WHEN status = 'merged' THEN greatest(i - 1, 1) END,
+                   -- Into an earlier concern of the same township (concern i has id i: a fresh table).
+                   CASE WHEN status = 'merged' THEN CASE WHEN i > %(t)s THEN i - %(t)s ELSE i END END,
                    created_at, created_at + r2 * interval '20 days',
                    CASE WHEN status IN ('resolved', 'closed') THEN created_at + interval '8 days' END,
                    CASE WHEN status IN ('closed', 'rejected', 'merged') THEN created_at + interval '15 days' END
             FROM (
-                SELECT i, r2,
+                SELECT i, k, r2,
                        (%(channels)s::text[])[1 + floor(random() * 8)::int] AS channel,
-                       {_pick('deputies_deputy')} AS deputy_id,
-                       CASE WHEN random() < 0.97 THEN {_pick('petitions_constituent')} END AS constituent_id,
-                       {_pick('petitions_category')} AS category_id,
-                       {_pick('deputies_village')} AS village_id,
-                       {_pick('petitions_unit')} AS unit_id,
+                       {_pick('deputies_deputy', t, 'k')} AS deputy_id,
+                       CASE WHEN random() < 0.97 THEN {_pick('petitions_constituent', t, 'k')} END AS constituent_id,
+                       {_pick('petitions_category', t, 'k')} AS category_id,
+                       {_pick('deputies_village', t, 'k')} AS village_id,
+                       {_pick('petitions_unit', t, 'k')} AS unit_id,
                        CASE WHEN i > %(n)s - %(open)s
                             THEN (ARRAY['submitted', 'accepted', 'assigned', 'in_progress', 'resolved'])[1 + floor(r * 5)::int]
                             WHEN r < 0.90 THEN 'closed' WHEN r < 0.95 THEN 'rejected' ELSE 'merged' END AS status,
@@ -183,9 +230,12 @@ def _load(n: int) -> None:
                                ELSE '' END
                        || CASE WHEN random() < 0.0002 THEN %(rare0)s WHEN random() < 0.0002 THEN %(rare1)s ELSE '' END
                        AS content
-                FROM (SELECT i, random() AS r, random() AS r2 FROM generate_series(1, %(n)s) AS i) AS numbered
+                -- Dealt out to the townships in turn: each has concerns of every age, and open ones.
+                FROM (SELECT i, (i - 1) %% %(t)s AS k, random() AS r, random() AS r2
+                      FROM generate_series(1, %(n)s) AS i) AS numbered
             ) AS generated""",
-            {"channels": CHANNELS, "n": n, "open": min(OPEN_ROWS, n // 10), "places": PLACES, "np": len(PLACES),
+            {"townships": township_ids, "t": t,
+             "channels": CHANNELS, "n": n, "open": min(OPEN_ROWS, n // 10), "places": PLACES, "np": len(PLACES),
              "issues": ISSUES, "ni": len(ISSUES), "details": DETAILS, "nd": len(DETAILS), "requests": REQUESTS,
              "nr": len(REQUESTS), "rare0": RARE[0], "rare1": RARE[1]})
         print(f"{n:,} concerns in {time.perf_counter() - started:.1f} s", flush=True)
@@ -204,14 +254,18 @@ def _load(n: int) -> None:
         print("sizes:", ", ".join(f"{name} {size}" for name, size in cursor.fetchall()), flush=True)
 
 
-def _examples() -> dict[str, str]:
+def _examples(township) -> dict[str, str]:
+    """A tracking code, mobile and name of the staff's own township, to search for."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("""
             SELECT c.tracking, k.mobile, k.name FROM petitions_concern c
             JOIN petitions_constituent k ON k.id = c.constituent_id
-            ORDER BY c.id LIMIT 1 OFFSET (SELECT count(*) / 3 FROM petitions_concern)""")
+            WHERE c.township_id = %(township)s
+            ORDER BY c.id LIMIT 1
+            OFFSET (SELECT count(*) / 3 FROM petitions_concern WHERE township_id = %(township)s)""",
+            {"township": township.pk})
         tracking, mobile, name = cursor.fetchone()
     return {"tracking": tracking, "mobile": mobile, "last4": mobile[-4:], "name": name}
 
@@ -272,12 +326,12 @@ def _brief(plan: str) -> str:
     return "\n".join(line for line in kept if "_pkey" not in line and "= petitions_concern." not in line)
 
 
-def _run_searches(staff, plans) -> None:
+def _run_searches(staff, township, plans) -> None:
     from django.test import Client
 
     client = Client()
-    client.force_login(staff)
-    for label, params in _cases(_examples()):
+    client.force_login(staff)  # the requests get the staff's township from TownshipMiddleware
+    for label, params in _cases(_examples(township)):
         response, seconds, queries = _timed(client, "/desk/concerns/", params)
         shown = response.content.decode().split('id="concern-count">', 1)[1].split("<", 1)[0]
         heading = (f"\n=== {label}: {params}\n    request {seconds * 1000:.1f} ms (median of 5), page says "
@@ -314,15 +368,16 @@ def _run_export(staff) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--concerns", type=int, default=1_000_000)
+    parser.add_argument("--townships", type=int, default=1, help="spread the rows over this many townships")
     arguments = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="liaison-desk-bench-"))
     try:
-        _bench(arguments.concerns, work)
+        _bench(arguments.concerns, max(1, arguments.townships), work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _bench(concerns: int, work: Path) -> None:
+def _bench(concerns: int, township_count: int, work: Path) -> None:
     with postgresql() as database_url:
         _create_database(database_url)
         _environment(database_url, work)
@@ -333,10 +388,13 @@ def _bench(concerns: int, work: Path) -> None:
 
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        staff = _reference_rows()
-        _load(concerns)
+        townships = _townships(township_count)
+        staff = _reference_rows(townships)
+        _load(concerns, townships)
+        if township_count > 1:
+            print(f"{township_count} townships; the staff login works in {townships[0].name}", flush=True)
         with tempfile.NamedTemporaryFile("w", prefix="liaison-desk-plans-", suffix=".txt", delete=False) as plans:
-            _run_searches(staff, plans)
+            _run_searches(staff, townships[0], plans)
         _run_export(staff)
         print(f"\nThe full plans, with the whole SQL: {plans.name}")
 

@@ -18,6 +18,7 @@ Figures only; nothing here passes or fails.
 """
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -88,17 +89,19 @@ def _records() -> dict:
 
     django.setup()
     from deputies.models import Deputy, Site
+    from liaison.scoping import default_township, in_township
     from petitions.models import Concern
 
-    deputy = Deputy.objects.get(name="王智慧")
-    closed = Concern.objects.filter(status="closed", constituent__isnull=False).order_by("pk").first()
-    resolved = Concern.objects.filter(status="resolved", constituent__isnull=False).order_by("pk").first()
-    return {
-        "deputy": deputy.code,
-        "site": Site.objects.get(kind="station").code,
-        "closed": (closed.tracking, closed.constituent.mobile[-4:]),
-        "resolved": (resolved.tracking, resolved.constituent.mobile[-4:]),
-    }
+    with in_township(default_township()):  # seed_demo's township, the one 127.0.0.1 serves
+        deputy = Deputy.objects.get(name="王智慧")
+        closed = Concern.objects.filter(status="closed", constituent__isnull=False).order_by("pk").first()
+        resolved = Concern.objects.filter(status="resolved", constituent__isnull=False).order_by("pk").first()
+        return {
+            "deputy": deputy.code,
+            "site": Site.objects.get(kind="station").code,
+            "closed": (closed.tracking, closed.constituent.mobile[-4:]),
+            "resolved": (resolved.tracking, resolved.constituent.mobile[-4:]),
+        }
 
 
 def _verify(page, base: str, tracking: str, last4: str) -> str:
@@ -109,10 +112,15 @@ def _verify(page, base: str, tracking: str, last4: str) -> str:
     return f"/t/{tracking}/"
 
 
+# Each load files from another mobile: the same concern again from the same one is caught as a repeat
+# (petitions.dedupe), and the form answers it without a receipt.
+_MOBILES = (f"138{n:08d}" for n in itertools.count(12345678))
+
+
 def _file_concern(page, base: str, deputy: str) -> str:
     page.goto(f"{base}/d/{deputy}/concern/")
     page.fill("input[name=name]", "陈西荣")
-    page.fill("input[name=mobile]", "13812345678")
+    page.fill("input[name=mobile]", next(_MOBILES))
     page.select_option("select[name=category]", index=1)
     page.fill("textarea[name=content]", "村口窨井盖下沉破损，晚上骑电瓶车很危险。")
     page.locator("#main form button[type=submit]").click()

@@ -9,9 +9,10 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from liaison import apikeys
 from liaison.calendar import calendar_warning
 from liaison.forms import TownshipModelForm
-from liaison.models import CalendarDay, County, Membership, Notification, Township, TownshipHost
+from liaison.models import ApiClient, CalendarDay, County, Membership, Notification, Township, TownshipHost
 from liaison.scoping import current_township
 
 
@@ -117,3 +118,39 @@ class NotificationAdmin(TownshipAdmin):
         queryset.filter(pk__in=ids).update(status=Notification.Status.PENDING, attempts=0)
         for pk in ids:
             deliver_notification_task.delay(pk)
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    """Keys of the open API. Superusers only: a key files concerns in the townships' names."""
+
+    list_display = ["name", "key_prefix", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    readonly_fields = ["key_prefix", "created_at"]
+    filter_horizontal = ["townships"]
+    actions = ["rotate_key"]
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            return super().save_model(request, obj, form, change)
+        key = apikeys.assign_new_key(obj)
+        super().save_model(request, obj, form, change)
+        self._show_key(request, obj, key)
+
+    def _show_key(self, request, client: ApiClient, key: str) -> None:
+        messages.warning(request, gettext(
+            "The API key of %(name)s is %(key)s — copy it now: it is stored only as a hash and is not shown again."
+        ) % {"name": client.name, "key": key})
+
+    @admin.action(description=_("Issue a new key (the old one stops working)"))
+    def rotate_key(self, request, queryset) -> None:
+        for client in queryset:
+            self._show_key(request, client, apikeys.api_client_rotate_key(client=client))

@@ -172,3 +172,37 @@ class Notification(TimeStampedModel, TownshipScoped):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}"
+
+
+class ApiClient(models.Model):
+    """A system that files concerns through the open API (Open311 GeoReport v2, /open311/v2/), with its own key.
+
+    County-wide: the county issues keys to integrators (the county's hotline, a portal) and says which
+    townships each may file into. Only a hash of the key is stored; the key itself is shown once
+    (liaison.apikeys).
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True,
+                            help_text=_("Who integrates, e.g. the county hotline."))
+    # SHA-256 of the key: keys are long random strings, so a fast hash is enough and looks up by index.
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    # The key's first characters, so an administrator can tell which key a system is using.
+    key_prefix = models.CharField(_("key starts with"), max_length=8, editable=False)
+    townships = models.ManyToManyField(
+        Township, blank=True, related_name="+", verbose_name=_("townships"),
+        help_text=_("The townships this client may file concerns into; none chosen: every township."),
+    )
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Untick to refuse its key at once."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def may_file_into(self, township: Township) -> bool:
+        allowed = list(self.townships.values_list("pk", flat=True))
+        return not allowed or township.pk in allowed

@@ -24,6 +24,8 @@ from django_scopes import ScopedManager, get_scope, scope, scopes_disabled
 # Models the same for the whole county: "app_label.ModelName". Everything else carries a township.
 COUNTY_WIDE = frozenset({
     "liaison.County", "liaison.Township", "liaison.TownshipHost", "liaison.Membership", "liaison.CalendarDay",
+    # The open API's clients: the county issues their keys and names the townships each may file into.
+    "liaison.ApiClient",
     # Public codes are unique across the county (printed QR codes resolve on any host).
     "deputies.IssuedCode",
     # Django's own: accounts and groups (a user's township is their Membership), sessions, permissions.

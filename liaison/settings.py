@@ -176,6 +176,8 @@ AUTO_CLOSE_DAYS = env.int("AUTO_CLOSE_DAYS", default=14)
 # recorded again at the desk) within this many minutes is the one already filed: one case, one
 # set of messages. 0 turns the content check off; the form's one-time token still catches double taps.
 DUPLICATE_WINDOW_MINUTES = env.int("DUPLICATE_WINDOW_MINUTES", default=30)
+# The open API (Open311, /open311/v2/): concerns one API key may file per hour; more get HTTP 429.
+OPEN311_POSTS_PER_HOUR = env.int("OPEN311_POSTS_PER_HOUR", default=120)
 
 # The most rows one .xlsx export of the desk (concern list, reception register) holds; a longer
 # list is cut there, and both the page and the file say so. The file is built before it is sent:

@@ -27,6 +27,8 @@ urlpatterns = [
     path("staff/deputies/", include("deputies.urls.staff")),
     path("desk/", include("petitions.urls.work")),
     path("desk/receptions/", include("petitions.urls.receptions")),
+    # The open API for the county's other systems (Open311 GeoReport v2); its paths are a contract too.
+    path("open311/v2/", include("petitions.urls.open311")),
     path("healthz", healthz, name="healthz"),
     path("county/township/", choose_township, name="county-choose"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -42,7 +42,8 @@ def get_concern_for_user(request, tracking: str) -> Concern:
     county user looking at the whole county is offered that township's units in its forms."""
     concern = (
         concerns_visible_to(request.user)
-        .select_related("township", "deputy", "unit", "category", "village", "constituent", "site", "merged_into")
+        .select_related("township", "deputy", "unit", "category", "village", "constituent", "site", "merged_into",
+                        "api_client")
         .filter(tracking=tracking)
         .first()
     )

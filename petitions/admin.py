@@ -6,9 +6,9 @@ from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Cons
 
 @admin.register(Category)
 class CategoryAdmin(TownshipAdmin):
-    list_display = ["name", "default_unit", "deadline_days", "position", "is_active"]
+    list_display = ["name", "code", "default_unit", "deadline_days", "position", "is_active"]
     list_filter = ["is_active"]
-    search_fields = ["name"]
+    search_fields = ["name", "code"]
     list_editable = ["deadline_days", "position"]
 
 
@@ -59,8 +59,8 @@ class ConcernAdmin(TownshipAdmin):
     date_hierarchy = "created_at"
     # What the workflow owns is read-only here: a change would bypass its checks, timeline and notices.
     readonly_fields = ["tracking", "channel", "status", "outcome", "constituent", "deputy", "unit", "deadline_on",
-                       "result", "merged_into", "submitted_by", "reception", "resolved_at", "closed_at", "created_at",
-                       "updated_at", "satisfaction", "satisfaction_comment"]
+                       "result", "merged_into", "submitted_by", "api_client", "reception", "resolved_at", "closed_at",
+                       "created_at", "updated_at", "satisfaction", "satisfaction_comment"]
     autocomplete_fields = ["site", "village", "category"]
     inlines = [ConcernPhotoInline, ConcernEventInline]
 

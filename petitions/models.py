@@ -7,11 +7,13 @@ from django.db import models
 from django.db.models.functions import Right
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from pypinyin import lazy_pinyin
 
 from deputies.models import Deputy, Site, Village
 from liaison.db import TimeStampedModel
-from liaison.scoping import TownshipScoped
+from liaison.scoping import TownshipScoped, current_township
 from liaison.validators import mobile_validator
 
 
@@ -43,8 +45,24 @@ class Unit(TownshipScoped):
         return self.name
 
 
+CATEGORY_CODE_LENGTH = 40
+
+
+def category_code_from_name(name: str) -> str:
+    """A category's public code from its name: its pinyin, e.g. 环境卫生 → huanjingweisheng."""
+    # Room for a "-2" suffix when two names read alike (公路/攻路).
+    return slugify("".join(lazy_pinyin(name)))[:CATEGORY_CODE_LENGTH - 4] or "c"
+
+
 class Category(TownshipScoped):
     name = models.CharField(_("name"), max_length=50)
+    # The open API's service_code (Open311): integrators' systems file by it, so it is set once and
+    # kept when the category is renamed. Never the primary key (public surfaces show none).
+    code = models.SlugField(
+        _("code"), max_length=CATEGORY_CODE_LENGTH, blank=True,
+        help_text=_("Used by systems filing through the open API. Left empty, it is made from the name; "
+                    "change it only while no system uses it."),
+    )
     default_unit = models.ForeignKey(
         Unit, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("default unit")
     )
@@ -58,10 +76,33 @@ class Category(TownshipScoped):
         ordering = ["position", "name"]
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-        constraints = [models.UniqueConstraint(fields=["township", "name"], name="category_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="category_unique_name"),
+            models.UniqueConstraint(fields=["township", "code"], name="category_unique_code"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Before the uniqueness check: codes are compared, and looked up by the API, in lower case.
+        self.code = self.code.lower()
+
+    def save(self, *args, **kwargs) -> None:
+        # Every way a category is made (the admin, the demo, a township's setup) gets a code, as it gets a township.
+        if self.township_id is None:
+            self.township = current_township()
+        self.code = self.code.lower()
+        if not self.code:
+            self.code = self._free_code(category_code_from_name(self.name))
+        super().save(*args, **kwargs)
+
+    def _free_code(self, base: str) -> str:
+        # The base manager, filtered by township explicitly: this runs in any scope a save runs in.
+        taken = set(Category._base_manager.filter(township_id=self.township_id, code__startswith=base)
+                    .exclude(pk=self.pk).values_list("code", flat=True))
+        candidates = (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3)))
+        return next(code for code in candidates if code not in taken)
 
 
 class Constituent(TimeStampedModel, TownshipScoped):
@@ -206,6 +247,11 @@ class Concern(TimeStampedModel, TownshipScoped):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("entered by"),
+    )
+    # The system that filed it through the open API; it alone is told the tracking code of a repeat.
+    api_client = models.ForeignKey(
+        "liaison.ApiClient", models.SET_NULL, null=True, blank=True, related_name="+", editable=False,
+        verbose_name=_("filed through the API by"),
     )
     # The form's one-time token: a double tap or a resubmitted form finds the first concern.
     submission_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)

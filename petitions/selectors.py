@@ -288,6 +288,42 @@ def _concern_public_query(tracking: str) -> Concern | None:
     )
 
 
+def concern_list_public(
+    *, trackings: list[str] | None = None, category_codes: list[str] | None = None,
+    since: datetime.datetime | None = None, until: datetime.datetime | None = None,
+    statuses: list[str] | None = None, limit: int,
+) -> list[Concern]:
+    """Concerns of the current township for the open API (petitions.open311), newest first, at most `limit`,
+    each with its category, unit, village, the constituent (only to mask their name and mobile in public
+    text) and `public_photos` (as reported first): two queries however many.
+
+    By tracking codes: those concerns, whatever else is asked. Otherwise only those whose constituent
+    agreed to show them publicly (is_public): a list must not hand out the others' tracking codes, since a
+    code and the last four digits of a mobile are what the tracking page asks of the owner.
+    """
+    concerns = Concern.objects.all()
+    if trackings is not None:
+        concerns = concerns.filter(tracking__in=trackings)
+    else:
+        concerns = concerns.filter(is_public=True)
+        if category_codes:
+            concerns = concerns.filter(category__code__in=category_codes)
+        if since is not None:
+            concerns = concerns.filter(created_at__gte=since)
+        if until is not None:
+            concerns = concerns.filter(created_at__lte=until)
+        if statuses:
+            concerns = concerns.filter(status__in=statuses)
+    photos = ConcernPhoto.objects.filter(is_public=True).order_by(
+        F("event_id").asc(nulls_first=True), "created_at", "pk")
+    # Newest first, a page at a time along concern_township_created_idx (township, created_at).
+    return list(
+        concerns.select_related("township", "category", "unit", "village", "constituent", "merged_into")
+        .prefetch_related(Prefetch("photos", queryset=photos, to_attr="public_photos"))
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
 def concern_public_text(*, concern: Concern, text: str) -> str:
     """Text shown publicly, with the constituent's own name and mobile masked wherever someone typed them."""
     constituent = concern.constituent

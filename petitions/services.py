@@ -72,6 +72,7 @@ def concern_submit(
     submission_key: str | None = None,
     submitted_by=None,
     reception: Reception | None = None,
+    api_client=None,
 ) -> tuple[Concern, bool]:
     """File a concern. Returns (concern, created).
 
@@ -81,8 +82,9 @@ def concern_submit(
     deputy and site within DUPLICATE_WINDOW_MINUTES (petitions.dedupe), e.g. after
     going Back to a fresh form. A repeat is (existing, False) and messages nobody.
     Concerns made within a reception are not checked: reception_record checks the visit.
-    Photos must already be cleaned (petitions.photos.clean_photo). Notifies the
-    constituent and the deputy after commit.
+    Photos must already be cleaned (petitions.photos.clean_photo). `api_client` is the
+    open API's client that files it (petitions.open311). Notifies the constituent and
+    the deputy (or the station) after commit.
     """
     dedupe_key = None if reception else dedupe.concern_key(mobile=mobile, submitted_by=submitted_by, deputy=deputy,
                                                            site=site, content=content, place=place)
@@ -95,7 +97,7 @@ def concern_submit(
         township=category.township, tracking=_new_tracking(), channel=channel, category=category, content=content,
         village=village, deputy=deputy, site=site, place=place, latitude=latitude, longitude=longitude,
         is_public=is_public, submission_key=submission_key, submitted_by=submitted_by, reception=reception,
-        dedupe_key=dedupe_key,
+        dedupe_key=dedupe_key, api_client=api_client,
     )
     concern.full_clean(exclude=["tracking", "submission_key", "dedupe_key", "constituent"])
     try:

@@ -1,8 +1,10 @@
-"""Rate limits on guessing the last four digits of a constituent's mobile on the tracking page.
+"""Rate limits on guessing the last four digits of a constituent's mobile on the tracking page, and on
+filing through the open API.
 
 10,000 possibilities: wrong tries are capped per tracking code (a burst limit and a daily
-limit) and per client address across all codes. The counters live in the cache, so with
-Redis every web process shares them.
+limit) and per client address across all codes. The open API's filings are capped per API
+key (api_post_counters). The counters live in the cache, so with Redis every web process
+shares them.
 """
 
 import ipaddress
@@ -110,3 +112,10 @@ def too_many_tries_message() -> str:
     ) % {"minutes": VERIFY_WINDOW_SECONDS // 60}
 
 
+API_POST_WINDOW_SECONDS = 60 * 60
+
+
+def api_post_counters(client) -> list[tuple[str, int, int]]:
+    """The counter of an API client's filings: OPEN311_POSTS_PER_HOUR per key. Every POST with the key
+    counts, refused and repeated ones too, so a client stuck in a loop is stopped either way."""
+    return [(f"petitions:api-posts:{client.pk}", settings.OPEN311_POSTS_PER_HOUR, API_POST_WINDOW_SECONDS)]

@@ -19,6 +19,13 @@ from django.urls import resolve, reverse
         ("petitions:lookup", {}, "/t/"),
         ("petitions:track", {"tracking": "ab23cd45ef"}, "/t/ab23cd45ef/"),
         ("healthz", {}, "/healthz"),
+        # The open API: integrators' systems are built against these paths (Open311 GeoReport v2).
+        ("open311:root", {}, "/open311/v2/"),
+        ("open311:discovery", {"fmt": "json"}, "/open311/v2/discovery.json"),
+        ("open311:services", {"fmt": "json"}, "/open311/v2/services.json"),
+        ("open311:service", {"code": "huanjingweisheng", "fmt": "xml"}, "/open311/v2/services/huanjingweisheng.xml"),
+        ("open311:requests", {"fmt": "json"}, "/open311/v2/requests.json"),
+        ("open311:request", {"tracking": "ab23cd45ef", "fmt": "json"}, "/open311/v2/requests/ab23cd45ef.json"),
         ("admin:index", {}, "/admin/"),
     ],
 )

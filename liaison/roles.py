@@ -86,6 +86,14 @@ def user_roles(user) -> set[str]:
     return user._liaison_roles
 
 
+def back_office(view: Callable) -> Callable:
+    """Marks a view as the back office's: liaison.middleware.TownshipMiddleware then works in the user's
+    township (a county user's choice), not in the host's. Every logged-in page needs it, whatever its
+    access check: on the host's township, an account of township B would read and write township A."""
+    view.back_office = True
+    return view
+
+
 def role_required(*allowed: str) -> Callable:
     """View decorator. Anonymous → the login page; logged in without one of `allowed`
     (default: any back-office role) → 403."""
@@ -98,9 +106,7 @@ def role_required(*allowed: str) -> Callable:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        # Read by liaison.middleware.TownshipMiddleware: the back office works in the user's township.
-        wrapped.back_office = True
-        return login_required(wrapped)
+        return login_required(back_office(wrapped))
 
     return decorator
 

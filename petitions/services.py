@@ -84,8 +84,9 @@ def concern_submit(
     Photos must already be cleaned (petitions.photos.clean_photo). Notifies the
     constituent and the deputy after commit.
     """
-    dedupe_key = None if reception else dedupe.concern_key(mobile=mobile, submitted_by=submitted_by, deputy=deputy,
-                                                           site=site, content=content, place=place)
+    dedupe_key = None if reception else dedupe.concern_key(
+        township_id=category.township_id, mobile=mobile, submitted_by=submitted_by, deputy=deputy, site=site,
+        content=content, place=place)
     if existing := dedupe.earlier_submission(Concern, submission_key=submission_key, dedupe_key=dedupe_key):
         return existing, False
     role = workflow.CONSTITUENT if submitted_by is None else workflow.STAFF

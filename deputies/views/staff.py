@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from deputies.forms import ImportForm, WindowFilterForm
 from deputies.importing import deputies_import, template_rows
 from deputies.printing import window_context, window_pdf_bytes
+from liaison.roles import back_office
 
 
+@back_office
 @login_required
 @permission_required("deputies.print_window", raise_exception=True)
 def window(request: HttpRequest) -> HttpResponse:
@@ -24,6 +26,7 @@ def window(request: HttpRequest) -> HttpResponse:
     return render(request, "deputies/window.html", {**context, "form": form, "for_pdf": False})
 
 
+@back_office
 @login_required
 @permission_required("deputies.print_window", raise_exception=True)
 def window_pdf(request: HttpRequest) -> HttpResponse:
@@ -36,6 +39,7 @@ def window_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@back_office
 @login_required
 @permission_required("deputies.import_deputies", raise_exception=True)
 def import_deputies(request: HttpRequest) -> HttpResponse:
@@ -56,6 +60,7 @@ def import_deputies(request: HttpRequest) -> HttpResponse:
     return render(request, "deputies/import.html", {"form": form, "result": result})
 
 
+@back_office
 @login_required
 @permission_required("deputies.import_deputies", raise_exception=True)
 def import_template(request: HttpRequest, fmt: str) -> HttpResponse:

@@ -1,8 +1,8 @@
 """Two townships, each fully populated and marked, for tests/test_isolation.py.
 
 Every row of a township carries its marker (甲镇 for A, 乙镇 for B) in its names and texts, and its
-accounts carry its tag (jiazhen, yizhen) in their usernames; messages go out as they would; a page shown to one township that holds the
-other's marker, codes, tracking codes, photo keys or mobiles has leaked.
+accounts carry its tag (jiazhen, yizhen) in their usernames; a page shown to one township that holds
+the other's marker, codes, tracking codes, photo keys or mobiles has leaked.
 """
 
 import io

@@ -91,8 +91,8 @@ def main() -> None:
 
 def _measure() -> None:
     deputy, category = _fill()
-    key = dedupe.concern_key(mobile="13812345678", submitted_by=None, deputy=deputy, site=None,
-                             content="新的一条反映", place="")
+    key = dedupe.concern_key(township_id=category.township_id, mobile="13812345678", submitted_by=None,
+                             deputy=deputy, site=None, content="新的一条反映", place="")
     queryset = Concern.objects.filter(Q(submission_key="a-new-token") | Q(dedupe_key=key))[:2]
     print("\nThe check before filing (the same query earlier_submission makes):")
     print(queryset.explain(analyze=True))

@@ -5,6 +5,10 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +17,7 @@ from liaison import apikeys
 from liaison.calendar import calendar_warning
 from liaison.forms import TownshipModelForm
 from liaison.models import ApiClient, CalendarDay, County, Membership, Notification, Township, TownshipHost
-from liaison.scoping import current_township
+from liaison.scoping import accounts_of, current_township
 
 
 def _station_name() -> str:
@@ -28,6 +32,18 @@ class _InOneTownship:
 
     form = TownshipModelForm
 
+    # Accounts are the county's (liaison.scoping.COUNTY_WIDE): a unit's members, a deputy's login and the
+    # like are chosen among those working in this township, never among every account of the county.
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is get_user_model():
+            kwargs["queryset"] = _accounts_here()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model is get_user_model():
+            kwargs["queryset"] = _accounts_here()
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def has_add_permission(self, request, *args) -> bool:
         return current_township() is not None and super().has_add_permission(request, *args)
 
@@ -36,6 +52,11 @@ class _InOneTownship:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return current_township() is not None and super().has_delete_permission(request, obj)
+
+
+def _accounts_here():
+    township = current_township()
+    return accounts_of(township) if township else get_user_model().objects.none()
 
 
 class TownshipAdmin(_InOneTownship, admin.ModelAdmin):
@@ -154,3 +175,17 @@ class ApiClientAdmin(admin.ModelAdmin):
     def rotate_key(self, request, queryset) -> None:
         for client in queryset:
             self._show_key(request, client, apikeys.api_client_rotate_key(client=client))
+
+
+def view_on_site(request: HttpRequest, content_type_id: str, object_id: str) -> HttpResponse:
+    """The admin's "view on site" redirect, for the rows of the user's township only. Django's own
+    (contenttypes' shortcut) finds the row with the unscoped base manager: given another township's row
+    number, it sent an account of township A on to township B's case page, tracking code and all."""
+    try:
+        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        found = model is not None and model._default_manager.filter(pk=object_id).exists()
+    except (ObjectDoesNotExist, ValueError, ValidationError):
+        found = False
+    if not found:
+        raise Http404
+    return shortcut(request, content_type_id, object_id)

@@ -17,6 +17,7 @@ accounts) do not inherit it and are listed in COUNTY_WIDE; a test walks every mo
 
 from collections.abc import Iterable, Iterator
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager, get_scope, scope, scopes_disabled
@@ -48,12 +49,31 @@ class TownshipScoped(models.Model):
     class Meta:
         abstract = True
 
+    def clean(self) -> None:
+        super().clean()
+        check_same_township(self, *(
+            field.get_cached_value(self) for field in self._meta.concrete_fields
+            if field.many_to_one and issubclass(field.related_model, TownshipScoped) and field.is_cached(self)
+        ))
+
     def save(self, *args, **kwargs) -> None:
         # A row made inside one township's scope belongs to it: the admin, forms and services need not
         # each remember it. Inside the county-wide scope there is no such township, and saving fails.
         if self.township_id is None:
             self.township = current_township()
         super().save(*args, **kwargs)
+
+
+def check_same_township(row, *related) -> None:
+    """Refuse (ValidationError) to tie `row` to another township's rows. Forms offer the current scope's
+    choices, and a county account looking at the whole county is offered every township's units, sites
+    and categories: a unit of A must not take a case of B. TownshipScoped.clean checks the relations
+    set on the row (those not set since it was loaded were checked when they were); services call it
+    for many-to-many ones."""
+    for other in related:
+        if other is not None and row.township_id is not None and other.township_id != row.township_id:
+            raise ValidationError(_("“%(name)s” belongs to another township."), code="other_township",
+                                  params={"name": other})
 
 
 def current_township():

@@ -37,13 +37,20 @@ def content_key(*parts) -> uuid.UUID | None:
     return uuid.uuid5(_NAMESPACE, "\x1f".join("" if part is None else str(part) for part in parts))
 
 
-def concern_key(*, mobile: str, submitted_by, deputy, site, content: str, place: str) -> uuid.UUID | None:
+def concern_key(
+    *, township_id: int, mobile: str, submitted_by, deputy, site, content: str, place: str
+) -> uuid.UUID | None:
     """A concern's content key: its text and place, from this mobile (or, with none, this user: a
-    deputy's patrol) to this deputy and site. None when nobody identifies the sender."""
+    deputy's patrol) to this deputy and site, in this township. None when nobody identifies the sender.
+
+    The township is in the key because the key is unique across the county while a repeat is looked for
+    in one township: a caller who phones two stations with the same words (no deputy, no site) would
+    otherwise find the second station's filing refused by a row it cannot see."""
     sender = f"mobile:{mobile}" if mobile else (f"user:{submitted_by.pk}" if submitted_by else None)
     if sender is None:
         return None
-    return content_key("concern", sender, deputy and deputy.pk, site and site.pk, normalise(content), normalise(place))
+    return content_key("concern", township_id, sender, deputy and deputy.pk, site and site.pk, normalise(content),
+                       normalise(place))
 
 
 def reception_key(*, mobile: str, site, received_on: datetime.date, matters: str) -> uuid.UUID | None:

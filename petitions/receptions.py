@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
 
 from deputies.models import Deputy, Site, Village
+from liaison.scoping import check_same_township
 from petitions import dedupe
 from petitions.models import Category, Concern, Reception
 from petitions.services import concern_submit, constituent_get_or_create
@@ -61,6 +62,7 @@ def reception_record(
                 recorded_by=recorded_by, submission_key=submission_key, dedupe_key=dedupe_key,
             )
             reception.full_clean(exclude=["submission_key", "dedupe_key"])
+            check_same_township(reception, *deputies)
             reception.save()
             reception.deputies.set(deputies)
             for item in new_concerns:

@@ -86,8 +86,9 @@ def concern_submit(
     open API's client that files it (petitions.open311). Notifies the constituent and
     the deputy (or the station) after commit.
     """
-    dedupe_key = None if reception else dedupe.concern_key(mobile=mobile, submitted_by=submitted_by, deputy=deputy,
-                                                           site=site, content=content, place=place)
+    dedupe_key = None if reception else dedupe.concern_key(
+        township_id=category.township_id, mobile=mobile, submitted_by=submitted_by, deputy=deputy, site=site,
+        content=content, place=place)
     if existing := dedupe.earlier_submission(Concern, submission_key=submission_key, dedupe_key=dedupe_key):
         return existing, False
     role = workflow.CONSTITUENT if submitted_by is None else workflow.STAFF

@@ -53,15 +53,20 @@ def seconds_left_today() -> int:
     return max(int((midnight - timezone.now()).total_seconds()) + 1, 1)
 
 
-def verify_counters(request: HttpRequest, tracking: str) -> list[tuple[str, int, int]]:
+def verify_counters(request: HttpRequest, concern) -> list[tuple[str, int, int]]:
     """(cache key, limit, timeout) of every counter a verify try counts against, client first:
-    a client that is locked out then cannot use up the counters of other people's tracking codes."""
+    a client that is locked out then cannot use up the counters of other people's tracking codes.
+
+    A case's counters carry its township, as every cache key holding a township's data does (whatever
+    the host it is asked on). The client's is the county's: one address guessing at codes of several
+    townships is one guesser."""
+    case = f"{concern.township.code}:{concern.tracking}"
     return [
         (f"petitions:verify-tries-client:{client_address(request)}",
          VERIFY_MAX_TRIES_PER_CLIENT, VERIFY_CLIENT_WINDOW_SECONDS),
-        (f"petitions:verify-tries:{tracking}", VERIFY_MAX_TRIES, VERIFY_WINDOW_SECONDS),
+        (f"petitions:verify-tries:{case}", VERIFY_MAX_TRIES, VERIFY_WINDOW_SECONDS),
         # The date is in the key: the day's count ends at midnight whenever its first try was.
-        (f"petitions:verify-tries-day:{tracking}:{timezone.localdate().isoformat()}",
+        (f"petitions:verify-tries-day:{case}:{timezone.localdate().isoformat()}",
          VERIFY_MAX_TRIES_PER_DAY, seconds_left_today()),
     ]
 

@@ -95,7 +95,7 @@ def _render_track(request: HttpRequest, concern: Concern, *, rate_form: RatingFo
         "filer": {"name": mask_name(constituent.name), "mobile": mask_mobile(constituent.mobile)}
         if is_verified and constituent else None,
         "can_verify": constituent is not None and not is_verified,
-        "locked_out_message": None if is_verified else throttle.lockout_message(throttle.verify_counters(request, concern.tracking)),
+        "locked_out_message": None if is_verified else throttle.lockout_message(throttle.verify_counters(request, concern)),
         "verify_form": VerifyMobileForm(),
         "rate_form": (rate_form or RatingForm()) if can_rate else None,
     }
@@ -210,7 +210,7 @@ def track(request: HttpRequest, tracking: str) -> HttpResponse:
 def verify(request: HttpRequest, tracking: str) -> HttpResponse:
     concern = _concern_get_public(request, tracking)
     form = VerifyMobileForm(request.POST)
-    counters = throttle.verify_counters(request, tracking)
+    counters = throttle.verify_counters(request, concern)
     if not form.is_valid():  # not a guess: nothing to count
         messages.error(request, form.errors["last4"][0])
     elif not throttle.take_a_try(counters):  # counted first; compared only within every limit

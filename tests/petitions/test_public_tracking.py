@@ -253,7 +253,7 @@ def test_a_try_is_counted_before_the_digits_are_compared(client, concern, monkey
     compare = public._mobile_ends_with
 
     def spy(concern, digits):
-        seen.append(cache.get(f"petitions:verify-tries:{concern.tracking}"))
+        seen.append(cache.get(f"petitions:verify-tries:{concern.township.code}:{concern.tracking}"))
         return compare(concern, digits)
 
     monkeypatch.setattr(public, "_mobile_ends_with", spy)
@@ -267,7 +267,7 @@ def test_a_try_is_counted_before_the_digits_are_compared(client, concern, monkey
 def test_tries_already_under_way_count_against_the_limit(client, concern, monkeypatch):
     # Five requests have counted themselves and are still comparing: the sixth is refused unread.
     monkeypatch.setattr(public, "_mobile_ends_with", lambda *args: pytest.fail("compared despite the limit"))
-    cache.set(f"petitions:verify-tries:{concern.tracking}", 5, 60)
+    cache.set(f"petitions:verify-tries:{concern.township.code}:{concern.tracking}", 5, 60)
 
     assert _message_tags(_verify(client, concern)) == ["error"]
 

@@ -1,0 +1,219 @@
+"""Two townships, each fully populated and marked, for tests/test_isolation.py.
+
+Every row of a township carries its marker (甲镇 for A, 乙镇 for B) in its names and texts, and its
+accounts carry its tag (jiazhen, yizhen) in their usernames; a page shown to one township that holds
+the other's marker, codes, tracking codes, photo keys or mobiles has leaked.
+"""
+
+import io
+import json
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db.models import F
+from PIL import Image
+
+from liaison import roles
+from liaison.models import Membership, Township
+from liaison.scoping import TownshipScoped, county_wide
+from petitions import workflow
+from petitions.models import Concern, ConcernPhoto
+from petitions.receptions import reception_record
+from petitions.services import concern_assign, concern_comment, concern_resolve, concern_transition
+from tests.factories import (
+    AreaFactory,
+    CategoryFactory,
+    ConcernFactory,
+    DeputyFactory,
+    LiaisonHouseholdFactory,
+    SiteFactory,
+    UnitFactory,
+    UserFactory,
+    VillageFactory,
+)
+
+DESK_ROLES = ("staff", "official", "handler", "deputy")
+
+
+@dataclass
+class Town:
+    township: Township
+    marker: str  # in every name and text of the township's rows
+    tag: str  # in its accounts' usernames
+    users: dict = field(default_factory=dict)  # DESK_ROLES → account (a Membership of this township)
+    rows: dict = field(default_factory=dict)  # "area", "village", … → a row of this township
+    concerns: dict = field(default_factory=dict)  # "new", "working", "resolved" → Concern
+    photos: dict = field(default_factory=dict)  # "public", "private" → ConcernPhoto of concerns["working"]
+    mobiles: list = field(default_factory=list)
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["rows"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def row(self, model):
+        """A row of `model` in this township (for URLs naming one)."""
+        for row in [*self.rows.values(), *self.concerns.values(), *self.photos.values()]:
+            if type(row) is model:
+                return row
+        with county_wide():
+            return model.objects.filter(township=self.township).order_by("pk").first()
+
+    @property
+    def secrets(self) -> set[str]:
+        """What no page shown to another township may hold."""
+        return {
+            self.marker, self.tag, self.township.station_name,
+            self.deputy.code, self.site.code,
+            *(c.tracking for c in self.concerns.values()), *(str(p.key) for p in self.photos.values()),
+            *self.mobiles,
+        }
+
+
+def _jpeg() -> ContentFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "#abc").save(buffer, format="JPEG")
+    return ContentFile(buffer.getvalue(), name="x.jpg")
+
+
+def _account(town: Town, role: str, group: str, **fields):
+    user = UserFactory(username=f"{town.tag}-{role}", email=f"{town.tag}-{role}@example.cn", **fields)
+    user.groups.add(Group.objects.get(name=group))
+    Membership.objects.create(user=user, township=town.township)
+    return user
+
+
+def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town:
+    """A township with a row of every kind, accounts of every desk role, and concerns in several states.
+    Call inside county_wide()."""
+    town = Town(township, marker, tag)
+    mobile = lambda n: f"13{digit * 5}{n:04d}"  # noqa: E731 — 13AAAAA0001 for A, 13BBBBB0001 for B
+    town.mobiles = [mobile(n) for n in range(1, 6)]
+    township.escalation_mobiles = town.mobiles[4]
+    township.save()
+    town.users = {
+        "staff": _account(town, "staff", roles.STAFF, is_staff=True),
+        "official": _account(town, "official", roles.OFFICIAL, is_staff=True),
+        "handler": _account(town, "handler", roles.HANDLER),
+        "deputy": _account(town, "deputy", roles.DEPUTY),
+    }
+    t = {"township": township}
+    area = AreaFactory(**t, name=f"{marker}东片区")
+    village = VillageFactory(**t, name=f"{marker}东岙村", area=area)
+    site = SiteFactory(**t, name=f"{marker}联络站", kind="station", area=None, phone=f"0576-8{digit * 7}")
+    deputy = DeputyFactory(**t, name=f"{marker}吴代表", user=town.users["deputy"], village=village, site=site,
+                           mobile=town.mobiles[0], post=f"{marker}东岙村书记")
+    unit = UnitFactory(**t, name=f"{marker}东岙村驻村组", village=village, phone=town.mobiles[1])
+    unit.members.add(town.users["handler"])
+    category = CategoryFactory(**t, name=f"{marker}环境卫生", default_unit=unit)
+    household = LiaisonHouseholdFactory(**t, deputy=deputy, village=village, head=f"{marker}户主",
+                                        phone=town.mobiles[3])
+    town.rows = {"area": area, "village": village, "site": site, "deputy": deputy, "unit": unit,
+                 "category": category, "household": household}
+
+    def file(text: str, **extra) -> Concern:
+        return ConcernFactory(deputy=deputy, category=category, mobile=town.mobiles[2], name=f"{marker}陈",
+                              content=f"{marker}{text}", village=village, **extra)
+
+    official, handler = town.users["official"], town.users["handler"]
+    working = concern_assign(concern=file("葡萄园环境卫生差", is_public=True), unit=unit, actor=official,
+                             role=workflow.OFFICIAL)
+    working = concern_transition(concern=working, action="start", actor=handler, role=workflow.HANDLER)
+    for is_public in (True, False):
+        concern_comment(concern=working, actor=handler, role=workflow.HANDLER, is_public=is_public,
+                        note=f"{marker}进展", photos=[_jpeg()])
+    resolved = concern_resolve(concern=file("窨井盖破损"), result=f"{marker}已修复", outcome="fixed",
+                               actor=deputy.user, role=workflow.DEPUTY)
+    town.concerns = {"new": file("村口路灯不亮"), "working": working, "resolved": resolved}
+    public, private = ConcernPhoto.objects.filter(concern=working).order_by("pk")
+    town.photos = {"public": public, "private": private}
+    town.rows["constituent"] = town.concerns["new"].constituent
+    town.rows["reception"], _created = reception_record(
+        received_on=town.concerns["new"].created_at.date(), site=site, deputies=[deputy], mobile=town.mobiles[2],
+        name=f"{marker}陈", village=village, visitor_count=1, matters=f"{marker}咨询医保缴费", answer=f"{marker}已解答",
+        satisfaction="satisfied", recorded_by=town.users["staff"])
+    return town
+
+
+# --- what a township holds, and whether anything ties two townships together ------------------------
+
+def scoped_models() -> list:
+    return [m for m in apps.get_models() if issubclass(m, TownshipScoped)]
+
+
+def snapshot(township) -> dict:
+    """Every row of the township, column by column, and its many-to-many links: equal before and after
+    some requests means they changed nothing of it. Plain SQL: it is taken hundreds of times."""
+    from django.db import connection
+
+    state = {}
+    with connection.cursor() as cursor:
+        for model in scoped_models():
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"SELECT * FROM {table} WHERE township_id = %s ORDER BY id", [township.pk])
+            state[model._meta.label] = cursor.fetchall()
+            for m2m in model._meta.many_to_many:
+                through = m2m.remote_field.through._meta
+                here = through.get_field(m2m.m2m_field_name()).column
+                cursor.execute(f"SELECT * FROM {connection.ops.quote_name(through.db_table)} WHERE {here} IN "
+                               f"(SELECT id FROM {table} WHERE township_id = %s) ORDER BY id", [township.pk])
+                state[f"{model._meta.label}.{m2m.name}"] = cursor.fetchall()
+    return state
+
+
+def cross_township_references() -> list[str]:
+    """Rows tied to a row of another township (a foreign key, a many-to-many link, what a message is
+    about, a unit member working elsewhere): each is a leak."""
+    from django.contrib.contenttypes.models import ContentType
+
+    found = []
+    with county_wide():
+        for model in scoped_models():
+            for relation in model._meta.concrete_fields:
+                if relation.many_to_one and issubclass(relation.related_model, TownshipScoped):
+                    crossed = model.objects.exclude(**{f"{relation.name}__isnull": True}).exclude(
+                        **{f"{relation.name}__township": F("township")})
+                    found += [f"{model._meta.label}.{relation.name} #{pk}" for pk in crossed.values_list("pk", flat=True)]
+            for relation in model._meta.many_to_many:
+                through, here, there = (relation.remote_field.through, relation.m2m_field_name(),
+                                        relation.m2m_reverse_field_name())
+                if issubclass(relation.related_model, TownshipScoped):
+                    crossed = through.objects.exclude(**{f"{there}__township": F(f"{here}__township")})
+                else:  # accounts: those with a membership elsewhere
+                    crossed = through.objects.filter(**{f"{there}__membership__township__isnull": False}).exclude(
+                        **{f"{there}__membership__township": F(f"{here}__township")})
+                found += [f"{model._meta.label}.{relation.name} {pair}" for pair in crossed.values_list(here, there)]
+        notification, concern = apps.get_model("liaison.Notification"), Concern
+        about_concerns = notification.objects.filter(subject_type=ContentType.objects.get_for_model(concern))
+        townships = dict(concern.objects.values_list("pk", "township"))
+        found += [f"liaison.Notification.about #{pk}" for pk, subject, township in
+                  about_concerns.values_list("pk", "subject_id", "township") if townships.get(subject) != township]
+    return found
+
+
+# --- reading a response ---------------------------------------------------------------------------
+
+def response_text(response) -> str:
+    """Everything a response shows: its Location, and its body read as its type says (the cells of a
+    workbook, the text of a PDF); nothing of images."""
+    content_type = response.get("Content-Type", "")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = response.get("Location", "")
+    if content_type.startswith("image/"):
+        return text
+    if "spreadsheetml" in content_type:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(body), read_only=True)
+        cells = [str(v) for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row if v]
+        return text + "\n".join(cells)
+    if content_type == "application/pdf":
+        from pypdf import PdfReader
+
+        return text + "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    if content_type.startswith("application/json"):
+        return text + json.dumps(json.loads(body), ensure_ascii=False)
+    return text + body.decode("utf-8", errors="replace")

@@ -135,3 +135,11 @@ def test_the_hengxi_login_sees_hengxi_only_and_the_county_login_the_whole_county
     assert _desk_townships(client, "county") == {"baita", "hengxi", "butou"}
     client.post("/county/township/", {"township": "butou", "next": "/desk/concerns/"})
     assert _desk_townships(client, "county") == {"butou"}
+
+
+@pytest.mark.django_db
+def test_demo_data_sends_no_messages(seeded):
+    # Deputies, accounts and a year of cases in three townships, and not one text or e-mail queued.
+    from liaison.models import Notification
+
+    assert not Notification.objects.exists()

@@ -76,13 +76,3 @@ def test_nothing_is_queued_while_notifications_are_muted():
     assert not Notification.objects.exists()
     assert notification_queue(township=the_township(), key="m", channel="sms", recipient="13800000001", body="x") is not None
 
-
-@pytest.mark.django_db
-def test_demo_data_sends_no_messages():
-    import io
-
-    from django.core.management import call_command
-
-    call_command("seed_demo", stdout=io.StringIO())  # deputies, accounts and a year of cases
-
-    assert not Notification.objects.exists()

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 
 from liaison.scoping import back_office_scope, enter_scope, in_township, township_for_host
@@ -64,8 +65,49 @@ class TownshipMiddleware:
             return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
-        from liaison.urls import PUBLIC_NAMESPACES, PUBLIC_VIEWS
-
-        match = request.resolver_match
-        if match.namespace not in PUBLIC_NAMESPACES and match.view_name not in PUBLIC_VIEWS:
+        if is_back_office(request):
             enter_scope(request, back_office_scope(request))
+
+
+def is_back_office(request: HttpRequest) -> bool:
+    """Whether the request went to a back-office route: every route not listed public in liaison.urls,
+    the admin included. A path that resolved to no route at all is not (its 404 page shows nothing)."""
+    from liaison.urls import PUBLIC_NAMESPACES, PUBLIC_VIEWS
+
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return False
+    return match.namespace not in PUBLIC_NAMESPACES and match.view_name not in PUBLIC_VIEWS
+
+
+class PrivatePagesMiddleware:
+    """`Cache-Control: no-store, private` (Django's never_cache headers) on every answer that may carry
+    personal data, whatever the view set, so no browser, proxy or shared station tablet keeps a copy:
+
+    - every back-office answer: pages, exports, PDFs, photos, the admin, even its redirects and errors;
+    - any answer built for a visitor with a session: logged in, or a constituent who filed or proved the
+      last four digits of a concern (their tracking page, their private photos) — and any page that showed
+      a one-off message. Only what every anonymous first-time visitor gets alike may be stored.
+
+    Views need do nothing for this; a view's own `cache_control` only ever applies to anonymous public answers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if is_back_office(request) or _is_personal(request):
+            # Replaced, not merged: a view's "public, max-age=…" must not survive next to no-store.
+            del response["Cache-Control"]
+            add_never_cache_headers(response)
+        return response
+
+
+def _is_personal(request: HttpRequest) -> bool:
+    session = getattr(request, "session", None)
+    # Read and not empty: the page may differ for this visitor. Never read: the page is the same for all.
+    if session is not None and session.accessed and not session.is_empty():
+        return True
+    messages = getattr(request, "_messages", None)
+    return bool(messages is not None and messages.used)

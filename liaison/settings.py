@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -79,11 +81,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer, static files included (docs/security.md).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses what every later middleware and the view produced (HTML, JSON); so it sits above
     # all that touch the body, and below WhiteNoise, whose static files come compressed already.
     "liaison.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Cache-Control: no-store on the back office and on anything built for one visitor (docs/security.md).
+    "liaison.middleware.PrivatePagesMiddleware",
     "liaison.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -253,7 +259,29 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Framed by nobody (clickjacking): X-Frame-Options for old browsers, frame-ancestors below for the rest.
 X_FRAME_OPTIONS = "DENY"
+# Paths carry tracking and deputy codes (/t/<code>/): a link to another site must not hand it the code,
+# so only the station's own pages see where a visitor came from. A scanned QR code sends no referrer anyway.
+SECURE_REFERRER_POLICY = "same-origin"
+# Another site's window opened from ours (or ours opened from it) gets no handle on our pages.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script, no eval, no style attribute, nothing from another origin (docs/security.md). A template
+# that truly needs an inline <script> gives it nonce="{{ request.csp_nonce }}"; data for a script goes in
+# {{ value|json_script:"id" }}, which is not executed and needs no nonce. No report endpoint: the browser
+# tier (tests/browser/test_csp.py) visits every kind of page and fails on any violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap's and the admin's icons are data: URLs in their CSS
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -275,7 +275,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],  # Bootstrap's and the admin's icons are data: URLs in their CSS
+        "img-src": [SELF, "data:"],  # the icons inside Bootstrap's CSS are data: URLs
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.template import engines
 from django.test import Client
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from PIL import Image
 
@@ -73,6 +74,28 @@ def test_an_inline_script_with_the_templates_nonce_is_the_one_the_policy_allows(
     assert len(nonce) >= 22  # 16 random bytes
     # A page that never asked for one carries none: its policy allows no inline script at all.
     assert _policy(CSPMiddleware(lambda request: HttpResponse())(rf.get("/")))["script-src"] == "'self'"
+
+
+_COMMENTS = re.compile(r"{% comment %}.*?{% endcomment %}|{#.*?#}", re.S)
+_REFUSED_MARKUP = {
+    "style attribute": re.compile(r"\sstyle\s*="),
+    "<style> element": re.compile(r"<style\b"),
+    "event handler attribute": re.compile(r"\son[a-z]+\s*="),
+    "javascript: URL": re.compile(r"javascript:", re.I),
+    "inline script without the nonce": re.compile(r"<script\b(?![^>]*\b(?:src|nonce)=)[^>]*>"),
+}
+
+
+def test_no_template_holds_markup_the_policy_refuses():
+    """The browser test sees the pages it visits; this sees every template, pages not visited included."""
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}: {what}"
+        for folder in settings.TEMPLATES[0]["DIRS"]
+        for path in sorted(folder.rglob("*.html"))
+        for what, pattern in _REFUSED_MARKUP.items()
+        if pattern.search(_COMMENTS.sub("", path.read_text()))
+    ]
+    assert found == [], "see docs/security.md"
 
 
 # --- Cache-Control over the route table ------------------------------------------------------------

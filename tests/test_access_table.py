@@ -88,7 +88,7 @@ def world(django_db_setup, django_db_blocker):
             "concern_type": ContentType.objects.get_for_model(Concern).pk, "concern_pk": working.pk,
         }
         pks = {model._meta.label_lower: admin_row(model, town).pk for model in admin.site._registry}
-        yield {"accounts": accounts, "clients": clients, "values": values, "pks": pks}
+        yield {"town": town, "accounts": accounts, "clients": clients, "values": values, "pks": pks}
         call_command("flush", interactive=False, verbosity=0)
         cache.clear()
         _public_upload(remove=True)
@@ -151,3 +151,129 @@ def test_each_role_gets_what_the_table_says(world, route):
         cache.clear()  # the tracking page's guess counters: wrong digits asked by every role
     assert not wrong, "\n".join(wrong)
 
+
+
+# --- object scoping: a deputy's own cases, a handler's unit's, on every path to them -----------------
+
+@pytest.fixture(scope="module")
+def cases(world, django_db_blocker):
+    """The township's cases by whose they are: the deputy's own (one in another unit), the handler's unit's
+    (one of another deputy), and another deputy's in another unit; open and ended; each with an internal
+    photo. Named by tracking code: {name: tracking}, and what the deputy and the handler may see."""
+    from petitions import workflow
+    from petitions.services import concern_assign, concern_resolve
+    from tests.factories import ConcernFactory, DeputyFactory, UnitFactory
+    from tests.isolation import _jpeg
+
+    town = world["town"]
+    with django_db_blocker.unblock(), county_wide():
+        official, t = town.users["official"], {"township": town.township}
+        other_deputy = DeputyFactory(**t, village=town.village, site=town.site)
+        other_unit = UnitFactory(**t)
+
+        def file(deputy, unit=None, resolved=False):
+            concern = ConcernFactory(deputy=deputy, category=town.category, is_public=False, photos=[_jpeg()])
+            if unit is not None:
+                concern = concern_assign(concern=concern, unit=unit, actor=official, role=workflow.OFFICIAL)
+            if resolved:
+                concern = concern_resolve(concern=concern, result="已办", outcome="fixed", actor=official,
+                                          role=workflow.OFFICIAL)
+            return concern.tracking
+
+        # The town's own: the deputy's, "working" in the handler's unit.
+        found = {name: concern.tracking for name, concern in town.concerns.items()}
+        found |= {
+            "mine_elsewhere": file(town.deputy, other_unit),
+            "units_other_deputy": file(other_deputy, town.unit),
+            "units_ended": file(other_deputy, town.unit, resolved=True),
+            "neither": file(other_deputy),
+            "neither_assigned": file(other_deputy, other_unit),
+            "neither_ended": file(other_deputy, other_unit, resolved=True),
+        }
+    with_photo = set(found.values()) - {found["new"], found["resolved"]}
+    deputy = {found[n] for n in ("new", "working", "resolved", "mine_elsewhere")}
+    handler = {found[n] for n in ("working", "units_other_deputy", "units_ended")}
+    ended = {found[n] for n in ("resolved", "units_ended", "neither_ended")}
+    return {"all": set(found.values()), "deputy": deputy, "handler": handler, "ended": ended, "with_photo": with_photo}
+
+
+def _shown(client, path: str, known: set[str], **query) -> set[str]:
+    """The known tracking codes a page shows (a refused page shows none)."""
+    response = client.get(path, query)
+    return {tracking for tracking in known if tracking in response.content.decode(errors="replace")}
+
+
+def _pages(client, path: str, known: set[str], monkeypatch) -> set[str]:
+    """Every page of a list, a case a page: until a page adds nothing (past the last, the last again)."""
+    from petitions.views import work_lists
+
+    monkeypatch.setattr(work_lists, "PAGE_SIZE", 1)
+    shown, page = set(), 1
+    while new := _shown(client, path, known, page=page) - shown:
+        shown |= new
+        page += 1
+    assert page > 2, "the list fits one page: nothing was paged through"
+    return shown
+
+
+def _finds(client, tracking: str) -> bool:
+    """Whether the desk's search finds the case (a refused page may still echo what was asked)."""
+    response = client.get("/desk/concerns/", {"q": tracking})
+    return response.status_code == 200 and f'data-tracking="{tracking}"' in response.content.decode()
+
+
+def _photos(client, known: set[str]) -> set[str]:
+    from petitions.models import ConcernPhoto
+
+    with county_wide():
+        photos = [(photo.concern.tracking, photo.get_absolute_url()) for photo in
+                  ConcernPhoto.objects.filter(concern__tracking__in=known, is_public=False).select_related("concern")]
+    return {tracking for tracking, url in photos if client.get(url).status_code == 200}
+
+
+def _admin(client, known: set[str]) -> set[str]:
+    with county_wide():
+        pks = list(Concern.objects.filter(tracking__in=known).values_list("pk", flat=True))
+    paths = ["/admin/petitions/concern/", *(f"/admin/petitions/concern/{pk}/change/" for pk in pks),
+             *(f"/admin/r/{ContentType.objects.get_for_model(Concern).pk}/{pk}/" for pk in pks)]
+    return set().union(*(_shown(client, path, known) for path in paths))
+
+
+_LIST = {"deputy": "/desk/inbox/", "handler": "/desk/unit/"}
+
+# Each path to a case's data: what it shows the viewer (the set of cases it reveals, or a count).
+SCOPED_PATHS = {
+    "detail": lambda client, role, cases, mp: {
+        t for t in cases["all"] if client.get(f"/desk/concerns/{t}/").status_code == 200},
+    "list": lambda client, role, cases, mp: _shown(client, _LIST[role], cases["all"]),
+    "pagination": lambda client, role, cases, mp: _pages(client, _LIST[role], cases["all"], mp),
+    # The heading's "n open concerns": the viewer's open cases, not the township's
+    "counts": lambda client, role, cases, mp: client.get(_LIST[role]).context["page"].paginator.count,
+    "photos": lambda client, role, cases, mp: _photos(client, cases["all"]),
+    # The desk list, its search, its tab counts and its export are the office's: refused, nothing shown
+    "search": lambda client, role, cases, mp: {t for t in cases["all"] if _finds(client, t)},
+    "export": lambda client, role, cases, mp: _shown(client, "/desk/concerns/export.xlsx", cases["all"], **table.EVER),
+    # Deputies and handlers have no admin account (is_staff): its lists, pages and "view on site" send them away
+    "admin": lambda client, role, cases, mp: _admin(client, cases["all"]),
+}
+
+
+def _expected(path: str, role: str, cases) -> set[str] | int:
+    if path in ("search", "export", "admin"):
+        return set()
+    if path == "counts":
+        return len(cases[role] - cases["ended"])
+    if path == "photos":
+        return cases[role] & cases["with_photo"]
+    return cases[role]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["deputy", "handler"])
+@pytest.mark.parametrize("path", sorted(SCOPED_PATHS))
+def test_deputies_and_handlers_reach_only_their_own_cases_on_every_path(world, cases, role, path, monkeypatch):
+    client = world["clients"][role]
+
+    shown = SCOPED_PATHS[path](client, role, cases, monkeypatch)
+
+    assert shown == _expected(path, role, cases)

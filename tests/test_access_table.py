@@ -31,7 +31,9 @@ from tests.routes import ROUTES, admin_routes, admin_row
 
 ASKS: dict[str, list[table.Ask]] = {
     **table.ROUTES,
-    **{key: table.admin_model_asks(model._meta.label_lower, action) for key, (model, action) in admin_routes().items()},
+    # A model the table does not know yet: its pages are routes missing from the table (below).
+    **{key: table.admin_model_asks(model._meta.label_lower, action) for key, (model, action) in admin_routes().items()
+       if model._meta.label_lower in table.ADMIN_MODELS},
 }
 
 
@@ -40,7 +42,8 @@ def test_every_route_is_in_the_table():
 
     assert sorted(keys - set(ASKS)) == [], "say in tests/access_table.py who gets what on these routes"
     assert sorted(set(ASKS) - keys) == [], "tests/access_table.py names routes that no longer exist"
-    assert set(table.ADMIN_MODELS) == {model._meta.label_lower for model in admin.site._registry}
+    assert sorted(set(table.ADMIN_MODELS) - {model._meta.label_lower for model in admin.site._registry}) == [], (
+        "tests/access_table.py names admin models no longer registered")
 
 
 def test_every_ask_says_what_each_role_gets():

@@ -90,7 +90,11 @@ def world(django_db_setup, django_db_blocker):
             "user": town.users["staff"].pk,
             "concern_type": ContentType.objects.get_for_model(Concern).pk, "concern_pk": working.pk,
         }
-        pks = {model._meta.label_lower: admin_row(model, town).pk for model in admin.site._registry}
+        pks = {}
+        for model in admin.site._registry:
+            row = admin_row(model, town)
+            assert row is not None, f"make a row of {model._meta.label} here: the table opens its admin pages"
+            pks[model._meta.label_lower] = row.pk
         yield {"town": town, "accounts": accounts, "clients": clients, "values": values, "pks": pks}
         call_command("flush", interactive=False, verbosity=0)
         cache.clear()

@@ -6,6 +6,7 @@ Each ask runs inside a savepoint rolled back after it, so a POST that does its w
 the same rows to ask about.
 """
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from django.test import Client
 from django.urls import resolve
 
 from liaison import roles
-from liaison.models import Membership
+from liaison.models import CalendarDay, Membership
 from liaison.scoping import county_wide
 from petitions.models import Concern
 from tests import access_table as table
@@ -68,6 +69,8 @@ def world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), county_wide():
         town = build_town(the_township(), marker="甲镇", tag="jiazhen", digit="1")
         TownshipFactory(name="下各镇", code="xiage")  # two townships: a county account sees the whole county
+        # The calendar's rows come with the migrations, and are gone after another module's flush.
+        CalendarDay.objects.get_or_create(date=datetime.date(2026, 10, 1), defaults={"is_workday": False})
         accounts = {
             **town.users,
             "county_official": _user("county-official", roles.COUNTY_OFFICIAL, is_staff=True),

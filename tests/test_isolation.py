@@ -29,7 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import resolve, reverse
 from PIL import Image
 
 from liaison import roles
@@ -45,6 +45,7 @@ from tests.isolation import (
     response_text,
     snapshot,
 )
+from tests.routes import ROUTES, admin_routes, sample, township_row_getter
 
 B_HOST = "b.example.cn"
 UNKNOWN_HOST = "unknown.example.org"
@@ -269,37 +270,9 @@ BY_DESIGN = {
 
 # --- the admin's routes, made from its registry -----------------------------------------------------
 
-_COUNTY_ROWS = {  # county-wide models whose rows belong to one township all the same
-    "liaison.Township": lambda town: town.township,
-    "auth.User": lambda town: town.users["staff"],
-    "deputies.IssuedCode": lambda town: _issued(town.deputy.code),
-    "liaison.ApiClient": lambda town: _api_client(town),
-}
-
-
-def _api_client(town):
-    from liaison.apikeys import api_client_create
-    from liaison.models import ApiClient
-
-    name = f"{town.marker}接口"
-    return ApiClient.objects.filter(name=name).first() or api_client_create(name=name, townships=[town.township])[0]
-
-
-def _issued(code):
-    from deputies.models import IssuedCode
-
-    return IssuedCode.objects.get(code=code)
-
-
 def _admin_asks(model, action: str):
-    label = model._meta.label
     base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
-    if issubclass(model, TownshipScoped):
-        row = lambda town: town.row(model)  # noqa: E731
-    elif label in _COUNTY_ROWS:
-        row = _COUNTY_ROWS[label]
-    else:  # the county's own (the calendar, groups): nothing of a township's to name
-        row = None
+    row = township_row_getter(model)  # None: the county's own (the calendar, groups), nothing of a township's
 
     def asks(own: Town, other: Town) -> list[Ask]:
         if action == "changelist":
@@ -321,48 +294,10 @@ def _admin_asks(model, action: str):
     return asks
 
 
-def _admin_routes() -> dict:
-    routes = {}
-    for model in admin.site._registry:
-        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
-        for action in ("changelist", "add", "history", "delete", "change", "redirect"):
-            routes[prefix + action] = _admin_asks(model, action)
-    return routes
-
-
-MATRIX = {**OFFICE, **_admin_routes()}
+MATRIX = {**OFFICE, **{key: _admin_asks(model, action) for key, (model, action) in admin_routes().items()}}
 
 
 # --- the resolver ----------------------------------------------------------------------------------
-
-def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
-    """(route key, path pattern) of every route; a route with no name is keyed by what it is."""
-    found = []
-    for pattern in resolver.url_patterns:
-        path = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            inner = ":".join(filter(None, [namespace, pattern.namespace])) if pattern.namespace else namespace
-            found += _walk(pattern, path, inner)
-            continue
-        assert isinstance(pattern, URLPattern)
-        name = pattern.name or _unnamed(path, pattern)
-        found.append((f"{namespace}:{name}" if namespace else name, path))
-    return found
-
-
-def _unnamed(path: str, pattern: URLPattern) -> str:
-    if path.startswith("^media/"):
-        return "media"
-    if pattern.lookup_str.endswith("catch_all_view"):
-        return "catch_all"
-    model_page = re.match(r"admin/(\w+)/(\w+)/<path:object_id>/$", path)
-    if model_page:  # the admin's redirect from an object's bare URL to its change page
-        return f"{model_page[1]}_{model_page[2]}_redirect"
-    return path
-
-
-ROUTES = _walk(get_resolver())
-
 
 def test_every_route_is_in_the_matrix():
     keys = {key for key, _path in ROUTES}
@@ -381,14 +316,9 @@ def test_every_logged_in_route_works_in_the_users_township():
     for key, path in ROUTES:
         if key == "media":  # Django's static file view: no township's rows at all
             continue
-        match = resolve("/" + re.sub(r"<(\w+:)?(\w+)>", _sample, path))
+        match = resolve("/" + re.sub(r"<(\w+:)?(\w+)>", sample, path))
         declared_public = match.namespace in PUBLIC_NAMESPACES or match.view_name in PUBLIC_VIEWS
         assert declared_public == (key in public), f"{key}: public in liaison.urls is {declared_public}"
-
-
-def _sample(parameter: re.Match) -> str:
-    """A value the route's converter accepts."""
-    return {"uuid:": "5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b"}.get(parameter[1], "csv" if parameter[2] == "fmt" else "x2345678")
 
 
 # --- the matrix ------------------------------------------------------------------------------------

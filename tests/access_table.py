@@ -1,0 +1,223 @@
+"""Who gets what: every route of the URL resolver × every role → the answer expected (issue 8, item 1).
+
+tests/test_access_table.py asks each route below as each role and compares, on one township built by
+tests/isolation.build_town (a case addressed to its deputy and assigned to its handler's unit, photos,
+a reception, a row of every model) and a second, empty township, so that the county's accounts look at
+the whole county. A route of the resolver missing here fails test_every_route_is_in_the_table.
+
+Adding a route is one line in ROUTES: its key (the URL name, as tests/routes.py keys them), what to ask
+and who gets what, with the shorthands below. The admin's model pages come from ADMIN_MODELS, a line
+per model. Paths and form values take the fixture's values by name: {case} (a tracking code every desk
+role may see), {resolved} (a resolved case of the same deputy), {deputy_code}, {site_code},
+{public_photo}, {private_photo}, {media_file} (a public upload), {township} (its code), {category_code},
+{user} (an account's pk), {concern_type} and {concern_pk} (for the admin's "view on site"); an admin
+model page takes {pk}, a row of that model.
+
+The roles: the township's four desk roles (members of the township), the county official and the
+superuser (county accounts, no township: they look at the whole county until they choose one), a
+visitor, and a staff member deactivated after logging in (their session no longer counts).
+"""
+
+from dataclasses import dataclass, field
+
+ROLES = ("anonymous", "deputy", "staff", "handler", "official", "county_official", "admin", "deactivated")
+SIGNED_IN = ("deputy", "staff", "handler", "official", "county_official", "admin")
+SIGNED_OUT = ("anonymous", "deactivated")
+IS_STAFF = ("staff", "official", "county_official", "admin")  # the accounts the Django admin lets in
+
+# --- the answers ------------------------------------------------------------------------------------
+
+OK = 200
+REDIRECT = "302"  # does its work and sends on, anywhere but a login page
+LOGIN = "302→login"  # to /accounts/login/?next=…
+ADMIN_LOGIN = "302→admin login"  # to /admin/login/?next=…
+DENIED = 403
+NOT_FOUND = 404
+NOT_ALLOWED = 405  # a GET on a POST-only route
+CHOOSE = 409  # a county account looking at the whole county: choose a township first (one_township_required)
+
+
+def everyone(answer) -> dict:
+    return dict.fromkeys(ROLES, answer)
+
+
+def back_office(*allowed: str, answer=OK, **others) -> dict:
+    """A back-office page: `allowed` get `answer`, the other accounts 403, the signed-out the login page;
+    `others` names a role's own answer (county_official=CHOOSE)."""
+    return {**dict.fromkeys(SIGNED_OUT, LOGIN), **dict.fromkeys(SIGNED_IN, DENIED), **dict.fromkeys(allowed, answer),
+            **others}
+
+
+def django_admin(*allowed: str, answer=OK, **others) -> dict:
+    """An admin page: `allowed` get `answer`, the other staff accounts 403, everyone else the admin's login."""
+    return {**dict.fromkeys(ROLES, ADMIN_LOGIN), **dict.fromkeys(IS_STAFF, DENIED), **dict.fromkeys(allowed, answer),
+            **others}
+
+
+EVERY_DESK_ROLE = SIGNED_IN
+OFFICE = ("staff", "official", "county_official", "admin")  # see every case of their township(s)
+BACK_OFFICE_STAFF_ONLY = ("staff", "admin")  # record receptions and calls, import deputies
+
+# --- what to ask ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ask:
+    method: str
+    path: str
+    expect: dict  # role → answer
+    data: dict = field(default_factory=dict)  # the query of a GET, the form of a POST
+    fresh: bool = False  # from a client logged in just for it: the ask ends or changes the session
+    model: str = ""  # an admin model page: the model whose row {pk} names
+
+
+def get(path: str, expect: dict, **query) -> list[Ask]:
+    return [Ask("GET", path, expect, query)]
+
+
+def post(path: str, expect: dict, *, fresh: bool = False, **form) -> list[Ask]:
+    """A POST-only route: the POST, and a GET that every role, signed in or not, gets 405 for."""
+    return [Ask("POST", path, expect, form, fresh), Ask("GET", path, everyone(NOT_ALLOWED))]
+
+
+EVER = {"date_from": "2000-01-01", "date_to": "2100-12-31"}
+
+# --- the routes, by key -----------------------------------------------------------------------------
+
+ROUTES: dict[str, list[Ask]] = {
+    # The back office (petitions.views.work*, receptions; liaison.roles.role_required)
+    "desk:home": get("/desk/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT)),  # to the role's own list
+    "desk:concerns": get("/desk/concerns/", back_office(*OFFICE)),
+    "desk:forward": post("/desk/concerns/forward/", back_office(*OFFICE, answer=REDIRECT, county_official=CHOOSE,
+                                                                admin=CHOOSE)),
+    "desk:export": get("/desk/concerns/export.xlsx", back_office(*OFFICE), **EVER),
+    "desk:inbox": get("/desk/inbox/", back_office("deputy")),
+    "desk:unit": get("/desk/unit/", back_office("handler")),
+    "desk:patrol": get("/desk/patrol/", back_office("deputy")),
+    "desk:county": get("/desk/county/", back_office("county_official", "admin")),
+    "desk:concern": get("/desk/concerns/{case}/", back_office(*EVERY_DESK_ROLE)),
+    "desk:act": post("/desk/concerns/{case}/act/accept/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT)),
+    "desk:comment": post("/desk/concerns/{case}/comment/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT),
+                         **{"comment-note": "看看"}),
+    "receptions:list": get("/desk/receptions/", back_office(*OFFICE)),
+    "receptions:new": get("/desk/receptions/new/", back_office(*BACK_OFFICE_STAFF_ONLY, admin=CHOOSE)),
+    "receptions:export": get("/desk/receptions/export.xlsx", back_office(*OFFICE), **EVER),
+    "receptions:print": get("/desk/receptions/print/", back_office(*OFFICE), **EVER),
+    "receptions:phone": get("/desk/receptions/phone/", back_office(*BACK_OFFICE_STAFF_ONLY, admin=CHOOSE)),
+    # The directory's printing and import (by permission: deputies.print_window, deputies.import_deputies)
+    "deputies_staff:window": get("/staff/deputies/window/", back_office("staff", "official", "admin")),
+    "deputies_staff:window_pdf": get("/staff/deputies/window.pdf", back_office("staff", "official", "admin")),
+    "deputies_staff:import": get("/staff/deputies/import/", back_office(*BACK_OFFICE_STAFF_ONLY, admin=CHOOSE)),
+    "deputies_staff:import_template": get("/staff/deputies/import/template.csv",
+                                          back_office(*BACK_OFFICE_STAFF_ONLY)),
+    # Anyone may post it; only a county account's choice is kept (tests/test_isolation.py)
+    "county-choose": post("/county/township/", everyone(REDIRECT), fresh=True, township="", next="/desk/"),
+
+    # The public pages: the same for every role, signed in or not
+    "dashboard:portal": get("/", everyone(OK)),
+    "deputies:directory": get("/d/", everyone(OK)),
+    "deputies:profile": get("/d/{deputy_code}/", everyone(OK)),
+    "deputies:qr_png": get("/d/{deputy_code}/qr.png", everyone(OK)),
+    "deputies:qr_svg": get("/d/{deputy_code}/qr.svg", everyone(OK)),
+    "sites:site": get("/s/{site_code}/", everyone(OK)),
+    "sites:qr_png": get("/s/{site_code}/qr.png", everyone(OK)),
+    "sites:qr_svg": get("/s/{site_code}/qr.svg", everyone(OK)),
+    "petitions:file_to_deputy": get("/d/{deputy_code}/concern/", everyone(OK)),
+    "petitions:file_to_site": get("/s/{site_code}/concern/", everyone(OK)),
+    "petitions:lookup": get("/t/", everyone(OK)),
+    "petitions:track": get("/t/{case}/", everyone(OK)),
+    "petitions:receipt": get("/t/{case}/receipt/", everyone(REDIRECT)),  # only the browser that filed it
+    "petitions:verify": post("/t/{case}/verify/", everyone(REDIRECT), last4="0000"),
+    "petitions:rate": post("/t/{resolved}/rate/", everyone(REDIRECT), satisfaction="satisfied"),
+    # A public photo is anyone's; an internal one is for those who may see its case (petitions.access)
+    "petitions:photo": [
+        *get("{public_photo}", everyone(OK)),
+        *get("{private_photo}", {**back_office(*EVERY_DESK_ROLE), **dict.fromkeys(SIGNED_OUT, NOT_FOUND)}),
+    ],
+    "media": get("{media_file}", everyone(OK)),  # public uploads only: QR images, portraits
+    "healthz": get("/healthz", everyone(OK)),
+    "login": get("/accounts/login/", everyone(OK)),
+    "logout": post("/accounts/logout/", everyone(REDIRECT), fresh=True),
+    "set_language": [Ask("POST", "/i18n/setlang/", everyone(REDIRECT), {"language": "en", "next": "/"}, fresh=True),
+                     *get("/i18n/setlang/", everyone(REDIRECT))],  # back, language unchanged
+
+    # The open API: a session is no credential (the api_key is), so every role gets the same answer
+    "open311:root": get("/open311/v2/", everyone(OK)),  # discovery
+    "open311:discovery": get("/open311/v2/discovery.json", everyone(OK)),
+    "open311:services": get("/open311/v2/services.json", everyone(OK), jurisdiction_id="{township}"),
+    "open311:service": get("/open311/v2/services/{category_code}.json", everyone(OK), jurisdiction_id="{township}"),
+    "open311:requests": [
+        *get("/open311/v2/requests.json", everyone(OK), jurisdiction_id="{township}"),
+        Ask("POST", "/open311/v2/requests.json", everyone(DENIED), {"jurisdiction_id": "{township}"}),  # no api_key
+    ],
+    "open311:request": get("/open311/v2/requests/{case}.json", everyone(OK), jurisdiction_id="{township}"),
+    "open311:open311/v2/^(?P<rest>.*)$": get("/open311/v2/nosuch.json", everyone(NOT_FOUND)),
+
+    # The admin's own pages (its model pages are ADMIN_MODELS below)
+    "admin:index": get("/admin/", django_admin(*IS_STAFF)),
+    "admin:app_list": [*get("/admin/auth/", django_admin("admin", staff=NOT_FOUND, official=NOT_FOUND,
+                                                         county_official=NOT_FOUND)),
+                       *get("/admin/petitions/", django_admin(*IS_STAFF))],
+    "admin:login": get("/admin/login/", {**everyone(OK), **dict.fromkeys(IS_STAFF, REDIRECT)}),  # in already: on
+    "admin:logout": [Ask("POST", "/admin/logout/", everyone(REDIRECT), fresh=True),  # to the portal
+                     # Not let in, a GET is sent to the admin's index (which asks them to log in)
+                     *get("/admin/logout/", {**everyone(REDIRECT), **dict.fromkeys(IS_STAFF, NOT_ALLOWED)})],
+    "admin:password_change": get("/admin/password_change/", django_admin(*IS_STAFF)),
+    "admin:password_change_done": get("/admin/password_change/done/", django_admin(*IS_STAFF)),
+    "admin:jsi18n": get("/admin/jsi18n/", django_admin(*IS_STAFF)),
+    "admin:autocomplete": get("/admin/autocomplete/", django_admin(*IS_STAFF), app_label="deputies",
+                              model_name="deputy", field_name="village"),
+    "admin:catch_all": get("/admin/no-such-page/", django_admin(*IS_STAFF, answer=NOT_FOUND)),
+    "admin:auth_user_password_change": get("/admin/auth/user/{user}/password/", django_admin("admin")),
+    # Served by view-on-site, which comes first: a row of the user's township(s) only (liaison.admin)
+    "view-on-site": get("/admin/r/{concern_type}/{concern_pk}/", django_admin(*IS_STAFF, answer=REDIRECT)),
+    "admin:view_on_site": get("/admin/r/{concern_type}/{concern_pk}/", django_admin(*IS_STAFF, answer=REDIRECT)),
+}
+
+# --- the admin's model pages ------------------------------------------------------------------------
+
+# What each staff account may do with a model's rows: v(iew), a(dd), c(hange), d(elete); a role not
+# named may do nothing (403 on each page). From liaison.roles.PERMISSIONS and the model admins: a
+# township's rows are changed only within one township, so the county accounts, looking at the whole
+# county, only read them (liaison.admin._InOneTownship); deputies and sites are never deleted (printed
+# codes), concerns never added or deleted, the issued codes and the outbox never written.
+_DIRECTORY = {"staff": "vac", "official": "v", "county_official": "v", "admin": "v"}
+_CASE_SETUP = {"staff": "v", "official": "vac", "county_official": "v", "admin": "v"}
+_CASE_RECORDS = {"staff": "vac", "official": "v", "county_official": "v", "admin": "v"}
+_COUNTY_ADMIN_ONLY = {"admin": "vacd"}
+
+ADMIN_MODELS: dict[str, dict[str, str]] = {
+    "auth.group": _COUNTY_ADMIN_ONLY,
+    "auth.user": _COUNTY_ADMIN_ONLY,
+    "liaison.county": _COUNTY_ADMIN_ONLY,
+    "liaison.township": _COUNTY_ADMIN_ONLY,
+    "liaison.apiclient": _COUNTY_ADMIN_ONLY,
+    "liaison.calendarday": {"staff": "v", "official": "vac", "county_official": "v", "admin": "vacd"},
+    "liaison.notification": {"official": "v", "admin": "v"},
+    "deputies.area": _DIRECTORY,
+    "deputies.village": _DIRECTORY,
+    "deputies.site": _DIRECTORY,
+    "deputies.deputy": _DIRECTORY,
+    "deputies.liaisonhousehold": _DIRECTORY,
+    "deputies.issuedcode": {"admin": "v"},
+    "petitions.category": _CASE_SETUP,
+    "petitions.unit": _CASE_SETUP,
+    "petitions.constituent": _CASE_RECORDS,
+    "petitions.concern": {"staff": "vc", "official": "v", "county_official": "v", "admin": "v"},
+    "petitions.reception": _CASE_RECORDS,
+}
+
+# Which of v, a, c, d opens each page of a model (the admin: a change page reads with view alone).
+_PAGES = {"changelist": ("", "vc"), "add": ("add/", "a"), "change": ("{pk}/change/", "vc"),
+          "history": ("{pk}/history/", "vc"), "delete": ("{pk}/delete/", "d")}
+
+
+def admin_model_asks(label: str, action: str) -> list[Ask]:
+    """The asks of one admin page of a model (action: one of tests.routes.ADMIN_ACTIONS)."""
+    can = ADMIN_MODELS[label]
+    base = "/admin/{}/{}/".format(*label.split("."))
+    if action == "redirect":  # an object's bare URL: on to its change page, for any staff account
+        return [Ask("GET", base + "{pk}/", django_admin(*IS_STAFF, answer=REDIRECT), model=label)]
+    page, needs = _PAGES[action]
+    allowed = [role for role, letters in can.items() if set(needs) & set(letters)]
+    return [Ask("GET", base + page, django_admin(*allowed), model=label)]

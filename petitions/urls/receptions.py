@@ -11,5 +11,5 @@ urlpatterns = [
     path("export.xlsx", views.export, name="export"),
     path("print/", views.print_register, name="print"),
     path("phone/", views.phone, name="phone"),
-    path("<int:pk>/reveal/", work_privacy.reveal_reception_mobile, name="reveal_mobile"),
+    path("reveal/", work_privacy.reveal_reception_mobile, name="reveal_mobile"),
 ]

@@ -107,17 +107,20 @@ def reveal_concern_mobile(request: HttpRequest, tracking: str) -> HttpResponse:
 
 @require_POST
 @role_required(roles.STAFF, roles.OFFICIAL)
-def reveal_reception_mobile(request: HttpRequest, pk: int) -> HttpResponse:
-    reception = Reception.objects.select_related("constituent").filter(pk=pk).first()
+def reveal_reception_mobile(request: HttpRequest) -> HttpResponse:
+    """The register's "show number": the reception is named in the form (the register's row)."""
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("receptions:list")
+    pk = request.POST.get("reception", "")
+    reception = Reception.objects.select_related("constituent").filter(pk=pk).first() if pk.isdigit() else None
     if reception is None:
-        raise Http404
+        messages.error(request, _("This reception is not in the register."))
+        return redirect(back)
     form = RevealForm(request.POST, prefix=REVEAL)
     audit_record(actor=request.user, action=Action.REVEAL_MOBILE, subject=reception.constituent,
                  label=f"reception {reception.pk}", reason=form.cleaned_data["reason"] if form.is_valid() else "")
     _remember_reveal(request, reception.constituent_id)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
-        back = reverse("receptions:list")
     return redirect(f"{back}#reception-{reception.pk}")
 
 

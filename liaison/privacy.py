@@ -45,15 +45,18 @@ NOT_PERSONAL: dict[str, set[str]] = {
     "liaison.Township": {"name", "station_name"},
     "liaison.CalendarDay": {"name"},
     "liaison.ApiClient": {"name"},
+    # An e-mail's subject names the case by its tracking code (petitions.messages).
+    "liaison.Notification": {"subject"},
     # Written by the application: tracking codes and reasons, never names or numbers (liaison.audit).
     "liaison.AuditEntry": {"subject", "reason"},
     "deputies.Area": {"name"},
     "deputies.Village": {"name"},
     "deputies.Site": {"name", "address", "phone"},
+    "deputies.Deputy": {"publish_mobile"},  # the deputy's choice, not a datum about them
     "petitions.Unit": {"name", "phone"},
     "petitions.Category": {"name"},
     "auth.Group": {"name"},
-    "auth.Permission": {"name"},
+    "auth.Permission": {"name", "codename", "content_type"},
 }
 
 # Field names that suggest personal data: a field so named must be classified above, one way or the other.

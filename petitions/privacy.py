@@ -6,7 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +106,7 @@ def constituent_erase(*, constituent: Constituent, actor, role: str, reason: str
         _reception_anonymise(reception, constituent)
     _constituent_anonymise(constituent)
     audit_record(actor=actor, action=Action.ERASE, subject=constituent, reason=reason)
+    constituent.refresh_from_db()
     return constituent
 
 
@@ -167,9 +168,11 @@ def receptions_due(*, cutoff: datetime.datetime):
 
 
 def constituents_due(*, cutoff: datetime.datetime):
-    """Constituents first seen before `cutoff` none of whose cases or receptions still holds their data:
-    one with a case still open, or ended within the retention period, keeps theirs."""
-    return Constituent.objects.filter(anonymised_at__isnull=True, created_at__lt=cutoff).exclude(
+    """Constituents none of whose cases or receptions still holds their data (and who had one, or were first
+    seen before `cutoff`): one with a case still open, or ended within the retention period, keeps theirs."""
+    had_one = (Exists(Concern.objects.filter(constituent=OuterRef("pk")))
+               | Exists(Reception.objects.filter(constituent=OuterRef("pk"))))
+    return Constituent.objects.filter(had_one | Q(created_at__lt=cutoff), anonymised_at__isnull=True).exclude(
         Exists(Concern.objects.filter(constituent=OuterRef("pk"), anonymised_at__isnull=True))).exclude(
         Exists(Reception.objects.filter(constituent=OuterRef("pk"), anonymised_at__isnull=True)))
 
@@ -193,6 +196,6 @@ def anonymise_batch(*, kind: str, pks: list[int]) -> int:
             for constituent in rows:
                 _constituent_anonymise(constituent)
         if rows:
-            audit_record(actor=None, action=Action.ANONYMISE, label=f"{kind}: {len(rows)}",
+            audit_record(actor=None, action=Action.ANONYMISE, label=f"{kind}: {len(rows)}", township=rows[0].township_id,
                          reason=gettext("Retention period over"))
     return len(rows)

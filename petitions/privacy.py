@@ -196,6 +196,7 @@ def anonymise_batch(*, kind: str, pks: list[int]) -> int:
             for constituent in rows:
                 _constituent_anonymise(constituent)
         if rows:
-            audit_record(actor=None, action=Action.ANONYMISE, label=f"{kind}: {len(rows)}", township=rows[0].township_id,
+            audit_record(actor=None, action=Action.ANONYMISE, label=f"{kind}: {len(rows)}",
+                         township=rows[0].township_id,
                          reason=gettext("Retention period over"))
     return len(rows)

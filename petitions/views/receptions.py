@@ -29,12 +29,12 @@ from petitions.forms.receptions import (
     ReceptionForm,
 )
 from petitions.models import Reception
-from petitions.views.work_privacy import revealed_mobiles
 from petitions.receptions import (
     concern_file_by_phone,
     reception_record,
     reception_search,
 )
+from petitions.views.work_privacy import revealed_mobiles
 
 _PAGE_SIZE = 50
 _RECORDERS = {roles.STAFF}

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from liaison.admin import TownshipAdmin, TownshipInline
+from liaison.audit import Action, audit_record
 from liaison.masking import mask_mobile
 from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Constituent, Reception, Unit
 
@@ -29,7 +30,16 @@ class UnitAdmin(TownshipAdmin):
 
 
 class _ReadOnlyRecords:
-    """Records made by the filing forms (with the privacy notice) and changed only through services."""
+    """Records made by the filing forms (with the privacy notice) and changed only through services.
+    Opening one shows a constituent's data, as the case page does: audited the same way."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and (obj := self.get_object(request, object_id)) is not None:
+            constituent = obj if isinstance(obj, Constituent) else obj.constituent
+            if constituent is not None:
+                audit_record(actor=request.user, action=Action.OPEN_RECORD, subject=constituent,
+                             label=f"admin: {obj._meta.model_name} {obj}")
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_add_permission(self, request, *args) -> bool:
         return False
@@ -76,8 +86,9 @@ class ConcernPhotoInline(TownshipInline):
 
 
 @admin.register(Concern)
-class ConcernAdmin(TownshipAdmin):
-    """Read and correct details here; moves between states happen in the back office, through the workflow."""
+class ConcernAdmin(_ReadOnlyRecords, TownshipAdmin):
+    """Category, village and site may be put right here; moves between states happen in the back office,
+    through the workflow, and the constituent's words and consent are corrected there (petitions.privacy)."""
 
     list_display = ["tracking", "status", "outcome", "channel", "category", "village", "deputy", "unit", "deadline_on",
                     "created_at"]
@@ -94,11 +105,8 @@ class ConcernAdmin(TownshipAdmin):
     autocomplete_fields = ["site", "village", "category"]
     inlines = [ConcernPhotoInline, ConcernEventInline]
 
-    def has_add_permission(self, request) -> bool:
-        return False  # concerns are filed through the forms, which give them a tracking code and a timeline
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # a case is never erased: its timeline is the record
+    # No add (concerns are filed through the forms, which give them a tracking code, a timeline and the
+    # notice) and no delete (a case is never erased: its timeline is the record): _ReadOnlyRecords.
 
 
 @admin.register(Reception)
@@ -111,5 +119,5 @@ class ReceptionAdmin(_ReadOnlyRecords, TownshipAdmin):
     list_select_related = ["site", "constituent", "village", "recorded_by"]
     autocomplete_fields = ["site"]
     # The visitor and what they said are theirs: corrected through petitions.privacy, never here.
-    readonly_fields = ["constituent", "village", "matters", "answer", "satisfaction", "recorded_by", "notice_version",
+    readonly_fields = ["constituent", "village", "matters", "answer", "satisfaction", "notice_version",
                        "anonymised_at", "created_at", "updated_at"]

@@ -41,6 +41,7 @@ def test_a_constituent_cannot_be_changed_added_or_deleted_in_the_admin(client, s
     posted = client.post(url, {"name": "改过的名字", "mobile": "13900000000"})
 
     assert page.status_code == 200 and "13812345678" not in page.content.decode()  # shown masked
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.OPEN_RECORD, subject_id=constituent.pk).exists()
     assert posted.status_code == 403
     constituent.refresh_from_db()
     assert (constituent.name, constituent.mobile) == ("陈西荣", "13812345678")

@@ -11,6 +11,7 @@ import hmac
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext, ngettext
 from django.views.debug import SafeExceptionReporterFilter
 
 from liaison.masking import mask_mobile
@@ -67,6 +68,33 @@ SUGGESTS_PERSONAL = re.compile(
     r"name|mobile|phone|address|place|id_card|identity|content|matters|answer|comment|note|body|recipient|"
     r"head|photo|image|portrait|biography|email|gender|birth|latitude|longitude|result|reason|subject$|text",
 )
+
+
+def notice_text(*, station: str) -> str:
+    """The privacy notice as plain text, for systems that show it to the person filing (the open API's
+    `consent` attribute); the same sentences as templates/partials/consent.html, so one translation serves
+    both. Its version is settings.PRIVACY_NOTICE_VERSION."""
+    days = settings.PERSONAL_DATA_RETENTION_DAYS
+    if days % 365 == 0:
+        kept = ngettext("They are kept for %(years)s year after the matter has ended, then erased; the figures stay.",
+                        "They are kept for %(years)s years after the matter has ended, then erased; the figures "
+                        "stay.", days // 365) % {"years": days // 365}
+    else:
+        kept = ngettext("They are kept for %(days)s day after the matter has ended, then erased; the figures stay.",
+                        "They are kept for %(days)s days after the matter has ended, then erased; the figures stay.",
+                        days) % {"days": days}
+    if settings.PRIVACY_CONTACT:
+        ask = gettext("To see, correct or erase your data, ask %(station)s (%(contact)s).") % {
+            "station": station, "contact": settings.PRIVACY_CONTACT}
+    else:
+        ask = gettext("To see, correct or erase your data, ask %(station)s.") % {"station": station}
+    return " ".join([
+        gettext("We collect your name, mobile number and village only to handle this matter and to tell you how it "
+                "goes. Staff, the deputy and the handling unit see them; public pages never show them in full. "
+                "Photos have their location data removed."),
+        kept, ask,
+        gettext("Notice version %(version)s.") % {"version": settings.PRIVACY_NOTICE_VERSION},
+    ])
 
 
 def classification(label: str, field: str) -> bool | None:

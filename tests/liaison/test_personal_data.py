@@ -51,12 +51,14 @@ def test_the_classification_names_only_fields_that_exist():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", ["receptions:new", "receptions:phone"])
-def test_the_desk_forms_show_the_notice(client, staff, url_name):
+def test_the_desk_forms_show_the_notice(client, staff, url_name, settings):
+    settings.PERSONAL_DATA_RETENTION_DAYS, settings.PRIVACY_CONTACT = 2 * 365, "0576-87654321"
     client.force_login(staff)
 
     body = client.get(reverse(url_name)).content.decode()
 
     assert 'id="privacy-notice"' in body and settings.PRIVACY_NOTICE_VERSION in body
+    assert "保存 2 年" in body and "白塔镇人大代表联络站（0576-87654321）" in body
 
 
 def _file(client, deputy, category) -> None:

@@ -108,9 +108,12 @@ def classification(label: str, field: str) -> bool | None:
 
 # --- error reports and logs ----------------------------------------------------------------------
 
-# POST fields and local variables whose values are a person's: hidden in error reports.
+# POST fields and local variables whose values are a person's: hidden in error reports. Matched as a part of
+# the key between dashes or underscores (form prefixes: "person-name", "concerns-0-content"), so a
+# `context` or a `username` stays readable.
 _PERSONAL_KEYS = re.compile(
-    r"name|mobile|phone|address|place|content|matters|answer|comment|note|last4|reason|recipient|text|body",
+    r"(?:^|[-_])(?:name|mobile|phone|address|place|content|matters|answer|comment|note|last4|reason|recipient|"
+    r"text|body|head|data|post|values|new|constituent|filer|visitor)(?:$|[-_])",
     re.IGNORECASE,
 )
 _MOBILE = re.compile(r"(?<!\d)1\d{10}(?!\d)")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison import apikeys
 from liaison.calendar import calendar_warning
+from liaison.masking import mask_mobile
 from liaison.forms import TownshipModelForm
 from liaison.models import (
     ApiClient,
@@ -131,11 +132,18 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(TownshipAdmin):
-    list_display = ["created_at", "channel", "recipient", "status", "attempts", "sent_at"]
+    list_display = ["created_at", "channel", "masked_recipient", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel"]
     search_fields = ["recipient", "body", "key"]
-    readonly_fields = [f.name for f in Notification._meta.fields] + ["about"]
+    # The recipient's number (also in the once-only key) shows masked, as everywhere in the back office.
+    fields = readonly_fields = [
+        "masked_recipient" if f.name == "recipient" else f.name
+        for f in Notification._meta.fields if f.name not in ("id", "key")] + ["about"]
     actions = ["retry"]
+
+    @admin.display(description=_("recipient"))
+    def masked_recipient(self, obj: Notification) -> str:
+        return obj.recipient if "@" in obj.recipient else mask_mobile(obj.recipient)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from liaison.db import TimeStampedModel
+from liaison.masking import mask_mobile
 from liaison.scoping import TownshipScoped, township_manager
 from liaison.validators import mobile_validator
 
@@ -172,7 +173,9 @@ class Notification(TimeStampedModel, TownshipScoped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient}"
+        # Masked: the admin names rows by this, and a full number is shown nowhere without asking.
+        recipient = self.recipient if "@" in self.recipient else mask_mobile(self.recipient)
+        return f"{self.get_channel_display()} → {recipient}"
 
 
 class ApiClient(models.Model):

@@ -163,3 +163,21 @@ def test_public_text_masks_the_place_the_constituent_gave_as_it_masks_name_and_m
     for body in (track, api):
         assert PLACE not in body and "13812345678" not in body and "欧阳春燕" not in body
         assert "门口路灯坏了" in body
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_constituents_mobiles_masked(client, admin_user, concern):
+    from liaison.models import Notification
+
+    notification = Notification.objects.filter(recipient="13812345678").first()
+    client.force_login(admin_user)
+    pages = {  # page: whether it names the mobile at all
+        reverse("admin:petitions_constituent_changelist"): True,
+        reverse("admin:petitions_concern_change", args=[concern.pk]): False,  # the constituent by name
+        reverse("admin:liaison_notification_changelist"): True,
+        reverse("admin:liaison_notification_change", args=[notification.pk]): True,
+    }
+
+    for page, names_it in pages.items():
+        body = client.get(page).content.decode()
+        assert "13812345678" not in body and ("138****5678" in body) == names_it, page

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison import apikeys
 from liaison.calendar import calendar_warning
-from liaison.masking import mask_mobile
 from liaison.forms import TownshipModelForm
+from liaison.masking import mask_mobile
 from liaison.models import (
     ApiClient,
     AuditEntry,

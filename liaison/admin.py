@@ -16,7 +16,17 @@ from django.utils.translation import gettext_lazy as _
 from liaison import apikeys
 from liaison.calendar import calendar_warning
 from liaison.forms import TownshipModelForm
-from liaison.models import ApiClient, CalendarDay, County, Membership, Notification, Township, TownshipHost
+from liaison.masking import mask_mobile
+from liaison.models import (
+    ApiClient,
+    AuditEntry,
+    CalendarDay,
+    County,
+    Membership,
+    Notification,
+    Township,
+    TownshipHost,
+)
 from liaison.scoping import accounts_of, current_township
 
 
@@ -122,11 +132,18 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(TownshipAdmin):
-    list_display = ["created_at", "channel", "recipient", "status", "attempts", "sent_at"]
+    list_display = ["created_at", "channel", "masked_recipient", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel"]
     search_fields = ["recipient", "body", "key"]
-    readonly_fields = [f.name for f in Notification._meta.fields] + ["about"]
+    # The recipient's number (also in the once-only key) shows masked, as everywhere in the back office.
+    fields = readonly_fields = [
+        "masked_recipient" if f.name == "recipient" else f.name
+        for f in Notification._meta.fields if f.name not in ("id", "key")] + ["about"]
     actions = ["retry"]
+
+    @admin.display(description=_("recipient"))
+    def masked_recipient(self, obj: Notification) -> str:
+        return obj.recipient if "@" in obj.recipient else mask_mobile(obj.recipient)
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -175,6 +192,27 @@ class ApiClientAdmin(admin.ModelAdmin):
     def rotate_key(self, request, queryset) -> None:
         for client in queryset:
             self._show_key(request, client, apikeys.api_client_rotate_key(client=client))
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(TownshipAdmin):
+    """The audit log, to read and filter only: no add, no change, no delete (not even by a superuser)."""
+
+    list_display = ["at", "actor", "action", "subject_type", "subject", "reason"]
+    list_filter = ["action", "at", "subject_type"]
+    search_fields = ["subject", "reason", "actor__username"]
+    list_select_related = ["actor", "subject_type"]
+    date_hierarchy = "at"
+    actions = None
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 def view_on_site(request: HttpRequest, content_type_id: str, object_id: str) -> HttpResponse:

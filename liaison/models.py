@@ -1,15 +1,17 @@
-"""Station-wide records every app stands on: the county and its townships, the working-day calendar and
-the message outbox."""
+"""Station-wide records every app stands on: the county and its townships, the working-day calendar,
+the message outbox and the audit log of personal data."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from liaison.db import TimeStampedModel
-from liaison.scoping import TownshipScoped
+from liaison.masking import mask_mobile
+from liaison.scoping import TownshipScoped, township_manager
 from liaison.validators import mobile_validator
 
 
@@ -171,7 +173,9 @@ class Notification(TimeStampedModel, TownshipScoped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient}"
+        # Masked: the admin names rows by this, and a full number is shown nowhere without asking.
+        recipient = self.recipient if "@" in self.recipient else mask_mobile(self.recipient)
+        return f"{self.get_channel_display()} → {recipient}"
 
 
 class ApiClient(models.Model):
@@ -206,3 +210,66 @@ class ApiClient(models.Model):
     def may_file_into(self, township: Township) -> bool:
         allowed = list(self.townships.values_list("pk", flat=True))
         return not allowed or township.pk in allowed
+
+
+class AuditRefused(Exception):
+    """An attempt to change or remove an audit row: the log is append-only (docs/privacy.md)."""
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditRefused("audit entries cannot be changed")
+
+    def delete(self):
+        raise AuditRefused("audit entries cannot be deleted")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AuditRefused("audit entries cannot be changed")
+
+
+class AuditEntry(TownshipScoped):
+    """One access to or change of constituents' personal data: who, when, what, why. Append-only: the
+    application has no way to change or delete a row (save refuses updates, delete refuses, the queryset's
+    update and delete refuse, the admin only lists them). Written through liaison.audit.audit_record."""
+
+    class Action(models.TextChoices):
+        REVEAL_MOBILE = "reveal_mobile", _("Full mobile number shown")
+        OPEN_RECORD = "open_record", _("Constituent's record opened")
+        EXPORT = "export", _("Export")
+        CORRECT = "correct", _("Correction")
+        ERASE = "erase", _("Erased on request")
+        ANONYMISE = "anonymise", _("Anonymised after the retention period")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
+    # PROTECT: an account that appears in the log is deactivated, never deleted, so the log keeps saying who.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("who"), help_text=_("Empty: the system (e.g. the retention command)."))
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    # What was touched: never a name or a number, only the row's kind and id and a code (tracking code).
+    subject_type = models.ForeignKey(ContentType, models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("kind of record"))
+    subject_id = models.PositiveBigIntegerField(_("record number"), null=True, blank=True)
+    subject = models.CharField(_("what"), max_length=200, blank=True)
+    reason = models.TextField(_("why"), blank=True)
+
+    objects = township_manager(models.Manager.from_queryset(AuditQuerySet))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [
+            # A constituent's access history: every entry about one record.
+            models.Index(fields=["subject_type", "subject_id"], name="audit_subject_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.subject}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AuditRefused("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditRefused("audit entries cannot be deleted")

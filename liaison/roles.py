@@ -49,9 +49,10 @@ PERMISSIONS: dict[str, list[str]] = {
     OFFICIAL: [f"deputies.view_{model}" for model in _DIRECTORY_MODELS] + ["deputies.print_window"]
     + [f"petitions.{action}_{model}" for model in _CASE_SETUP for action in ("add", "change", "view")]
     + [f"liaison.{action}_calendarday" for action in ("add", "change", "view")]
-    + [f"petitions.view_{model}" for model in _CASE_RECORDS] + ["liaison.view_notification"],
+    + [f"petitions.view_{model}" for model in _CASE_RECORDS] + ["liaison.view_notification", "liaison.view_auditentry"],
     COUNTY_OFFICIAL: [f"deputies.view_{model}" for model in _DIRECTORY_MODELS]
-    + [f"petitions.view_{model}" for model in _CASE_SETUP + _CASE_RECORDS] + ["liaison.view_calendarday"],
+    + [f"petitions.view_{model}" for model in _CASE_SETUP + _CASE_RECORDS]
+    + ["liaison.view_calendarday", "liaison.view_auditentry"],
     ADMIN: [],  # the admin account is a superuser; the group only names the role
 }
 

@@ -190,6 +190,17 @@ OPEN311_POSTS_PER_HOUR = env.int("OPEN311_POSTS_PER_HOUR", default=120)
 # 20,000 rows take about 8 s on a busy 2-core server, well inside gunicorn's 30 s timeout.
 EXPORT_ROW_LIMIT = env.int("EXPORT_ROW_LIMIT", default=20_000)
 
+# Personal data (docs/privacy.md). The notice on every form that collects it has a version; each concern and
+# reception stores the version its constituent was shown. Change the version whenever the notice's text changes.
+PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-12")
+# How long constituents' data is kept after their case ended (closed, rejected, merged): then
+# `manage.py anonymise_ended_cases` anonymises it (the figures stay). The notice tells people this.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3 * 365)
+# Where people ask to see, correct or erase their data, besides the station itself: e.g. its phone number.
+PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="")
+# Error reports (the 500 e-mail, Sentry-like handlers) never carry what a constituent typed.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "liaison.privacy.PersonalDataReporterFilter"
+
 # Notifications: SMS through a backend class (console log by default), e-mail
 # through Django's EMAIL_BACKEND (console by default; EMAIL_URL for SMTP).
 SMS_BACKEND = env.str("SMS_BACKEND", default="liaison.sms.ConsoleSmsBackend")
@@ -286,7 +297,9 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Whatever a library logs, a mobile number never reaches the log in full (liaison.privacy).
+    "filters": {"mask_mobiles": {"()": "liaison.privacy.MaskMobilesFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_mobiles"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One line per task is noise at the station's scale; failures still log.
     "loggers": {"celery.app.trace": {"level": "WARNING"}, "kombu": {"level": "WARNING"}},

@@ -7,6 +7,9 @@ import urllib.request
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from liaison.masking import mask_mobile
+from liaison.privacy import mask_mobiles_in
+
 logger = logging.getLogger("liaison.sms")
 
 
@@ -15,10 +18,11 @@ class SmsError(Exception):
 
 
 class ConsoleSmsBackend:
-    """The embedded default: writes each message to the log instead of sending it."""
+    """The embedded default: writes each message to the log instead of sending it. Logs never carry a full
+    number (docs/privacy.md): the recipient and any number in the text are masked."""
 
     def send(self, mobile: str, text: str) -> None:
-        logger.info("SMS to %s: %s", mobile, text)
+        logger.info("SMS to %s: %s", mask_mobile(mobile), mask_mobiles_in(text))
 
 
 class HttpGatewaySmsBackend:
@@ -45,7 +49,8 @@ class HttpGatewaySmsBackend:
         except ValueError:
             accepted = False
         if not accepted:
-            raise SmsError(f"gateway refused the message: {body[:200]!r}")
+            # The error is logged and kept on the outbox row: a gateway echoing the number must not put it there.
+            raise SmsError(mask_mobiles_in(f"gateway refused the message: {body[:200]!r}"))
 
 
 def get_backend():

@@ -13,6 +13,7 @@ from pypinyin import lazy_pinyin
 
 from deputies.models import Deputy, Site, Village
 from liaison.db import TimeStampedModel
+from liaison.masking import mask_mobile
 from liaison.scoping import TownshipScoped, current_township
 from liaison.validators import mobile_validator
 
@@ -120,6 +121,8 @@ class Constituent(TimeStampedModel, TownshipScoped):
     village = models.ForeignKey(
         Village, models.SET_NULL, null=True, blank=True, related_name="constituents", verbose_name=_("village")
     )
+    # Set when the name and mobile were erased (on request, or after the retention period): petitions.privacy.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("constituent")
@@ -128,7 +131,8 @@ class Constituent(TimeStampedModel, TownshipScoped):
         constraints = [models.UniqueConstraint(fields=["township", "mobile"], name="constituent_unique_mobile")]
 
     def __str__(self) -> str:
-        return self.name or self.mobile
+        # Masked: lists, the admin and error messages show this; the full number is shown on request (audited).
+        return self.name or mask_mobile(self.mobile)
 
 
 class Reception(TimeStampedModel, TownshipScoped):
@@ -160,6 +164,10 @@ class Reception(TimeStampedModel, TownshipScoped):
     # The same visitor, site, day and matters recorded again within DUPLICATE_WINDOW_MINUTES is the
     # same visit (petitions.dedupe); unique, so the repeat check is one index lookup and race-safe.
     dedupe_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # The version of the privacy notice (settings.PRIVACY_NOTICE_VERSION) the form showed; the visitor was
+    # read the same notice at the desk.
+    notice_version = models.CharField(_("privacy notice seen"), max_length=20, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-created_at"]
@@ -264,6 +272,10 @@ class Concern(TimeStampedModel, TownshipScoped):
     # Set once per deadline by the periodic tasks, so a re-run sends nothing twice.
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The version of the privacy notice (settings.PRIVACY_NOTICE_VERSION) shown by the form it was filed with.
+    notice_version = models.CharField(_("privacy notice seen"), max_length=20, blank=True, editable=False)
+    # Set when its texts and photos were erased (petitions.privacy): on request, or after the retention period.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     notifications = GenericRelation(
         "liaison.Notification", content_type_field="subject_type", object_id_field="subject_id"
     )

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Village
 from liaison.models import Township
-from liaison.scoping import county_wide, default_township
+from liaison.privacy import notice_text
+from liaison.scoping import county_wide, current_township, default_township
 from petitions import selectors
 from petitions.forms.open311 import CLOSED, OPEN
 from petitions.forms.public import ConcernFileForm
@@ -111,9 +112,6 @@ def jurisdiction(code: str) -> Township:
 
 # Every service takes the same attributes: those of the station's own filing form (consent, village,
 # whether the text may be public), so a concern filed through the API carries what one filed on the web does.
-_CONSENT = _("We collect your name, mobile number and village only to handle this matter and to tell you how "
-             "it goes. Staff, the deputy and the handling unit see them; public pages never show them in full. "
-             "Photos have their location data removed.")
 IS_PUBLIC_VALUES = {"true": True, "false": False}
 
 
@@ -138,8 +136,10 @@ def _attribute(code: str, order: int, description: str, *, variable: bool = True
 
 def service_definition(category: Category, villages: list[Village]) -> dict:
     return {"service_code": category.code, "attributes": [
-        # variable false: information shown to the person filing, the consent notice of the web form.
-        _attribute("consent", 1, _CONSENT, variable=False, datatype="text"),
+        # variable false: information shown to the person filing, the web form's privacy notice, whole
+        # (docs/privacy.md): a filing through the API records its version.
+        _attribute("consent", 1, notice_text(station=(current_township() or category.township).station_name),
+                   variable=False, datatype="text"),
         _attribute("village", 2, _("Village"), values=[{"key": v.name, "name": v.name} for v in villages]),
         _attribute("is_public", 3, _("The station may show this concern publicly without my name."),
                    values=[{"key": "true", "name": gettext("Yes")}, {"key": "false", "name": gettext("No")}]),

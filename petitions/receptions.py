@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import TypedDict
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -47,7 +48,8 @@ def reception_record(
     the same visitor, site, day and matters within DUPLICATE_WINDOW_MINUTES (the form
     sent again after going Back, petitions.dedupe). Raises ValidationError on invalid
     data. Notifications for the concerns go out after commit, for a new reception only.
-    Returns (reception, created); its concerns are `reception.concerns`.
+    Returns (reception, created); its concerns are `reception.concerns`. Both record the privacy
+    notice version the desk form shows (the visitor is read it).
     """
     dedupe_key = dedupe.reception_key(mobile=mobile, site=site, received_on=received_on, matters=matters)
     if existing := dedupe.earlier_submission(Reception, submission_key=submission_key, dedupe_key=dedupe_key):
@@ -60,6 +62,7 @@ def reception_record(
                 township=site.township, received_on=received_on, site=site, constituent=constituent, visitor_count=visitor_count,
                 village=village, matters=matters, answer=answer, satisfaction=satisfaction,
                 recorded_by=recorded_by, submission_key=submission_key, dedupe_key=dedupe_key,
+                notice_version=settings.PRIVACY_NOTICE_VERSION,
             )
             reception.full_clean(exclude=["submission_key", "dedupe_key"])
             check_same_township(reception, *deputies)
@@ -70,6 +73,7 @@ def reception_record(
                     channel=Concern.Channel.WALK_IN, category=item["category"], content=item["content"],
                     mobile=mobile, name=name, village=village, deputy=deputies[0] if deputies else None,
                     site=site, submitted_by=recorded_by, reception=reception,
+                    notice_version=settings.PRIVACY_NOTICE_VERSION,
                 )
     except IntegrityError:
         # Two clicks, or the same visit sent twice, raced past the check above; the other one won
@@ -100,6 +104,7 @@ def concern_file_by_phone(
     return concern_submit(
         channel=Concern.Channel.PHONE, category=category, content=content, mobile=mobile, name=name,
         village=village, submitted_by=recorded_by, submission_key=submission_key,
+        notice_version=settings.PRIVACY_NOTICE_VERSION,
     )
 
 

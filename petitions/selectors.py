@@ -325,11 +325,12 @@ def concern_list_public(
 
 
 def concern_public_text(*, concern: Concern, text: str) -> str:
-    """Text shown publicly, with the constituent's own name and mobile masked wherever someone typed them."""
+    """Text shown publicly, with the constituent's own name and mobile, and the place they gave (an address
+    given privately), masked wherever someone typed them."""
     constituent = concern.constituent
     if constituent is None:
-        return text
-    return mask_in_text(text, name=constituent.name, mobile=constituent.mobile)
+        return mask_in_text(text, place=concern.place)
+    return mask_in_text(text, name=constituent.name, mobile=constituent.mobile, place=concern.place)
 
 
 def concern_timeline_public(*, concern: Concern, show_constituent_notes: bool) -> list[dict]:

@@ -73,6 +73,7 @@ def concern_submit(
     submitted_by=None,
     reception: Reception | None = None,
     api_client=None,
+    notice_version: str = "",
 ) -> tuple[Concern, bool]:
     """File a concern. Returns (concern, created).
 
@@ -83,7 +84,8 @@ def concern_submit(
     going Back to a fresh form. A repeat is (existing, False) and messages nobody.
     Concerns made within a reception are not checked: reception_record checks the visit.
     Photos must already be cleaned (petitions.photos.clean_photo). `api_client` is the
-    open API's client that files it (petitions.open311). Notifies the constituent and
+    open API's client that files it (petitions.open311). `notice_version` is the privacy notice
+    the form showed (settings.PRIVACY_NOTICE_VERSION; docs/privacy.md). Notifies the constituent and
     the deputy (or the station) after commit.
     """
     dedupe_key = None if reception else dedupe.concern_key(
@@ -98,7 +100,7 @@ def concern_submit(
         township=category.township, tracking=_new_tracking(), channel=channel, category=category, content=content,
         village=village, deputy=deputy, site=site, place=place, latitude=latitude, longitude=longitude,
         is_public=is_public, submission_key=submission_key, submitted_by=submitted_by, reception=reception,
-        dedupe_key=dedupe_key, api_client=api_client,
+        dedupe_key=dedupe_key, api_client=api_client, notice_version=notice_version,
     )
     concern.full_clean(exclude=["tracking", "submission_key", "dedupe_key", "constituent"])
     try:

@@ -16,7 +16,8 @@ from django.db.models import F
 from PIL import Image
 
 from liaison import roles
-from liaison.models import Membership, Township
+from liaison.audit import audit_record
+from liaison.models import AuditEntry, Membership, Township
 from liaison.scoping import TownshipScoped, county_wide
 from petitions import workflow
 from petitions.models import Concern, ConcernPhoto
@@ -135,6 +136,8 @@ def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town
         received_on=town.concerns["new"].created_at.date(), site=site, deputies=[deputy], mobile=town.mobiles[2],
         name=f"{marker}陈", village=village, visitor_count=1, matters=f"{marker}咨询医保缴费", answer=f"{marker}已解答",
         satisfaction="satisfied", recorded_by=town.users["staff"])
+    town.rows["audit"] = audit_record(actor=town.users["official"], action=AuditEntry.Action.EXPORT,
+                                      label=f"{marker}.xlsx", township=township)[0]
     return town
 
 

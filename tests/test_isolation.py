@@ -174,6 +174,19 @@ OFFICE = {
     "desk:comment": lambda own, other: [
         _post(FOREIGN, _url("desk:comment", other.concerns["working"].tracking), {"comment-note": "看看"}),
     ],
+    # Personal data (docs/privacy.md): the other township's constituent is neither shown, corrected nor erased.
+    "desk:reveal_mobile": lambda own, other: [
+        _post(FOREIGN, _url("desk:reveal_mobile", other.concerns["new"].tracking))],
+    "desk:correct": lambda own, other: [
+        _post(FOREIGN, _url("desk:correct", other.concerns["new"].tracking),
+              {"correct-content": "改写", "correct-reason": "试试"})],
+    "desk:correct_constituent": lambda own, other: [
+        _post(FOREIGN, _url("desk:correct_constituent", other.concerns["new"].tracking),
+              {"person-name": "改名", "person-mobile": "13900001234", "person-reason": "试试"})],
+    "desk:erase_constituent": lambda own, other: [
+        _post(FOREIGN, _url("desk:erase_constituent", other.concerns["resolved"].tracking), {"erase-reason": "试试"})],
+    "receptions:reveal_mobile": lambda own, other: [
+        _post(OWN, _url("receptions:reveal_mobile"), {"reception": other.reception.pk, "next": "/desk/receptions/"})],
     "petitions:photo": lambda own, other: [
         Ask(FOREIGN, "GET", other.photos["private"].get_absolute_url(), public=True)],
     "receptions:list": lambda own, other: [

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from petitions.views import receptions as views
+from petitions.views import work_privacy
 
 app_name = "receptions"
 
@@ -10,4 +11,5 @@ urlpatterns = [
     path("export.xlsx", views.export, name="export"),
     path("print/", views.print_register, name="print"),
     path("phone/", views.phone, name="phone"),
+    path("reveal/", work_privacy.reveal_reception_mobile, name="reveal_mobile"),
 ]

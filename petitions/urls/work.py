@@ -1,6 +1,6 @@
 from django.urls import path
 
-from petitions.views import work, work_case, work_county, work_desk, work_lists, work_patrol
+from petitions.views import work, work_case, work_county, work_desk, work_lists, work_patrol, work_privacy
 
 app_name = "desk"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("concerns/<slug:tracking>/", work_case.concern, name="concern"),
     path("concerns/<slug:tracking>/act/<slug:action>/", work_case.act, name="act"),
     path("concerns/<slug:tracking>/comment/", work_case.comment, name="comment"),
+    path("concerns/<slug:tracking>/reveal/", work_privacy.reveal_concern_mobile, name="reveal_mobile"),
+    path("concerns/<slug:tracking>/correct/", work_privacy.correct_concern, name="correct"),
+    path("concerns/<slug:tracking>/constituent/", work_privacy.correct_constituent, name="correct_constituent"),
+    path("concerns/<slug:tracking>/erase/", work_privacy.erase_constituent, name="erase_constituent"),
 ]

@@ -168,6 +168,8 @@ def _file(request: HttpRequest, fmt: str) -> HttpResponse:
             channel=Concern.Channel.ONLINE, category=data["category"], content=data["content"], mobile=data["mobile"],
             name=data["name"], village=data["village"], place=data["place"], latitude=latitude, longitude=longitude,
             is_public=data["is_public"], submission_key=data["submission_key"], api_client=client,
+            # The client showed the person the web form's notice: the `consent` attribute of every service.
+            notice_version=settings.PRIVACY_NOTICE_VERSION,
         )
     except ValidationError as exc:
         raise Open311Error(400, *exc.messages) from exc

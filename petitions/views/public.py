@@ -7,6 +7,7 @@ in the session and sees the whole submission (masked) and the rating form.
 
 import hmac
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -130,7 +131,7 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
                     channel=Concern.Channel.QR, deputy=deputy, site=site, name=data["name"], mobile=data["mobile"],
                     village=data["village"], category=data["category"], content=data["content"],
                     place=data["place"], photos=data["photos"], is_public=data["is_public"],
-                    submission_key=data["submission_key"],
+                    submission_key=data["submission_key"], notice_version=settings.PRIVACY_NOTICE_VERSION,
                 )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)

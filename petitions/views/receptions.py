@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from liaison import roles
+from liaison.audit import Action, audit_record
 from liaison.roles import role_required, user_roles
 from liaison.scoping import one_township_required
 from petitions.exports import XLSX_CONTENT_TYPE, reception_register_xlsx, register_span
@@ -33,6 +34,7 @@ from petitions.receptions import (
     reception_record,
     reception_search,
 )
+from petitions.views.work_privacy import revealed_mobiles
 
 _PAGE_SIZE = 50
 _RECORDERS = {roles.STAFF}
@@ -112,6 +114,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "has_export_range": bool(filters["date_from"] and filters["date_to"]),
             "export_limit": settings.EXPORT_ROW_LIMIT,
             "is_over_export_limit": page.paginator.count > settings.EXPORT_ROW_LIMIT,
+            # Mobiles show masked; one is shown in full on request, audited (docs/privacy.md).
+            "revealed": revealed_mobiles(request),
         },
     )
 
@@ -133,6 +137,8 @@ def export(request: HttpRequest) -> HttpResponse:
     file, _is_cut, filename = reception_register_xlsx(
         reception_search(**filters), date_from=date_from, date_to=date_to, limit=settings.EXPORT_ROW_LIMIT
     )
+    # The file holds full names and mobiles: it leaves the system, and the audit log says who took it.
+    audit_record(actor=request.user, action=Action.EXPORT, label=filename)
     return FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
@@ -146,6 +152,8 @@ def print_register(request: HttpRequest) -> HttpResponse:
         filters["date_from"], filters["date_to"] = today.replace(day=1), today
     receptions = list(reception_search(**filters))
     start, end = register_span(receptions, date_from=filters["date_from"], date_to=filters["date_to"])
+    # The paper register carries full names and mobiles: printing it is an export.
+    audit_record(actor=request.user, action=Action.EXPORT, label=f"register print {start}–{end}")
     # The range form on the page changes the dates and keeps the list's other filters.
     kept = [{"name": name, "value": request.GET[name]} for name in ("deputy", "village", "q") if request.GET.get(name)]
     return render(

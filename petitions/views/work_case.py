@@ -13,6 +13,7 @@ from liaison.roles import role_required
 from petitions import access, selectors, services, workflow
 from petitions.forms.work import CommentForm
 from petitions.models import Concern
+from petitions.views import work_privacy
 from petitions.views.work import acting_role
 from petitions.workflow import WorkflowError
 
@@ -25,7 +26,8 @@ def _action_form(action: workflow.Action, concern: Concern, user, data=None, fil
 
 
 def _render_case(
-    request: HttpRequest, concern: Concern, *, bound_action: str = "", bound_form: forms.Form | None = None
+    request: HttpRequest, concern: Concern, *, bound_action: str = "", bound_form: forms.Form | None = None,
+    privacy_bound: dict | None = None,
 ) -> HttpResponse:
     """The case page; a bound form with errors replaces its empty twin so nothing typed is lost."""
     held = access.roles_on(request.user, concern)
@@ -50,6 +52,7 @@ def _render_case(
             "action_forms": action_forms,
             "comment_form": comment_form,
             "comment_open": bound_action == _COMMENT_PREFIX,
+            **work_privacy.case_privacy_context(request, concern, held, privacy_bound),
         },
     )
 
@@ -57,7 +60,9 @@ def _render_case(
 @require_safe
 @role_required()
 def concern(request: HttpRequest, tracking: str) -> HttpResponse:
-    return _render_case(request, access.get_concern_for_user(request, tracking))
+    concern = access.get_concern_for_user(request, tracking)
+    work_privacy.case_opened(request, concern)
+    return _render_case(request, concern)
 
 
 @require_POST

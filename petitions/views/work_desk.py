@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison import roles
+from liaison.audit import Action, audit_record
 from liaison.roles import role_required
 from liaison.scoping import one_township_required
 from petitions import access, exports, selectors, workflow
@@ -74,4 +75,6 @@ def export(request: HttpRequest) -> HttpResponse:
     file, _is_cut, filename = exports.concern_list_xlsx(
         concerns, date_from=date_from, date_to=date_to, limit=settings.EXPORT_ROW_LIMIT
     )
+    # The file holds full names and mobiles: it leaves the system, and the audit log says who took it.
+    audit_record(actor=request.user, action=Action.EXPORT, label=filename)
     return FileResponse(file, as_attachment=True, filename=filename, content_type=exports.XLSX_CONTENT_TYPE)

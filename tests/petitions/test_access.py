@@ -47,6 +47,13 @@ EXPECTED: dict[str, tuple[str, dict]] = {
     "desk:concern": (GET, _EVERYONE),
     "desk:act": (POST, _EVERYONE),
     "desk:comment": (POST, _EVERYONE),
+    # Personal data (docs/privacy.md): whoever sees the case may see the number (audited); staff and
+    # officials correct or erase at the constituent's request.
+    "desk:reveal_mobile": (POST, _EVERYONE),
+    "desk:correct": (POST, _OFFICE),
+    "desk:correct_constituent": (POST, _OFFICE),
+    "desk:erase_constituent": (POST, _OFFICE),
+    "receptions:reveal_mobile": (POST, _READERS),
     "receptions:list": (GET, _READERS),
     "receptions:new": (GET, _RECORDERS),
     "receptions:export": (GET, _READERS),

@@ -10,6 +10,7 @@ import json
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
@@ -128,6 +129,9 @@ def test_a_service_definition_offers_the_web_form_s_village_and_consent(client, 
     by_code = {a["code"]: a for a in definition["attributes"]}
     assert [a["order"] for a in definition["attributes"]] == [1, 2, 3]
     assert by_code["consent"]["variable"] is False and "公开页面不会完整显示" in by_code["consent"]["description"]
+    # The whole notice, as the web form shows it: how long, whom to ask, its version (docs/privacy.md).
+    assert "白塔镇人大代表联络站" in by_code["consent"]["description"]
+    assert settings.PRIVACY_NOTICE_VERSION in by_code["consent"]["description"]
     assert {"key": "白塔村", "name": "白塔村"} in by_code["village"]["values"]
     assert {v["key"] for v in by_code["is_public"]["values"]} == {"true", "false"}
     assert not any(a["required"] for a in definition["attributes"])

@@ -99,6 +99,11 @@ ROUTES: dict[str, list[Ask]] = {
     "desk:act": post("/desk/concerns/{case}/act/accept/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT)),
     "desk:comment": post("/desk/concerns/{case}/comment/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT),
                          **{"comment-note": "看看"}),
+    "desk:reveal_mobile": post("/desk/concerns/{case}/reveal/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT)),
+    "desk:correct": post("/desk/concerns/{case}/correct/", back_office(*OFFICE)),  # empty form: shown again
+    "desk:correct_constituent": post("/desk/concerns/{case}/constituent/", back_office(*OFFICE)),
+    "desk:erase_constituent": post("/desk/concerns/{case}/erase/", back_office(*OFFICE)),
+    "receptions:reveal_mobile": post("/desk/receptions/reveal/", back_office(*OFFICE, answer=REDIRECT)),
     "receptions:list": get("/desk/receptions/", back_office(*OFFICE)),
     "receptions:new": get("/desk/receptions/new/", back_office(*BACK_OFFICE_STAFF_ONLY, admin=CHOOSE)),
     "receptions:export": get("/desk/receptions/export.xlsx", back_office(*OFFICE), **EVER),
@@ -194,6 +199,7 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "liaison.apiclient": _COUNTY_ADMIN_ONLY,
     "liaison.calendarday": {"staff": "v", "official": "vac", "county_official": "v", "admin": "vacd"},
     "liaison.notification": {"official": "v", "admin": "v"},
+    "liaison.auditentry": {"official": "v", "county_official": "v", "admin": "v"},
     "deputies.area": _DIRECTORY,
     "deputies.village": _DIRECTORY,
     "deputies.site": _DIRECTORY,
@@ -202,9 +208,9 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "deputies.issuedcode": {"admin": "v"},
     "petitions.category": _CASE_SETUP,
     "petitions.unit": _CASE_SETUP,
-    "petitions.constituent": _CASE_RECORDS,
+    "petitions.constituent": {**_CASE_RECORDS, "staff": "vc"},
     "petitions.concern": {"staff": "vc", "official": "v", "county_official": "v", "admin": "v"},
-    "petitions.reception": _CASE_RECORDS,
+    "petitions.reception": {**_CASE_RECORDS, "staff": "vc"},
 }
 
 # Which of v, a, c, d opens each page of a model (the admin: a change page reads with view alone).

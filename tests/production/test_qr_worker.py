@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from deputies.models import Deputy
+from liaison import celery as liaison_celery
 from liaison.celery import app
 from tests.deputies.test_qr import decode_png
 from tests.factories import DeputyFactory
@@ -23,6 +24,7 @@ def broker_down():
     finally:
         app.conf.broker_url = original
         app._after_fork()
+        liaison_celery._broker_failed_at = None  # back: this process need not wait out its back-off
 
 
 @pytest.mark.django_db(transaction=True)

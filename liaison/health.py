@@ -26,6 +26,7 @@ from django.views.decorators.http import require_safe
 from liaison.celery import app as celery_app
 from liaison.outbox import sweep_last_at
 
+# Each check's share of the 2 s the probe promises; the rest is the request's own.
 CHECK_SECONDS = 1.5
 _running: dict[str, threading.Thread] = {}
 _running_lock = threading.Lock()

@@ -5,12 +5,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from liaison import sms
+from liaison.celery import delay_after_commit
 from liaison.models import Notification
 from liaison.scoping import county_wide, current_township
 
@@ -38,8 +40,8 @@ def notification_queue(
     The message belongs to `township`, else to the township of what it is `about`, else to the
     township of the current scope; with none of these it is an error (raises ValueError).
 
-    Delivery is enqueued after commit; if the broker is down the row stays pending
-    and the periodic retry sweep sends it later.
+    Delivery is enqueued after commit; if the broker is down or does not answer the row stays
+    pending and the periodic retry sweep sends it later. Never raises for the broker.
     """
     if not recipient or _muted.get():
         return None
@@ -56,7 +58,9 @@ def notification_queue(
         return None
     from liaison.tasks import deliver_notification_task
 
-    transaction.on_commit(lambda: deliver_notification_task.delay(notification.pk), robust=True)
+    # The row is the message; the task only says "send it now". A broker that is down or frozen
+    # costs this request at most one REDIS_TIMEOUT, and the sweep sends the row once it is back.
+    delay_after_commit(deliver_notification_task, notification.pk)
     return notification
 
 
@@ -110,3 +114,20 @@ def notifications_pending_ids(*, older_than_seconds: int = 60) -> list[int]:
         Notification.objects.filter(never_tried | retry_lost, status=Notification.Status.PENDING)
         .order_by("created_at").values_list("pk", flat=True)[:500]
     )
+
+
+# When the sweep last finished, for /healthz. In the cache, not a table: it is rewritten every run,
+# and after a Redis restart /healthz says "never" until the next run rather than anything false.
+_SWEEP_KEY = "outbox:last-sweep"
+
+
+def sweep_mark_done() -> None:
+    try:
+        cache.set(_SWEEP_KEY, timezone.now(), timeout=None)
+    except Exception as exc:  # the sweep did its work; only the record of it is lost
+        logger.warning("could not record the outbox sweep (%s)", type(exc).__name__)
+
+
+def sweep_last_at():
+    """When the outbox sweep last finished (an aware datetime), or None if not since the cache was emptied."""
+    return cache.get(_SWEEP_KEY)

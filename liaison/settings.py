@@ -134,6 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Seconds a request waits for Redis (broker or cache) to connect or to answer one command. Without a
+# limit a frozen Redis (a stopped process, a dead link) holds every request that touches it for
+# minutes; with it the request goes on without: a message's outbox row is already saved and the
+# sweep sends it later (docs/operations.md).
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=1.0)
 if REDIS_URL:
     # The cache lives in the next Redis database, so clearing it never drops queued tasks.
     _redis = urlparse(REDIS_URL)
@@ -143,10 +148,20 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env.str("CACHE_URL", default=_redis._replace(path=f"/{_cache_db}").geturl()),
             "KEY_PREFIX": "liaison",
+            "OPTIONS": {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
+    # Sending a task is one try of at most REDIS_TIMEOUT, never Celery's default retries (with them a
+    # frozen Redis held each filing ~5 s; with no socket timeout, for ever). A task is only ever a
+    # nudge to act on a row already committed; what could not be sent, a periodic sweep sends.
+    # max_retries 0: a refused connection fails at once instead of retrying for broker_connection_timeout.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT, "max_retries": 0,
+    }
+    CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+    CELERY_TASK_PUBLISH_RETRY = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "memory://localhost/"

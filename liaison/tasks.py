@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from liaison.outbox import notification_deliver, notifications_pending_ids
+from liaison.outbox import notification_deliver, notifications_pending_ids, sweep_mark_done
 
 
 @shared_task(name="liaison.deliver_notification", bind=True, max_retries=4, default_retry_delay=60, acks_late=True)
@@ -20,4 +20,5 @@ def retry_pending_notifications(older_than_seconds: int = 60) -> int:
     ids = notifications_pending_ids(older_than_seconds=older_than_seconds)
     for notification_id in ids:
         deliver_notification_task.delay(notification_id)
+    sweep_mark_done()  # /healthz shows it: beat is alive and the broker took every row
     return len(ids)

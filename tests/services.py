@@ -2,13 +2,15 @@
 
     python -m tests.services .venv/bin/python -m pytest -m production
 
-The command gets DATABASE_URL and REDIS_URL in its environment; the Celery
-worker itself is started by the production tier's fixture (tests/production/conftest.py).
+The command gets DATABASE_URL and REDIS_URL in its environment, and REDIS_PID, the Redis server's
+process id (tests/production/test_frozen_redis.py freezes it); the Celery worker itself is started
+by the production tier's fixture (tests/production/conftest.py).
 """
 
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -61,6 +63,7 @@ def postgresql():
 
 @contextmanager
 def redis():
+    """Yields (url, pid)."""
     port = _free_port()
     workdir = Path(tempfile.mkdtemp(prefix="liaison-redis-"))
     process = subprocess.Popen(
@@ -79,8 +82,9 @@ def redis():
                 import time
 
                 time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://127.0.0.1:{port}/0", process.pid
     finally:
+        process.send_signal(signal.SIGCONT)  # a test that froze it may have failed before thawing it
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
@@ -89,8 +93,8 @@ def redis():
 def main(argv: list[str]) -> int:
     if not argv:
         sys.exit(__doc__)
-    with postgresql() as database_url, redis() as redis_url:
-        env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    with postgresql() as database_url, redis() as (redis_url, redis_pid):
+        env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "REDIS_PID": str(redis_pid)}
         print(f"PostgreSQL at {database_url}, Redis at {redis_url}", flush=True)
         return subprocess.call(argv, env=env)
 

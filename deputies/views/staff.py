@@ -12,6 +12,7 @@ from deputies.forms import ImportForm, WindowFilterForm
 from deputies.importing import deputies_import, template_rows
 from deputies.printing import window_context, window_pdf_bytes
 from liaison.scoping import one_township_required
+from liaison.spreadsheets import XLSX_CONTENT_TYPE, Column, csv_text, write_xlsx
 
 
 @login_required
@@ -64,23 +65,14 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     headers = template_rows()
     if fmt == "csv":
         buffer = io.StringIO()
-        csv.writer(buffer).writerow(headers)
+        csv.writer(buffer).writerow([csv_text(header) for header in headers])
         # The BOM makes Excel open the UTF-8 file with Chinese intact.
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = _("Deputies")
-        sheet.append(headers)
-        for column in sheet.columns:
-            sheet.column_dimensions[column[0].column_letter].width = 16
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        file, _is_cut = write_xlsx(title=_("Deputies"), sheet_title=_("Deputies"),
+                                   columns=[Column(header, 16, str) for header in headers], records=[], limit=0)
+        with file:
+            response = HttpResponse(file.read(), content_type=XLSX_CONTENT_TYPE)
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="deputies-template.{fmt}"'

@@ -150,12 +150,14 @@ class NotificationAdmin(TownshipAdmin):
 
     @admin.action(description=_("Send again"))
     def retry(self, request, queryset) -> None:
+        from liaison.celery import delay_after_commit
         from liaison.tasks import deliver_notification_task
 
         ids = list(queryset.filter(status=Notification.Status.FAILED).values_list("pk", flat=True))
         queryset.filter(pk__in=ids).update(status=Notification.Status.PENDING, attempts=0)
+        # Pending again: a broker that does not answer leaves them to the sweep instead of a 500.
         for pk in ids:
-            deliver_notification_task.delay(pk)
+            delay_after_commit(deliver_notification_task, pk)
 
 
 @admin.register(ApiClient)

@@ -235,6 +235,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
 AXES_RESET_ON_SUCCESS = True
+# Tries while locked are refused unrecorded: the real user retrying does not lengthen their own lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The station's one rule for the client's address (CLIENT_IP_HEADER above), not django-ipware's guess.
 AXES_CLIENT_IP_CALLABLE = "liaison.clients.client_address"
 AXES_LOCKOUT_CALLABLE = "liaison.accounts.views.locked_out"

@@ -204,3 +204,14 @@ def test_in_demo_mode_two_factor_is_optional_for_every_role(client, staff, setti
 
     assert response["Location"] == "/desk/concerns/"
     assert client.get("/desk/concerns/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_client_login_in_tests_also_finishes_both_steps_and_still_counts_failures(client, staff):
+    from axes.models import AccessAttempt
+
+    assert not client.login(username="staff", password="wrong")
+    assert AccessAttempt.objects.get(username="staff").failures_since_start == 1
+    assert client.login(username="staff", password="pw")
+
+    assert client.get("/desk/concerns/").status_code == 200

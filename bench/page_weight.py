@@ -52,6 +52,7 @@ def _environment(work: Path, port: int) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "liaison.settings", "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50,
+        "DEMO_MODE": "true",  # it serves the seeded demo
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "SITE_URL": f"http://127.0.0.1:{port}",
         "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
         "SECURE_HSTS_SECONDS": "0", "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",

@@ -23,6 +23,7 @@ os.environ.update({
     "DJANGO_SETTINGS_MODULE": "liaison.settings", "DEBUG": "false", "SECRET_KEY": "bench-" + "x" * 50,
     "ALLOWED_HOSTS": "*", "SECURE_SSL_REDIRECT": "false", "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
     "MEDIA_ROOT": str(work / "media"), "PRIVATE_MEDIA_ROOT": str(work / "private"), "STATIC_ROOT": str(work / "static"), "LOG_LEVEL": "WARNING", "SITE_URL": "https://rd.baita.example.cn",
+    "DEMO_MODE": "true",  # it seeds and logs in as the demo accounts
 })
 
 import django  # noqa: E402

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison import apikeys
+from liaison.accounts.admin import TwoFactorResetAction
 from liaison.calendar import calendar_warning
 from liaison.forms import TownshipModelForm
 from liaison.masking import mask_mobile
@@ -107,9 +108,10 @@ admin.site.unregister(get_user_model())
 
 
 @admin.register(get_user_model())
-class StationUserAdmin(UserAdmin):
+class StationUserAdmin(TwoFactorResetAction, UserAdmin):
     inlines = [MembershipInline]
     list_display = [*UserAdmin.list_display, "membership"]
+    actions = ["reset_two_factor"]
 
 
 # Lazy: read per page, in the page's language and with the settings of the moment.

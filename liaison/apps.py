@@ -8,10 +8,23 @@ class LiaisonConfig(AppConfig):
     verbose_name = _("Liaison station")
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_save
+
         from liaison import checks, roles  # noqa: F401 (checks registers itself)
+        from liaison.accounts import demo_guard  # noqa: F401 (registers its deploy check)
+        from liaison.accounts.middleware import start_idle_clock
+        from liaison.accounts.sessions import end_sessions_of_deactivated
 
         # The last app in INSTALLED_APPS sends post_migrate after all models'
         # permissions exist; syncing on each is cheap and idempotent.
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="liaison.sync_role_permissions")
+        post_save.connect(end_sessions_of_deactivated, sender=get_user_model(),
+                          dispatch_uid="liaison.end_sessions_of_deactivated")
+        user_logged_in.connect(start_idle_clock, dispatch_uid="liaison.start_idle_clock")
         roles.menu_register(key="admin", url_name="admin:index", label=_("Administration"), staff_only=True,
                             order=90, desk=False)
+        # Unlocking a township's accounts and resetting a lost authenticator (liaison/accounts/).
+        roles.menu_register(key="accounts", url_name="accounts:township", label=_("Accounts"),
+                            roles=(roles.STAFF, roles.OFFICIAL), order=85, desk=False)

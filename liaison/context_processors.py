@@ -18,6 +18,7 @@ def station(request: HttpRequest) -> dict:
         "user_roles": user_roles(user),
         # Lazy: pages without the header (print, screen) pay nothing for it.
         "menu": SimpleLazyObject(lambda: menu_for(user)),
+        "DEMO_MODE": settings.DEMO_MODE,  # the demo banner (base.html)
         "STATION_NAME": township.station_name if township else _station_or_county(request),
     }
 

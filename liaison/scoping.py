@@ -32,6 +32,9 @@ COUNTY_WIDE = frozenset({
     # Django's own: accounts and groups (a user's township is their Membership), sessions, permissions.
     "auth.User", "auth.Group", "auth.Permission", "contenttypes.ContentType", "sessions.Session",
     "admin.LogEntry",
+    # Logging in: failed logins (django-axes) and two-factor devices (django-otp) belong to accounts.
+    "axes.AccessAttempt", "axes.AccessAttemptExpiration", "axes.AccessLog", "axes.AccessFailureLog",
+    "otp_totp.TOTPDevice", "otp_static.StaticDevice", "otp_static.StaticToken",
 })
 
 

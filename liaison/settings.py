@@ -5,6 +5,7 @@ checkout runs on SQLite with in-process tasks, and production only adds
 environment variables (DATABASE_URL, REDIS_URL, SECRET_KEY, ...).
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -73,6 +74,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    # Login throttling and two-factor login (liaison/accounts/, docs/roles.md "Logging in").
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "liaison",
     "deputies",
     "petitions",
@@ -94,11 +100,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: both say why they sent someone back to the login page.
+    "liaison.accounts.middleware.IdleTimeoutMiddleware",
+    "liaison.accounts.middleware.TwoFactorMiddleware",
     # After authentication: the back office's township is the user's.
     "liaison.middleware.TownshipMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a login refused for too many failures into the lockout page (inside the township scope).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "liaison.urls"
@@ -227,15 +239,51 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
+# --- accounts (liaison/accounts/, docs/roles.md "Logging in") ------------------------------------------
+# The demo that `make run` serves (Makefile RUN_ENV): the pages say it is a demo and two-factor login
+# stays optional, so a newcomer can try every role with the printed logins. Anywhere else the app
+# refuses to start while a demo account still has the demo password (liaison/accounts/demo_guard.py).
+DEMO_MODE = env_bool("DEMO_MODE", default=False)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "dashboard:portal"
+
+# Login throttling (django-axes). Failures count per username AND client address together: one
+# township office behind one NAT address is not locked out wholesale by one colleague's typos or by a
+# stranger guessing at one name, and a guesser elsewhere cannot lock the real user out. The counts are
+# rows in the database, so every gunicorn worker (and every web host) sees the same ones.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_RESET_ON_SUCCESS = True
+# Tries while locked are refused unrecorded: the real user retrying does not lengthen their own lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The station's one rule for the client's address (CLIENT_IP_HEADER above), not django-ipware's guess.
+AXES_CLIENT_IP_CALLABLE = "liaison.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "liaison.accounts.views.locked_out"
+# Unlocking is a back-office page scoped to the township (accounts:township); no admin of raw attempts.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Two-factor login (django-otp): required for the roles in liaison.accounts.policy.REQUIRED_ROLES,
+# optional for deputies. A code is good for one 30 s step either side of now.
+# The name the authenticator app lists the account under.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default=STATION_NAME or "人大代表联络站")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Back-office sessions end after this long without a request (public visitors' sessions are untouched).
+IDLE_TIMEOUT_MINUTES = env.int("IDLE_TIMEOUT_MINUTES", default=30)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -317,5 +365,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_mobiles"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # One line per task is noise at the station's scale; failures still log.
-    "loggers": {"celery.app.trace": {"level": "WARNING"}, "kombu": {"level": "WARNING"}},
+    "loggers": {"celery.app.trace": {"level": "WARNING"}, "kombu": {"level": "WARNING"},
+                # A line per login is noise; failures and lockouts are warnings and still show.
+                "axes": {"level": "WARNING"}},
 }

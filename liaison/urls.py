@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from liaison.accounts.views import StationLoginView
 from liaison.admin import view_on_site
 from liaison.county import choose_township
 from liaison.health import healthz
@@ -32,8 +33,10 @@ urlpatterns = [
     path("open311/v2/", include("petitions.urls.open311")),
     path("healthz", healthz, name="healthz"),
     path("county/township/", choose_township, name="county-choose"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", StationLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second login step, one's own two-factor page, the township's accounts (liaison/accounts/).
+    path("accounts/", include("liaison.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before admin/, in place of the admin's own, which finds any township's row (liaison.admin.view_on_site).
     path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site),

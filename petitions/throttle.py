@@ -7,7 +7,6 @@ key (api_post_counters). The counters live in the cache, so with Redis every web
 shares them.
 """
 
-import ipaddress
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -15,6 +14,8 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
+
+from liaison.clients import client_address  # noqa: F401 (moved to liaison: login throttling counts by it too)
 
 VERIFY_MAX_TRIES = 5  # per tracking code, in a window of
 VERIFY_WINDOW_SECONDS = 15 * 60
@@ -26,25 +27,6 @@ VERIFY_CLIENT_WINDOW_SECONDS = 60 * 60
 # once a counter is past its limit, so parallel requests cannot slip past a check-then-count.
 # A right answer gives its try back: the limits are on wrong tries, and a success resets nothing.
 # Every window starts at its first try and is not extended by later ones.
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address, an IPv6 client's /64 network (one household or phone gets a whole one).
-
-    Behind a reverse proxy, set CLIENT_IP_HEADER to the header the proxy writes the client's
-    address into (e.g. HTTP_X_REAL_IP); otherwise every visitor would share the proxy's address.
-    """
-    address = request.META.get(settings.CLIENT_IP_HEADER or "REMOTE_ADDR", "") or request.META.get("REMOTE_ADDR", "")
-    address = address.split(",")[0].strip()
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
 
 
 def seconds_left_today() -> int:

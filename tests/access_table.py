@@ -99,6 +99,19 @@ ROUTES: dict[str, list[Ask]] = {
     "desk:act": post("/desk/concerns/{case}/act/accept/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT)),
     "desk:comment": post("/desk/concerns/{case}/comment/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT),
                          **{"comment-note": "看看"}),
+    "accounts:verify": get("/accounts/verify/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT)),
+    "accounts:two_factor": get("/accounts/two-factor/", back_office(*EVERY_DESK_ROLE)),
+    "accounts:enrol": get("/accounts/two-factor/setup/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT, deputy=OK)),
+    "accounts:recovery_codes": post("/accounts/two-factor/recovery-codes/",
+                                    back_office(*EVERY_DESK_ROLE, answer=REDIRECT), fresh=True),
+    "accounts:reset_own": post("/accounts/two-factor/reset/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT),
+                               fresh=True),
+    "accounts:township": get("/accounts/township/", back_office(*OFFICE)),
+    # {user} is the station's staff account: staff may not unlock or reset themselves.
+    "accounts:unlock": post("/accounts/township/{user}/unlock/", back_office(
+        "official", "county_official", "admin", answer=REDIRECT, staff=NOT_FOUND)),
+    "accounts:reset_two_factor": post("/accounts/township/{user}/reset-two-factor/", back_office(
+        "official", "county_official", "admin", answer=REDIRECT, staff=NOT_FOUND), fresh=True),
     "desk:reveal_mobile": post("/desk/concerns/{case}/reveal/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT)),
     "desk:correct": post("/desk/concerns/{case}/correct/", back_office(*OFFICE)),  # empty form: shown again
     "desk:correct_constituent": post("/desk/concerns/{case}/constituent/", back_office(*OFFICE)),

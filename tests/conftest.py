@@ -5,6 +5,11 @@
 - deputy_user: a deputy's login; sees only their own things (more in later issues).
 - handler: a village cadre; member of `unit`, sees only that unit's concerns.
 - admin_user: superuser.
+
+Two-factor login is required here as in production (staff, handlers, officials, admins; settings.DEMO_MODE
+is off): `client.force_login(user)` logs in as a finished login does, password and code — an account that
+must give a code gets a real confirmed authenticator and its session is verified with it
+(`_two_factor_logins`). The login steps themselves are tested in tests/liaison/test_two_factor.py.
 - concern: a concern filed by constituent 陈西荣 (13600000000-ish) to deputy_user's deputy,
   in a category whose default unit is `unit`.
 """
@@ -13,6 +18,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import Client
 from django.test.utils import override_settings
 
 from liaison import roles
@@ -37,6 +43,59 @@ def _media_root(tmp_path_factory):
     private = {**settings.STORAGES["private"], "OPTIONS": {"location": str(tmp_path_factory.mktemp("private"))}}
     with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
                            STORAGES={**settings.STORAGES, "private": private}):
+        yield
+
+
+def authenticator(user):
+    """The user's confirmed authenticator (django-otp TOTP), made if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """The code the user's phone shows now. The device takes each 30 s step once: a second login within the
+    same step (a test logging in twice) would be refused as a replay, so the step counter is rewound."""
+    from django_otp.oath import totp
+
+    device.last_t = -1
+    device.save(update_fields=["last_t"])
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _two_factor_logins():
+    """force_login finishes both login steps (see the module docstring). Session-wide, so module-scoped
+    fixtures that log clients in (tests/test_isolation.py) get verified sessions too."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from liaison.accounts.policy import second_step
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if second_step(user) is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+            session.save()
+
+    def login(self, **credentials):
+        # Django's Client.login authenticates without a request, which django-axes refuses (it counts
+        # failures per address): pass one, as the login page does.
+        from django.contrib.auth import authenticate
+        from django.test import RequestFactory
+
+        user = authenticate(RequestFactory().post("/accounts/login/"), **credentials)
+        if user is None:
+            return False
+        force_login(self, user, user.backend)
+        return True
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Client, "force_login", force_login)
+        patch.setattr(Client, "login", login)
         yield
 
 

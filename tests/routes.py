@@ -48,7 +48,7 @@ ROUTES = walk(get_resolver())
 def sample(parameter: re.Match) -> str:
     """A value the route's converter accepts (for re.sub over a path pattern's <converter:name>)."""
     uuid = "5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b"
-    return {"uuid:": uuid}.get(parameter[1], "csv" if parameter[2] == "fmt" else "x2345678")
+    return {"uuid:": uuid, "int:": "2"}.get(parameter[1], "csv" if parameter[2] == "fmt" else "x2345678")
 
 
 def admin_routes() -> dict[str, tuple[type, str]]:

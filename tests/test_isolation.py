@@ -232,6 +232,18 @@ OFFICE = {
         for row in (other.concerns["new"], other.deputy, other.site, other.photos["private"])
     ],
     "admin:view_on_site": lambda own, other: OFFICE["view-on-site"](own, other),  # served by view-on-site
+    # Logging in (liaison/accounts/): one's own second step and two-factor page; a township's accounts.
+    "accounts:verify": lambda own, other: [_get(OWN, "/accounts/verify/")],
+    "accounts:enrol": lambda own, other: [_get(OWN, "/accounts/two-factor/setup/")],
+    "accounts:two_factor": lambda own, other: [_get(OWN, "/accounts/two-factor/")],
+    "accounts:recovery_codes": lambda own, other: [_post(OWN, "/accounts/two-factor/recovery-codes/")],
+    # Not posted: it would end the shared client's verified session for every route after it.
+    "accounts:reset_own": lambda own, other: [_get(OWN, "/accounts/two-factor/reset/")],
+    "accounts:township": lambda own, other: [_get(OWN, "/accounts/township/")],
+    "accounts:unlock": lambda own, other: [
+        _post(FOREIGN, _url("accounts:unlock", other.users[role].pk)) for role in ("staff", "official")],
+    "accounts:reset_two_factor": lambda own, other: [
+        _post(FOREIGN, _url("accounts:reset_two_factor", other.users[role].pk)) for role in ("staff", "official")],
     "admin:index": lambda own, other: [_get(OWN, "/admin/")],
     "admin:app_list": lambda own, other: [_get(OWN, f"/admin/{app}/") for app in ("deputies", "petitions", "liaison")],
     "admin:autocomplete": lambda own, other: [

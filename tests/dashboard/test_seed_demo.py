@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
+from django.test import override_settings
 
 from deputies.models import Deputy, LiaisonHousehold, Site
 from liaison import roles
@@ -16,7 +17,7 @@ from petitions.models import Concern, Reception, Unit
 def seeded(django_db_setup, django_db_blocker):
     # Seeding renders ~120 portraits and QR codes and a year of concerns: do it once for the module,
     # then flush so no other test sees demo rows (flush re-creates the role groups via post_migrate).
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(DEMO_MODE=True):  # seed_demo runs only in demo mode
         out = io.StringIO()
         call_command("seed_demo", stdout=out)
         yield out.getvalue()
@@ -90,7 +91,8 @@ def test_seeding_twice_adds_nothing(seeded):
 
     before = counts()
 
-    call_command("seed_demo", stdout=io.StringIO())
+    with override_settings(DEMO_MODE=True):
+        call_command("seed_demo", stdout=io.StringIO())
 
     assert counts() == before
 

@@ -124,7 +124,7 @@ def _url(path: str, samples: dict[str, str]) -> str:
 @pytest.fixture
 def samples(db, concern):
     return {"tracking": concern.tracking, "code": concern.deputy.code, "key": str(uuid.uuid4()), "fmt": "xlsx",
-            "app_label": "petitions", "object_id": "1", "content_type_id": "1", "action": "accept"}
+            "app_label": "petitions", "object_id": "1", "content_type_id": "1", "action": "accept", "user_id": "1"}
 
 
 @pytest.mark.django_db

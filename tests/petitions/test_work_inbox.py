@@ -89,7 +89,7 @@ def test_the_inbox_runs_the_same_number_of_queries_for_one_or_twelve_concerns(
     deputy = deputy_user.deputy
     ConcernFactory(deputy=deputy, category=category)
     client.force_login(deputy_user)
-    with django_assert_max_num_queries(10) as one:
+    with django_assert_max_num_queries(11) as one:
         client.get(URL)
     for n in range(11):
         concern = ConcernFactory(deputy=deputy, category=category)

@@ -3,7 +3,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from deputies.demo import DIRECTORIES, link_demo_deputy_account, seed_deputies, seed_places
@@ -25,6 +25,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
+        if not settings.DEMO_MODE:
+            # Its accounts open with a password printed in the README: on a real station they are a way in.
+            raise CommandError(
+                f"seed_demo makes demo accounts with the published password {DEMO_PASSWORD!r}: it runs only in "
+                "demo mode. Set DEMO_MODE=true (make run does); a real station is never seeded."
+            )
         townships = seed_townships()
         seed_accounts(townships)
         for code, township in townships.items():

@@ -239,6 +239,8 @@ class AuditEntry(TownshipScoped):
         CORRECT = "correct", _("Correction")
         ERASE = "erase", _("Erased on request")
         ANONYMISE = "anonymise", _("Anonymised after the retention period")
+        UNLOCK = "unlock", _("Login unlocked")
+        RESET_TWO_FACTOR = "reset_2fa", _("Two-factor login reset")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True, editable=False)
     # PROTECT: an account that appears in the log is deactivated, never deleted, so the log keeps saying who.

@@ -7,17 +7,21 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from liaison.audit import audit_record
+from liaison.models import AuditEntry
+from liaison.scoping import home_township
+
 RECOVERY_CODE_COUNT = 10
 
 log = logging.getLogger("liaison.accounts")
 
 
 def audit(*, actor, action: str, target) -> None:
-    """Record an account action taken by one person on another's (or their own) account.
-
-    Hook for the audit table (issue 8, item 6): when it lands, write its append-only row here; every
-    unlock and two-factor reset already passes through this one function. Until then: the log, by
-    account ids only (logs never carry names or numbers)."""
+    """Record an account action taken by one person on another's (or their own) account: an append-only
+    audit row in the account's township (a county account's: every township in scope), and the log line,
+    by account ids only (logs never carry names or numbers)."""
+    audit_record(actor=actor, action=action, subject=target, label=target.get_username(),
+                 township=home_township(target))
     log.info("account %s: user %s by user %s", action, target.pk, getattr(actor, "pk", None))
 
 
@@ -60,7 +64,7 @@ def two_factor_reset(*, user, actor) -> None:
     (if two-factor login is required for them). Their sessions verified with the old one end."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit(actor=actor, action="two-factor reset", target=user)
+    audit(actor=actor, action=AuditEntry.Action.RESET_TWO_FACTOR, target=user)
 
 
 def account_unlock(*, user, actor) -> int:
@@ -68,7 +72,7 @@ def account_unlock(*, user, actor) -> int:
     from axes.utils import reset
 
     count = reset(username=user.get_username())
-    audit(actor=actor, action="unlock", target=user)
+    audit(actor=actor, action=AuditEntry.Action.UNLOCK, target=user)
     return count
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 
 from liaison import roles
 from liaison.accounts.middleware import LAST_SEEN_SESSION_KEY
-from liaison.models import Membership
+from liaison.models import AuditEntry, Membership
 from tests.factories import TownshipFactory, UserFactory, the_township
 
 OFFICE = "10.1.2.3"  # a township office: everyone behind one NAT address
@@ -100,6 +100,9 @@ def test_an_official_of_the_township_unlocks_the_account_and_it_logs_in_again(tw
     assert "a-staff" in page and "已锁定" in page
     assert unlocked.status_code == 302
     assert _logged_in(_login(Client(), "a-staff"))
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.UNLOCK)
+    assert (entry.actor, entry.subject_id, entry.township) == (
+        two_stations["a_official"], two_stations["a_staff"].pk, two_stations["a_staff"].membership.township)
 
 
 @pytest.mark.django_db

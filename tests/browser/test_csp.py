@@ -20,6 +20,7 @@ from petitions import workflow
 from petitions.services import concern_assign
 from tests.browser.conftest import DESKTOP, PHONE, logged_in
 from tests.browser.public_pages import PAGES, open_public_page, public_site  # noqa: F401
+from petitions.models import Reception
 from tests.factories import (
     CategoryFactory,
     ConcernFactory,
@@ -222,10 +223,13 @@ def admin_rows(db, admin_user, category):
     deputy = DeputyFactory(name="王智慧")
     LiaisonHouseholdFactory(deputy=deputy)
     VillageFactory(name="白塔村")
-    SiteFactory(name="白塔镇人大代表联络站")
+    site = SiteFactory(name="白塔镇人大代表联络站")
     UnitFactory(name="镇城建办")
     concern = ConcernFactory(deputy=deputy, category=category)
-    return {"admin": admin_user, "deputy": deputy, "concern": concern, "category": CategoryFactory(name="道路交通")}
+    reception = Reception.objects.create(site=site, constituent=concern.constituent, matters="路灯坏了",
+                                         township=site.township)
+    return {"admin": admin_user, "deputy": deputy, "concern": concern, "category": CategoryFactory(name="道路交通"),
+            "reception": reception}
 
 
 def _admin_autocomplete(page, field: str, typed: str) -> None:
@@ -286,7 +290,8 @@ def _visit_admin(watch: CspWatch, browser, live_server, admin_rows: dict) -> Non
     page.locator("#calendarlink0").click()
     page.locator("#calendarbox0 .calendar td a").first.click()
     expect(page.locator("#id_date")).not_to_have_value("")
-    page.goto(f"{base}/admin/petitions/reception/add/")
+    # A reception's change page (the admin adds none: the desk records them).
+    page.goto(f"{base}/admin/petitions/reception/{admin_rows['reception'].pk}/change/")
     page.locator(".datetimeshortcuts a").first.click()  # "Today"
     expect(page.locator(".selector-available")).to_be_visible()
     page.goto(f"{base}/admin/auth/user/add/")  # unusable_password_field.js

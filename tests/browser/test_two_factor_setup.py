@@ -9,10 +9,18 @@ from urllib.parse import parse_qs, urlparse
 from django_otp.oath import totp
 
 from tests.browser.conftest import screenshot
+from tests.browser.test_csp import CspWatch
 from tests.deputies.test_qr import decode_png
 
 
 def test_first_login_sets_up_the_authenticator_from_the_qr_code_on_screen(phone, live_server, staff):
+    watch = CspWatch()  # the login steps run before any back-office page: under the same policy
+    watch.attach(phone.context)
+    with watch.checked(least_pages=4):
+        _first_login(phone, live_server)
+
+
+def _first_login(phone, live_server) -> None:
     phone.goto(f"{live_server.url}/accounts/login/")
     phone.fill("#id_username", "staff")
     phone.fill("#id_password", "pw")

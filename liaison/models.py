@@ -141,6 +141,8 @@ class Notification(TimeStampedModel, TownshipScoped):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Never sent: the number had its daily cap of messages (liaison.outbox); last_error says so.
+        SKIPPED = "skipped", _("Skipped")
 
     channel = models.CharField(pgettext_lazy("message", "sent by"), max_length=8, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=254, help_text=_("Mobile number or e-mail address."))
@@ -168,6 +170,8 @@ class Notification(TimeStampedModel, TownshipScoped):
             models.Index(fields=["status", "created_at"], name="notification_outbox_idx"),
             # A record's messages (a concern's page and tests).
             models.Index(fields=["subject_type", "subject_id"], name="notification_subject_idx"),
+            # The daily cap: the messages one number was sent today (liaison.outbox).
+            models.Index(fields=["recipient", "created_at"], name="notification_recipient_idx"),
         ]
 
     def __str__(self) -> str:
@@ -206,3 +210,20 @@ class ApiClient(models.Model):
     def may_file_into(self, township: Township) -> bool:
         allowed = list(self.townships.values_list("pk", flat=True))
         return not allowed or township.pk in allowed
+
+
+class Counter(models.Model):
+    """One counter of a rate limit or lockout (liaison.counters), when the counters live in the
+    database (no Redis): every web process counts in the same row. County-wide: keys say what they count."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    # The end of the counter's window; the sweep deletes rows past it.
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"

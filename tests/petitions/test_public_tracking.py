@@ -7,13 +7,13 @@ import io
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
 from PIL import Image
 
-from petitions import workflow
+from liaison import counters
+from petitions import throttle, workflow
 from petitions.models import Concern, ConcernEvent
 from petitions.services import (
     concern_assign,
@@ -23,18 +23,10 @@ from petitions.services import (
     concern_transition,
 )
 from petitions.views import public
-from tests.factories import ConcernFactory
+from tests.factories import ConcernFactory, form_opened_long_ago
 
 S = Concern.Status
 NAME, MOBILE = "陈西荣", "13812345678"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_lockouts():
-    # The lockout counters live in the cache, which outlives a test's database transaction.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _photo() -> ContentFile:
@@ -58,6 +50,11 @@ def _resolve(concern, *, deputy_user, handler, unit) -> Concern:
     concern = concern_assign(concern=concern, unit=unit, actor=deputy_user, role=workflow.DEPUTY)
     return concern_resolve(concern=concern, result="垃圾已清理，已安排保洁员定期巡查。", outcome=Concern.Outcome.FIXED,
                            actor=handler, role=workflow.HANDLER, photos=[_photo()])
+
+
+def _burst_key(concern, ip="127.0.0.1") -> str:
+    """The key of the concern's fifteen-minute counter for this client's tries."""
+    return throttle.verify_limits(RequestFactory().get("/", REMOTE_ADDR=ip), concern)[1].key
 
 
 def _message_tags(response) -> list[str]:
@@ -253,7 +250,8 @@ def test_a_try_is_counted_before_the_digits_are_compared(client, concern, monkey
     compare = public._mobile_ends_with
 
     def spy(concern, digits):
-        seen.append(cache.get(f"petitions:verify-tries:{concern.township.code}:{concern.tracking}"))
+        burst = _burst_key(concern)
+        seen.append(counters.peek([burst])[burst])
         return compare(concern, digits)
 
     monkeypatch.setattr(public, "_mobile_ends_with", spy)
@@ -267,7 +265,8 @@ def test_a_try_is_counted_before_the_digits_are_compared(client, concern, monkey
 def test_tries_already_under_way_count_against_the_limit(client, concern, monkeypatch):
     # Five requests have counted themselves and are still comparing: the sixth is refused unread.
     monkeypatch.setattr(public, "_mobile_ends_with", lambda *args: pytest.fail("compared despite the limit"))
-    cache.set(f"petitions:verify-tries:{concern.township.code}:{concern.tracking}", 5, 60)
+    for _ in range(5):
+        counters.hit(_burst_key(concern), 60)
 
     assert _message_tags(_verify(client, concern)) == ["error"]
 
@@ -300,10 +299,10 @@ def test_four_wrong_tries_then_the_right_digits_still_verify(client, concern):
 @pytest.mark.django_db
 def test_eleven_wrong_tries_in_a_day_lock_the_code_until_tomorrow(client, concern, time_machine):
     time_machine.move_to("2026-03-07 08:00:00+08:00", tick=False)
-    # The cache must forget with the moved clock, or this test proves nothing about windows.
-    cache.set("probe", 1, 60)
+    # The counters must forget with the moved clock, or this test proves nothing about windows.
+    counters.hit("probe", 60)
     time_machine.shift(61)
-    assert cache.get("probe") is None
+    assert counters.peek(["probe"]) == {"probe": 0}
 
     for n in range(11):  # 08:01 to 23:01, never two within fifteen minutes
         if n:
@@ -511,7 +510,7 @@ def test_the_browser_that_filed_a_concern_sees_its_own_text_at_once(client, depu
     deputy = deputy_user.deputy
     client.post(reverse("petitions:file_to_deputy", args=[deputy.code]), {
         "name": NAME, "mobile": MOBILE, "category": category.pk, "content": "私下反映：村口路灯坏了三盏。",
-        "token": "6f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f",
+        "token": "6f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f", "started": form_opened_long_ago(),
     })
     concern = Concern.objects.get(content__startswith="私下反映")
     assert not concern.is_public

@@ -135,9 +135,10 @@ def _database_give_back(key: str) -> None:
 # --- the Redis store ----------------------------------------------------------------------------
 
 _clients: dict = {}
-# A decrement only of a key that still exists: DECR on an expired key would make a counter of -1
-# that never expires, a credit of tries for ever.
-_GIVE_BACK = "if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) end return 0"
+# A decrement only of a key that still exists and counts something: DECR on an expired key would make
+# a counter of -1 that never expires, a credit of tries for ever.
+_GIVE_BACK = ("local n = tonumber(redis.call('get', KEYS[1])) "
+              "if n and n > 0 then return redis.call('decr', KEYS[1]) end return 0")
 
 
 def _redis_url() -> str:

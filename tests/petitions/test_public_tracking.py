@@ -555,3 +555,65 @@ def test_an_open_case_without_a_unit_says_not_yet_assigned_and_an_ended_one_name
     concern_transition(concern=concern, action="close", actor=None, role=workflow.SYSTEM)
 
     assert f'id="concern-unit">{unit.name}<' in _track(client, concern)
+
+
+# --- the owner's browser and strangers' guesses ----------------------------------------------------
+
+def _file_from(client, deputy, category) -> Concern:
+    client.post(reverse("petitions:file_to_deputy", args=[deputy.code]), {
+        "name": NAME, "mobile": MOBILE, "category": category.pk, "content": "私下反映：村口路灯坏了三盏。",
+        "token": "7f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f", "started": form_opened_long_ago(),
+    }, REMOTE_ADDR="198.51.100.1")
+    return Concern.objects.get(content__startswith="私下反映")
+
+
+def _guess_from_many_addresses(concern, tries: int) -> None:
+    for n in range(tries):
+        _verify(Client(), concern, digits="0000", ip=f"203.0.113.{n // 5 + 1}")  # five from each address
+
+
+@pytest.mark.django_db
+def test_strangers_guesses_never_lock_out_the_browser_that_filed_the_concern(client, deputy_user, category,
+                                                                           handler, unit):
+    concern = _file_from(client, deputy_user.deputy, category)
+    _guess_from_many_addresses(concern, throttle.VERIFY_MAX_TRIES_PER_CODE_PER_DAY)
+    assert 'id="verify-locked"' in _track(Client(), concern)  # locked for every other browser
+
+    own = _track(client, concern)
+
+    assert "私下反映" in own and 'id="verify-locked"' not in own and 'id="verify-form"' not in own
+    concern = _resolve(concern, deputy_user=deputy_user, handler=handler, unit=unit)
+    client.post(reverse("petitions:rate", args=[concern.tracking]), {"satisfaction": "satisfied"})
+    concern.refresh_from_db()
+    assert concern.status == S.CLOSED
+
+
+@pytest.mark.django_db
+def test_the_filing_browser_is_known_by_its_signed_cookie_after_its_session_ended(client, deputy_user, category):
+    concern = _file_from(client, deputy_user.deputy, category)
+    client.cookies.pop(settings.SESSION_COOKIE_NAME)
+    forged = Client()
+    forged.cookies["filed"] = concern.tracking  # unsigned: anyone could write it
+
+    assert "私下反映" in _track(client, concern)
+    assert "私下反映" not in _track(forged, concern)
+
+
+@pytest.mark.django_db
+def test_a_strangers_guesses_from_another_connection_do_not_lock_the_owner_on_theirs(client, concern):
+    for _ in range(throttle.VERIFY_MAX_TRIES_PER_DAY):
+        _verify(Client(), concern, digits="0000", ip="203.0.113.9")
+    assert 'id="verify-locked"' in Client().get(concern.get_absolute_url(), REMOTE_ADDR="203.0.113.9").content.decode()
+
+    response = _verify(client, concern, ip="198.51.100.20")  # the owner's phone, a browser that did not file it
+
+    assert _message_tags(response) == ["success"]
+
+
+@pytest.mark.django_db
+def test_guesses_spread_over_many_addresses_stop_at_thirty_a_day_for_the_code(concern):
+    _guess_from_many_addresses(concern, throttle.VERIFY_MAX_TRIES_PER_CODE_PER_DAY)
+
+    response = _verify(Client(), concern, ip="192.0.2.77")  # a fresh address, the right digits
+
+    assert _message_tags(response) == ["error"] and "家门口葡萄园" not in response.content.decode()

@@ -203,7 +203,8 @@ def reopen_deadline_note(*, deadline_on, previous) -> str:
 # Why a filing from the public form was held for review (petitions.throttle, petitions.forms.public).
 HOLD_REASONS = {
     "hidden_field": gettext_lazy("A field people cannot see was filled in: probably sent by a program."),
-    "too_fast": gettext_lazy("Sent %(seconds)d seconds after the form was opened; a person takes at least %(minimum)d."),
+    "too_fast": gettext_lazy(
+        "Sent %(seconds)d seconds after the form was opened; a person takes at least %(minimum)d."),
     "no_start": gettext_lazy("The form's opening time was missing or altered."),
     "mobile_burst": gettext_lazy("More than %(limit)d concerns from this mobile number within %(minutes)d minutes."),
     "mobile_day": gettext_lazy("More than %(limit)d concerns from this mobile number today."),

@@ -126,7 +126,8 @@ def _render_track(request: HttpRequest, concern: Concern, *, rate_form: RatingFo
         "filer": {"name": mask_name(constituent.name), "mobile": mask_mobile(constituent.mobile)}
         if is_verified and constituent else None,
         "can_verify": constituent is not None and not is_verified,
-        "locked_out_message": None if is_verified else throttle.lockout_message(throttle.verify_limits(request, concern)),
+        "locked_out_message": None if is_verified
+        else throttle.lockout_message(throttle.verify_limits(request, concern)),
         "verify_form": VerifyMobileForm(),
         "rate_form": (rate_form or RatingForm()) if can_rate else None,
     }

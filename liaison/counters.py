@@ -143,7 +143,11 @@ _GIVE_BACK = ("local n = tonumber(redis.call('get', KEYS[1])) "
 
 def _redis_url() -> str:
     cache = settings.CACHES["default"]
-    return cache["LOCATION"] if cache["BACKEND"].endswith("RedisCache") else ""
+    if not cache["BACKEND"].endswith("RedisCache"):
+        return ""
+    location = cache["LOCATION"]
+    # Several servers (a list, or comma-separated): the cache writes to the first, and so do we.
+    return (location[0] if isinstance(location, (list, tuple)) else location).split(",")[0]
 
 
 def _redis_errors() -> tuple:

@@ -274,8 +274,8 @@ def _seed_held(category, deputy, official) -> None:
     for number, action in enumerate([None, "discard"]):
         concern, _created = concern_submit(
             channel=Concern.Channel.QR, category=category, deputy=deputy, mobile=f"1700000000{number}",
-            name="王经理", content="代开各类发票，正规可查，价格优惠。", submission_key=f"demo-{code}-held-{number}",
-            held_because=hold_note("hidden_field"),
+            name="王经理", content="代开各类发票，正规可查，价格优惠。",
+            submission_key=f"demo-{code}-held-{number}", held_because=hold_note("hidden_field"),
         )
         if action:
             concern_transition(concern=concern, action=action, actor=official, role=workflow.OFFICIAL)

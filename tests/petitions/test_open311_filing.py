@@ -5,6 +5,7 @@ import json
 from xml.etree import ElementTree
 
 import pytest
+
 from liaison import counters
 from liaison.apikeys import api_client_create
 from liaison.models import Notification

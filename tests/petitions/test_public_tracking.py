@@ -561,8 +561,9 @@ def test_an_open_case_without_a_unit_says_not_yet_assigned_and_an_ended_one_name
 
 def _file_from(client, deputy, category) -> Concern:
     client.post(reverse("petitions:file_to_deputy", args=[deputy.code]), {
-        "name": NAME, "mobile": MOBILE, "category": category.pk, "content": "私下反映：村口路灯坏了三盏。",
-        "token": "7f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f", "started": form_opened_long_ago(),
+        "name": NAME, "mobile": MOBILE, "category": category.pk,
+        "content": "私下反映：村口路灯坏了三盏。", "token": "7f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f",
+        "started": form_opened_long_ago(),
     }, REMOTE_ADDR="198.51.100.1")
     return Concern.objects.get(content__startswith="私下反映")
 

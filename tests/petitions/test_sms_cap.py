@@ -29,7 +29,8 @@ def test_the_sixth_sms_to_one_number_in_a_day_is_skipped_with_its_reason_and_nev
     statuses = [n.status for n in _to_victim()]
     assert statuses == [Notification.Status.SENT] * 5 + [SKIPPED]
     skipped = _to_victim()[-1]
-    assert skipped.last_error == "未发送：该号码今天已收到 5 条短信，已达每日上限。" and skipped.sent_at is None
+    assert skipped.last_error == "未发送：该号码今天已收到 5 条短信，已达每日上限。"
+    assert skipped.sent_at is None
     # The deputy's number is the station's own: every filing still reaches it.
     assert Notification.objects.filter(recipient=deputy.mobile, status=Notification.Status.SENT).count() == 6
     assert all(c.notifications.filter(recipient=deputy.mobile).exists() for c in concerns)
@@ -56,7 +57,8 @@ def test_the_cap_counts_every_township_and_resets_the_next_day(settings, time_ma
 def test_a_message_over_the_cap_to_a_constituent_is_skipped_not_raised(concern, official, settings):
     settings.SMS_DAILY_CAP_PER_NUMBER = 1  # the receipt already went today
 
-    concern_transition(concern=concern, action="reject", actor=official, role=workflow.OFFICIAL, note="不属于受理范围")
+    concern_transition(concern=concern, action="reject", actor=official, role=workflow.OFFICIAL,
+                       note="不属于受理范围")
 
     to_constituent = concern.notifications.filter(recipient=VICTIM).order_by("pk")
     assert [n.status for n in to_constituent] == [Notification.Status.PENDING, SKIPPED]

@@ -258,3 +258,23 @@ def test_the_limits_keys_carry_no_mobile_or_address():
     keys = " ".join(limit.key for limit in throttle.filing_limits(request, "13812345678"))
 
     assert "13812345678" not in keys and "203.0.113.7" not in keys
+
+
+@pytest.mark.django_db
+def test_the_held_list_takes_as_many_queries_for_one_filing_as_for_many(client, deputy, category, staff,
+                                                                       django_assert_num_queries,
+                                                                       django_assert_max_num_queries):
+    _file(client, deputy, _filing(category, website="x"))
+    desk = Client()
+    desk.force_login(staff)
+    desk.get(reverse("desk:held"))  # the session and the user's roles, as every later page has them
+    with django_assert_max_num_queries(12) as one:
+        desk.get(reverse("desk:held"))
+    queries = len(one.captured_queries)  # read now: every request empties the connection's log
+    for _ in range(3):
+        _file(client, deputy, _filing(category, website="x"))
+
+    with django_assert_num_queries(queries):
+        body = desk.get(reverse("desk:held")).content.decode()
+
+    assert body.count('class="card concern-card') == 4

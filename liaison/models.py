@@ -143,6 +143,8 @@ class Notification(TimeStampedModel, TownshipScoped):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Never sent: the number had its daily cap of messages (liaison.outbox); last_error says so.
+        SKIPPED = "skipped", _("Skipped")
 
     channel = models.CharField(pgettext_lazy("message", "sent by"), max_length=8, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=254, help_text=_("Mobile number or e-mail address."))
@@ -170,6 +172,8 @@ class Notification(TimeStampedModel, TownshipScoped):
             models.Index(fields=["status", "created_at"], name="notification_outbox_idx"),
             # A record's messages (a concern's page and tests).
             models.Index(fields=["subject_type", "subject_id"], name="notification_subject_idx"),
+            # The daily cap: the messages one number was sent today (liaison.outbox).
+            models.Index(fields=["recipient", "created_at"], name="notification_recipient_idx"),
         ]
 
     def __str__(self) -> str:
@@ -275,3 +279,20 @@ class AuditEntry(TownshipScoped):
 
     def delete(self, *args, **kwargs):
         raise AuditRefused("audit entries cannot be deleted")
+
+
+class Counter(models.Model):
+    """One counter of a rate limit or lockout (liaison.counters), when the counters live in the
+    database (no Redis): every web process counts in the same row. County-wide: keys say what they count."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    # The end of the counter's window; the sweep deletes rows past it.
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"

@@ -1,5 +1,6 @@
 """The notification outbox: queue a message once, deliver it with retries."""
 
+import datetime
 import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -9,7 +10,8 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from liaison import sms
 from liaison.celery import delay_after_commit
@@ -33,12 +35,16 @@ def notifications_muted():
 
 def notification_queue(
     *, key: str, channel: str, recipient: str, body: str, subject: str = "", about: models.Model | None = None,
-    township=None,
+    township=None, daily_cap: int | None = None,
 ) -> Notification | None:
     """Queue one message; a second call with the same key queues nothing. Returns the new row or None.
 
     The message belongs to `township`, else to the township of what it is `about`, else to the
     township of the current scope; with none of these it is an error (raises ValueError).
+
+    `daily_cap` (SMS only): when the number has already been sent that many SMS today (station
+    time, every township's messages together), the row is recorded as skipped, with the reason in
+    last_error, and never sent. Being over the cap never raises.
 
     Delivery is enqueued after commit; if the broker is down or does not answer the row stays
     pending and the periodic retry sweep sends it later. Never raises for the broker.
@@ -48,20 +54,42 @@ def notification_queue(
     township = township or getattr(about, "township", None) or current_township()
     if township is None:
         raise ValueError("A message belongs to a township: pass township= or about=, or queue it inside one.")
+    skipped_because = _over_daily_cap(recipient, daily_cap) if channel == Notification.Channel.SMS else ""
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
                 key=key[:200], channel=channel, recipient=recipient, body=body, subject=subject, about=about,
-                township=township,
+                township=township, last_error=skipped_because,
+                status=Notification.Status.SKIPPED if skipped_because else Notification.Status.PENDING,
             )
     except IntegrityError:
         return None
+    if skipped_because:
+        logger.warning("notification %s skipped: the number's daily cap of %s SMS", notification.pk, daily_cap)
+        return notification
     from liaison.tasks import deliver_notification_task
 
     # The row is the message; the task only says "send it now". A broker that is down or frozen
     # costs this request at most one REDIS_TIMEOUT, and the sweep sends the row once it is back.
     delay_after_commit(deliver_notification_task, notification.pk)
     return notification
+
+
+def _over_daily_cap(recipient: str, daily_cap: int | None) -> str:
+    """Why an SMS to `recipient` must not go out today, or "". Counted from the outbox itself (served by
+    notification_recipient_idx): two messages queued at the same instant may both pass, so the cap can
+    be passed by one or two, never by a flood."""
+    if daily_cap is None:
+        return ""
+    start_of_day = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+    with county_wide():
+        sent_today = Notification.objects.filter(
+            channel=Notification.Channel.SMS, recipient=recipient, created_at__gte=start_of_day,
+        ).exclude(status=Notification.Status.SKIPPED).count()
+    if sent_today < daily_cap:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("Not sent: this number already had %(n)d SMS today, the daily cap.") % {"n": sent_today}
 
 
 @county_wide()  # delivery is the county's: one worker sends every township's messages

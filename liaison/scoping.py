@@ -27,6 +27,8 @@ COUNTY_WIDE = frozenset({
     "liaison.County", "liaison.Township", "liaison.TownshipHost", "liaison.Membership", "liaison.CalendarDay",
     # The open API's clients: the county issues their keys and names the townships each may file into.
     "liaison.ApiClient",
+    # The rate limits' counters: one guesser or one phone is one, whichever township's page it uses.
+    "liaison.Counter",
     # Public codes are unique across the county (printed QR codes resolve on any host).
     "deputies.IssuedCode",
     # Django's own: accounts and groups (a user's township is their Membership), sessions, permissions.

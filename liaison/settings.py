@@ -211,6 +211,23 @@ AUTO_CLOSE_DAYS = env.int("AUTO_CLOSE_DAYS", default=14)
 DUPLICATE_WINDOW_MINUTES = env.int("DUPLICATE_WINDOW_MINUTES", default=30)
 # The open API (Open311, /open311/v2/): concerns one API key may file per hour; more get HTTP 429.
 OPEN311_POSTS_PER_HOUR = env.int("OPEN311_POSTS_PER_HOUR", default=120)
+# The public concern form (docs/privacy.md, "Abuse of the public form"). A filing over one of these
+# limits is held for the staff's review, never refused: the person still gets the receipt. Per mobile
+# number and per client address (the station's own wifi on a duty day is one address for everyone),
+# in a burst of FILING_BURST_MINUTES and per day.
+FILING_BURST_MINUTES = env.int("FILING_BURST_MINUTES", default=10)
+FILING_PER_MOBILE_BURST = env.int("FILING_PER_MOBILE_BURST", default=3)
+FILING_PER_MOBILE_DAY = env.int("FILING_PER_MOBILE_DAY", default=10)
+FILING_PER_ADDRESS_BURST = env.int("FILING_PER_ADDRESS_BURST", default=30)
+FILING_PER_ADDRESS_DAY = env.int("FILING_PER_ADDRESS_DAY", default=200)
+# A form sent sooner than this after it was opened is held too: no person types a concern that fast.
+FILING_MIN_SECONDS = env.int("FILING_MIN_SECONDS", default=5)
+# At most this many SMS a day to a number the public typed in (a constituent's); more are not sent.
+SMS_DAILY_CAP_PER_NUMBER = env.int("SMS_DAILY_CAP_PER_NUMBER", default=5)
+# The rate limits' shared counters (liaison.counters): how long a request waits for their store,
+# and how long a process then leaves it alone before asking again.
+COUNTER_TIMEOUT = env.float("COUNTER_TIMEOUT", default=0.5)
+COUNTER_RETRY_SECONDS = env.int("COUNTER_RETRY_SECONDS", default=5)
 
 # The most rows one .xlsx export of the desk (concern list, reception register) holds; a longer
 # list is cut there, and both the page and the file say so. The file is built before it is sent:

@@ -13,6 +13,7 @@ class PetitionsConfig(AppConfig):
         roles.menu_register(key="lookup", url_name="petitions:lookup", label=_("Follow a concern"), order=11,
                             desk=False)
         roles.menu_register(key="concerns", url_name="desk:concerns", label=_("All concerns"), roles=desk, order=20)
+        roles.menu_register(key="held", url_name="desk:held", label=_("Held for review"), roles=desk, order=22)
         roles.menu_register(key="receptions", url_name="receptions:list", label=_("Reception register"),
                             roles=desk, order=21)
         roles.menu_register(key="county", url_name="desk:county", label=_("Townships compared"),

@@ -20,7 +20,7 @@ from liaison.calendar import add_working_days
 from liaison.models import Membership
 from liaison.outbox import notifications_muted
 from petitions import workflow
-from petitions.messages import auto_close_note
+from petitions.messages import auto_close_note, hold_note
 from petitions.models import Category, Concern, ConcernEvent, Constituent, Reception, Unit
 from petitions.services import (
     concern_assign,
@@ -261,8 +261,24 @@ def seed_concerns(
                 _life(rng, concern, deputy_user=deputy_user, official=official, handler_for=handler_for,
                       start=start, today=today)
             made.append(concern.pk)
+        _seed_held(categories[0], own[0] if own else deputies[0], official)
     _seed_receptions(rng, receptions, station, deputies, villages, today)
     return len(made)
+
+
+def _seed_held(category, deputy, official) -> None:
+    """Two advertisements sent through a deputy's form by a program: one waits on the held list, one was
+    discarded. Not cases: no figure counts them. Made without the random numbers, so every other demo
+    row stays as it was."""
+    code = category.township.code
+    for number, action in enumerate([None, "discard"]):
+        concern, _created = concern_submit(
+            channel=Concern.Channel.QR, category=category, deputy=deputy, mobile=f"1700000000{number}",
+            name="王经理", content="代开各类发票，正规可查，价格优惠。",
+            submission_key=f"demo-{code}-held-{number}", held_because=hold_note("hidden_field"),
+        )
+        if action:
+            concern_transition(concern=concern, action=action, actor=official, role=workflow.OFFICIAL)
 
 
 def _unit_handlers(township):

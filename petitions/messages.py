@@ -43,10 +43,11 @@ def _is_mobile(number: str) -> bool:
     return True
 
 
-def _sms(concern: Concern, who: str, mobile: str, text: str, occasion: str) -> bool:
+def _sms(concern: Concern, who: str, mobile: str, text: str, occasion: str, *, capped: bool = False) -> bool:
     notification_queue(
         key=f"{occasion}:{concern.pk}:{who}:{mobile}", channel=SMS, recipient=mobile,
         body=f"【{_station(concern)}】{text}", about=concern,
+        daily_cap=settings.SMS_DAILY_CAP_PER_NUMBER if capped else None,
     )
     return True
 
@@ -96,8 +97,11 @@ def _station_staff(concern: Concern, text: str, occasion: str) -> None:
 
 
 def _to_constituent(concern: Concern, text: str, occasion: str) -> None:
+    # Capped: anyone can type any number into the public form, so the form must not become a way to
+    # flood a stranger's phone. Numbers the station itself keeps (deputies, units, officials) are not:
+    # an escalation must never be dropped.
     if concern.constituent_id:
-        _sms(concern, "constituent", concern.constituent.mobile, text, occasion)
+        _sms(concern, "constituent", concern.constituent.mobile, text, occasion, capped=True)
 
 
 def _to_deputy(concern: Concern, text: str, occasion: str) -> None:
@@ -117,6 +121,12 @@ def on_submitted(concern: Concern) -> None:
             _to_deputy(concern, text, "submitted")
         else:
             _station_staff(concern, text, "submitted")  # filed to a site, or by staff for a caller
+
+
+def on_released(concern: Concern, occasion: str) -> None:
+    """A filing held for review was released: everything its filing would have said goes out now, under
+    the filing's own keys, so it is said once however it came to be said."""
+    on_submitted(concern)
 
 
 # What each workflow move tells whom: petitions.workflow.ACTIONS names one of these per action.
@@ -188,6 +198,25 @@ def reopen_deadline_note(*, deadline_on, previous) -> str:
             return _("The deadline stays %(date)s.") % {"date": deadline_on.isoformat()}
         return _("New deadline %(date)s (was %(previous)s).") % {"date": deadline_on.isoformat(),
                                                                   "previous": previous.isoformat()}
+
+
+# Why a filing from the public form was held for review (petitions.throttle, petitions.forms.public).
+HOLD_REASONS = {
+    "hidden_field": gettext_lazy("A field people cannot see was filled in: probably sent by a program."),
+    "too_fast": gettext_lazy(
+        "Sent %(seconds)d seconds after the form was opened; a person takes at least %(minimum)d."),
+    "no_start": gettext_lazy("The form's opening time was missing or altered."),
+    "mobile_burst": gettext_lazy("More than %(limit)d concerns from this mobile number within %(minutes)d minutes."),
+    "mobile_day": gettext_lazy("More than %(limit)d concerns from this mobile number today."),
+    "address_burst": gettext_lazy("More than %(limit)d concerns from this connection within %(minutes)d minutes."),
+    "address_day": gettext_lazy("More than %(limit)d concerns from this connection today."),
+}
+
+
+def hold_note(reason: str, **params) -> str:
+    """The staff's note on a held filing's timeline: why it waits for them."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Held for review: %(why)s") % {"why": HOLD_REASONS[reason] % params}
 
 
 def auto_close_note(township) -> str:

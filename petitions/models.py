@@ -200,6 +200,10 @@ class Concern(TimeStampedModel, TownshipScoped):
         CLOSED = "closed", _("Closed")
         REJECTED = "rejected", _("Rejected")
         MERGED = "merged", _("Merged")
+        # A filing from the public form that looked automated or came over a limit (petitions.throttle):
+        # no message has gone out; staff release it (→ submitted) or discard it. Neither counts as a case.
+        HELD = "held", _("Held for review")
+        DISCARDED = "discarded", _("Discarded")
 
     class Outcome(models.TextChoices):
         FIXED = "fixed", _("Fixed")
@@ -214,7 +218,7 @@ class Concern(TimeStampedModel, TownshipScoped):
     STATUS_COLOURS = {
         Status.SUBMITTED: "secondary", Status.ACCEPTED: "info", Status.ASSIGNED: "primary",
         Status.IN_PROGRESS: "warning", Status.RESOLVED: "success", Status.CLOSED: "dark",
-        Status.REJECTED: "danger", Status.MERGED: "light",
+        Status.REJECTED: "danger", Status.MERGED: "light", Status.HELD: "warning", Status.DISCARDED: "light",
     }
 
     tracking = models.CharField(_("tracking code"), max_length=16, unique=True, editable=False)

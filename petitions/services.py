@@ -74,6 +74,7 @@ def concern_submit(
     reception: Reception | None = None,
     api_client=None,
     notice_version: str = "",
+    held_because: str = "",
 ) -> tuple[Concern, bool]:
     """File a concern. Returns (concern, created).
 
@@ -87,6 +88,10 @@ def concern_submit(
     open API's client that files it (petitions.open311). `notice_version` is the privacy notice
     the form showed (settings.PRIVACY_NOTICE_VERSION; docs/privacy.md). Notifies the constituent and
     the deputy (or the station) after commit.
+
+    `held_because` (a note for the staff, e.g. from petitions.throttle) files it held for
+    review instead: status held, the note on its timeline for the staff only, and no message
+    to anyone until a staff member releases it (workflow "release").
     """
     dedupe_key = None if reception else dedupe.concern_key(
         township_id=category.township_id, mobile=mobile, submitted_by=submitted_by, deputy=deputy, site=site,
@@ -101,6 +106,7 @@ def concern_submit(
         village=village, deputy=deputy, site=site, place=place, latitude=latitude, longitude=longitude,
         is_public=is_public, submission_key=submission_key, submitted_by=submitted_by, reception=reception,
         dedupe_key=dedupe_key, api_client=api_client, notice_version=notice_version,
+        status=S.HELD if held_because else S.SUBMITTED,
     )
     concern.full_clean(exclude=["tracking", "submission_key", "dedupe_key", "constituent"])
     try:
@@ -110,14 +116,18 @@ def concern_submit(
                     township=concern.township, mobile=mobile, name=name, village=village)
             concern.save()
             concern_event_record(concern=concern, kind=ConcernEvent.Kind.TRANSITION, actor=submitted_by, role=role,
-                                 to_status=S.SUBMITTED, is_public=True)
+                                 to_status=concern.status, is_public=True)
+            if held_because:
+                concern_event_record(concern=concern, kind=ConcernEvent.Kind.COMMENT, role=workflow.SYSTEM,
+                                     note=held_because)
             _attach(concern, photos, kind=ConcernPhoto.Kind.REPORT, is_public=is_public)
     except IntegrityError:
         # Two taps, or the same text sent twice, raced past the check above; the other one won.
         if existing := dedupe.earlier_submission(Concern, submission_key=submission_key, dedupe_key=dedupe_key):
             return existing, False
         raise
-    messages.on_submitted(concern)
+    if not held_because:
+        messages.on_submitted(concern)
     return concern, True
 
 
@@ -145,7 +155,7 @@ def concern_transition(
     now = timezone.now()
     if spec.target == S.RESOLVED:
         concern.resolved_at = now
-    if spec.target in (S.CLOSED, S.REJECTED, S.MERGED):
+    if spec.target in (S.CLOSED, S.REJECTED, S.MERGED, S.DISCARDED):
         concern.closed_at = now
     if spec.target == S.REJECTED:
         concern.outcome = Concern.Outcome.REJECTED

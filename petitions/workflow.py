@@ -83,6 +83,11 @@ ACTIONS = {
                 form="RejectForm", note_is_public=True, notify=messages.on_rejected),
         _action("merge", _("Merge into another concern"), OPEN, S.MERGED, {OFFICIAL, STAFF},
                 form="MergeForm", note_is_public=True, notify=messages.on_merged),
+        # A filing held for review (docs/life-cycle.md): released, it is filed as any other and its
+        # messages go out then, once; discarded, it ends without a message and no figure counts it.
+        _action("release", _("Release: a real concern"), {S.HELD}, S.SUBMITTED, {OFFICIAL, STAFF},
+                notify=messages.on_released),
+        _action("discard", _("Discard"), {S.HELD}, S.DISCARDED, {OFFICIAL, STAFF}, public=False),
     ]
 }
 

@@ -91,6 +91,7 @@ ROUTES: dict[str, list[Ask]] = {
     "desk:forward": post("/desk/concerns/forward/", back_office(*OFFICE, answer=REDIRECT, county_official=CHOOSE,
                                                                 admin=CHOOSE)),
     "desk:export": get("/desk/concerns/export.xlsx", back_office(*OFFICE), **EVER),
+    "desk:held": get("/desk/held/", back_office(*OFFICE)),
     "desk:inbox": get("/desk/inbox/", back_office("deputy")),
     "desk:unit": get("/desk/unit/", back_office("handler")),
     "desk:patrol": get("/desk/patrol/", back_office("deputy")),

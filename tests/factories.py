@@ -1,9 +1,13 @@
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from deputies.models import Area, Deputy, LiaisonHousehold, Site, Village
 from deputies.services import public_record_save
 from liaison.scoping import default_township
+from petitions.forms.public import form_started
 
 
 def the_township():
@@ -149,3 +153,9 @@ class ConcernFactory(factory.Factory):
         return concern
 
     _build = _create
+
+
+def form_opened_long_ago(seconds: int = 60) -> str:
+    """The public concern form's signed opening time, as if opened `seconds` ago: a test posting the form at
+    once would otherwise be held for review as too fast (FILING_MIN_SECONDS)."""
+    return form_started(at=timezone.now() - datetime.timedelta(seconds=seconds))

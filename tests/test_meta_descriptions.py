@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import CategoryFactory, ConcernFactory, DeputyFactory
+from tests.factories import CategoryFactory, ConcernFactory, DeputyFactory, form_opened_long_ago
 
 
 def _description(response) -> str:
@@ -55,7 +55,7 @@ def test_the_receipt_has_a_description(records):
 
     response = filer.post(reverse("petitions:file_to_deputy", args=[records["deputy"].code]), {
         "name": "陈西荣", "mobile": "13812345678", "category": records["category"].pk, "content": "路灯坏了。",
-        "token": "6f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f",
+        "token": "6f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f", "started": form_opened_long_ago(),
     }, follow=True)
 
     assert response.resolver_match.view_name == "petitions:receipt"

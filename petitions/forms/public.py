@@ -1,17 +1,37 @@
 """Forms a constituent fills in without an account: filing, looking up, verifying, rating."""
 
+import datetime
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from deputies.models import Village
 from liaison.forms import TownshipChoiceField
+from petitions import messages
 from petitions.fields import MobileField, OneTimeTokenField, PhotosField, submission_key
 from petitions.models import Category, Concern
 
 CONTENT_MAX_LENGTH = 2000
+_STARTED_SALT = "petitions.concern-form.started"
+
+
+def form_started(at: datetime.datetime | None = None) -> str:
+    """The moment the empty filing form was handed out, signed: the fill-time check reads it back."""
+    return signing.dumps((at or timezone.now()).timestamp(), salt=_STARTED_SALT)
+
+
+def _seconds_since(started: str) -> float | None:
+    try:
+        return timezone.now().timestamp() - float(signing.loads(started, salt=_STARTED_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
 
 
 def _without_spaces(value: str) -> str:
@@ -41,14 +61,46 @@ class ConcernFileForm(forms.Form):
         label=_("The station may show this concern publicly without my name."), required=False
     )
     token = OneTimeTokenField()
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The hidden field: people never see it (site.css hides .form-extra; screen readers skip it,
+    # aria-hidden; the keyboard skips it, tabindex -1), a program filling in every field fills it too.
+    # Filled in, the concern is held for review, never refused: a person whose browser filled it
+    # in by mistake loses nothing.
+    website = forms.CharField(label=_("Leave this field empty"), required=False,
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        fields: list = [name for name in self.fields if name != "website"]
+        fields.insert(fields.index("mobile") + 1, Div("website", css_class="form-extra", aria_hidden="true"))
+        self.helper.layout = Layout(*fields)
 
     def clean(self) -> dict:
         cleaned = super().clean()
         if cleaned.get("mobile"):
             cleaned["submission_key"] = submission_key(cleaned["token"], cleaned["mobile"])
+        cleaned["held_because"] = self._held_because(cleaned)
         return cleaned
 
-    new_token = staticmethod(OneTimeTokenField.new)
+    @staticmethod
+    def _held_because(cleaned: dict) -> str:
+        """Why this filing looks sent by a program (a note for the staff), or "". A form re-shown after an
+        error keeps its first opening time, so correcting a mistake quickly is not "too fast"."""
+        if cleaned.get("website"):
+            return messages.hold_note("hidden_field")
+        seconds = _seconds_since(cleaned.get("started") or "")
+        if seconds is None:
+            return messages.hold_note("no_start")
+        if seconds < settings.FILING_MIN_SECONDS:
+            return messages.hold_note("too_fast", seconds=max(int(seconds), 0), minimum=settings.FILING_MIN_SECONDS)
+        return ""
+
+    @staticmethod
+    def initial_values() -> dict:
+        return {"token": OneTimeTokenField.new(), "started": form_started()}
 
 
 class TrackingLookupForm(forms.Form):

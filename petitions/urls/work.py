@@ -10,6 +10,7 @@ urlpatterns = [
     # Before concerns/<tracking>/: "forward" is no tracking code (it holds an "o", which codes never do).
     path("concerns/forward/", work_desk.forward, name="forward"),
     path("concerns/export.xlsx", work_desk.export, name="export"),
+    path("held/", work_lists.held, name="held"),
     path("inbox/", work_lists.inbox, name="inbox"),
     path("unit/", work_lists.unit, name="unit"),
     path("patrol/", work_patrol.patrol, name="patrol"),

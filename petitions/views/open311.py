@@ -144,7 +144,7 @@ def _file(request: HttpRequest, fmt: str) -> HttpResponse:
     client = api_client_for_key(params.get("api_key", ""))
     if client is None:
         raise Open311Error(403, gettext("api_key was not provided or is not valid."))
-    if not throttle.take_a_try(throttle.api_post_counters(client)):
+    if not throttle.take_an_api_post(throttle.api_post_limits(client)):
         raise Open311Error(429, gettext("This api_key filed too many service requests: at most %(n)d an hour. "
                                         "Try again later.") % {"n": settings.OPEN311_POSTS_PER_HOUR},
                            headers={"Retry-After": str(throttle.API_POST_WINDOW_SECONDS)})

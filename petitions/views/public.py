@@ -2,7 +2,9 @@
 
 The tracking page is public by URL, so it never shows the constituent's name or
 mobile. The browser that proves the last four digits of the mobile is remembered
-in the session and sees the whole submission (masked) and the rating form.
+in the session and sees the whole submission (masked) and the rating form. So does
+the browser that filed it, without the check: by its session, and by a signed
+cookie that outlives the session, so a stranger's wrong guesses never lock it out.
 """
 
 import hmac
@@ -39,6 +41,11 @@ _FILED = "petitions_filed"
 _REPEATED = "petitions_repeated"
 _VERIFIED = "petitions_verified"
 _SESSION_LIMIT = 50
+# The signed cookie naming the concerns this browser filed (docs/privacy.md): codes only, no personal data.
+_FILED_COOKIE = "filed"
+_FILED_COOKIE_SALT = "petitions.filed"
+_FILED_COOKIE_LIMIT = 20
+_FILED_COOKIE_DAYS = 180  # longer than a case takes to end, including its rating
 
 STATUS_EXPLANATIONS = {
     S.SUBMITTED: _("We have received your concern. The deputy or the station will look at it soon."),
@@ -49,6 +56,9 @@ STATUS_EXPLANATIONS = {
     S.CLOSED: _("This concern is finished."),
     S.REJECTED: _("This concern could not be taken up. The reason is given below."),
     S.MERGED: _("Someone raised the same matter before; it is followed in one place, linked below."),
+    S.HELD: _("We have received your concern. The station checks it first; then it goes to the deputy "
+              "and you get an SMS."),
+    S.DISCARDED: _("The station checked this submission and did not take it up."),
 }
 _RESULT_WITHOUT_RATING = _("There is a result, shown below.")
 
@@ -68,13 +78,33 @@ def _is_remembered(request: HttpRequest, key: str, tracking: str) -> bool:
     return tracking in request.session.get(key, [])
 
 
+def _filed_here(request: HttpRequest) -> list[str]:
+    value = request.get_signed_cookie(_FILED_COOKIE, default="", salt=_FILED_COOKIE_SALT,
+                                      max_age=_FILED_COOKIE_DAYS * 86400)
+    return [code for code in value.split(",") if code]
+
+
+def _remember_filed_here(request: HttpRequest, response: HttpResponse, tracking: str) -> None:
+    codes = [code for code in _filed_here(request) if code != tracking]
+    response.set_signed_cookie(
+        _FILED_COOKIE, ",".join([*codes, tracking][-_FILED_COOKIE_LIMIT:]), salt=_FILED_COOKIE_SALT,
+        max_age=_FILED_COOKIE_DAYS * 86400, secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+    )
+
+
+def _is_owner(request: HttpRequest, tracking: str) -> bool:
+    """This browser filed the concern or proved the last four digits of its mobile: it sees all it
+    submitted, may rate it, and is never asked for (or locked out of) the digits."""
+    return _is_remembered(request, _VERIFIED, tracking) or tracking in _filed_here(request)
+
+
 def _mobile_ends_with(concern: Concern, digits: str) -> bool:
     mobile = concern.constituent.mobile if concern.constituent_id else ""
     return bool(mobile) and hmac.compare_digest(mobile[-4:], digits)
 
 
 def _render_track(request: HttpRequest, concern: Concern, *, rate_form: RatingForm | None = None) -> HttpResponse:
-    is_verified = _is_remembered(request, _VERIFIED, concern.tracking)
+    is_verified = _is_owner(request, concern.tracking)
     constituent = concern.constituent
     can_rate = is_verified and concern.status == S.RESOLVED
     context = {
@@ -96,7 +126,8 @@ def _render_track(request: HttpRequest, concern: Concern, *, rate_form: RatingFo
         "filer": {"name": mask_name(constituent.name), "mobile": mask_mobile(constituent.mobile)}
         if is_verified and constituent else None,
         "can_verify": constituent is not None and not is_verified,
-        "locked_out_message": None if is_verified else throttle.lockout_message(throttle.verify_counters(request, concern)),
+        "locked_out_message": None if is_verified
+        else throttle.lockout_message(throttle.verify_limits(request, concern)),
         "verify_form": VerifyMobileForm(),
         "rate_form": (rate_form or RatingForm()) if can_rate else None,
     }
@@ -126,19 +157,29 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
         form = ConcernFileForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
+            limits = throttle.filing_limits(request, data["mobile"])
+            # Counted however it looks: a filing held for one reason still counts against every limit.
+            over_a_limit = throttle.count_filing(limits)
             try:
                 concern, created = services.concern_submit(
                     channel=Concern.Channel.QR, deputy=deputy, site=site, name=data["name"], mobile=data["mobile"],
                     village=data["village"], category=data["category"], content=data["content"],
                     place=data["place"], photos=data["photos"], is_public=data["is_public"],
                     submission_key=data["submission_key"], notice_version=settings.PRIVACY_NOTICE_VERSION,
+                    held_because=data["held_because"] or over_a_limit,
                 )
             except ValidationError as exc:
+                throttle.give_back_filing(limits)
                 form.add_error(None, exc.messages)
             else:
-                _remember_filing(request, concern, created=created, submission_key=data["submission_key"])
+                if not created:
+                    throttle.give_back_filing(limits)
+                is_filer = _remember_filing(request, concern, created=created, submission_key=data["submission_key"])
                 if created or _is_remembered(request, _FILED, concern.tracking):
-                    return redirect("petitions:receipt", tracking=concern.tracking)
+                    response = redirect("petitions:receipt", tracking=concern.tracking)
+                    if is_filer:
+                        _remember_filed_here(request, response, concern.tracking)
+                    return response
                 # The same words from a browser that did not file them: whoever knows a mobile and
                 # the text must not learn the code (with it and the last four digits they could act
                 # as the owner). The owner has it by SMS.
@@ -148,7 +189,7 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
                 ) % {"mobile": mask_mobile(data["mobile"])})
                 return redirect(request.path)
     else:
-        form = ConcernFileForm(initial={"token": ConcernFileForm.new_token()})
+        form = ConcernFileForm(initial=ConcernFileForm.initial_values())
     return render(request, "petitions/public/file.html", {
         "form": form, "deputy": deputy, "site": site,
         # Browsers cannot put chosen files back into a re-rendered form.
@@ -156,20 +197,22 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
     })
 
 
-def _remember_filing(request: HttpRequest, concern: Concern, *, created: bool, submission_key: str) -> None:
-    """Remember what this browser filed, and what it sent again.
+def _remember_filing(request: HttpRequest, concern: Concern, *, created: bool, submission_key: str) -> bool:
+    """Remember what this browser filed, and what it sent again; whether this browser filed it.
 
     A repeat caught by the form's token came from this browser's own form: it is this
     browser's filing. One caught by its content is this browser's only if it filed the
     first one (Back and Submit again); any other browser is not told the code.
     """
-    if created or concern.submission_key == submission_key:
+    is_filer = created or concern.submission_key == submission_key
+    if is_filer:
         _remember(request, _FILED, concern.tracking)
         # This browser just typed the text and the mobile: it owns the concern as surely as
         # one that proves the last four digits, and sees its own text and photos at once.
         _remember(request, _VERIFIED, concern.tracking)
     if not created:
         _remember(request, _REPEATED, concern.tracking)
+    return is_filer
 
 
 @never_cache
@@ -184,7 +227,7 @@ def receipt(request: HttpRequest, tracking: str) -> HttpResponse:
     found_in_township(request, concern)
     return render(request, "petitions/public/receipt.html", {
         "concern": concern, "track_url": request.build_absolute_uri(concern.get_absolute_url()),
-        "is_repeat": is_repeat,
+        "is_repeat": is_repeat, "is_held": concern.status == S.HELD,
     })
 
 
@@ -210,19 +253,20 @@ def track(request: HttpRequest, tracking: str) -> HttpResponse:
 @require_POST
 def verify(request: HttpRequest, tracking: str) -> HttpResponse:
     concern = _concern_get_public(request, tracking)
+    if _is_owner(request, tracking):  # nothing to prove, and no try to count
+        return redirect(concern)
     form = VerifyMobileForm(request.POST)
-    counters = throttle.verify_counters(request, concern)
+    limits = throttle.verify_limits(request, concern)
     if not form.is_valid():  # not a guess: nothing to count
         messages.error(request, form.errors["last4"][0])
-    elif not throttle.take_a_try(counters):  # counted first; compared only within every limit
-        # The fallback: the counter that refused it ran out in between.
-        messages.error(request, throttle.lockout_message(counters) or throttle.too_many_tries_message())
+    elif refused := throttle.take_a_try(limits):  # counted first; compared only within every limit
+        messages.error(request, refused)
     elif _mobile_ends_with(concern, form.cleaned_data["last4"]):
-        throttle.give_back_the_try(counters)
+        throttle.give_back_the_try(limits)
         _remember(request, _VERIFIED, tracking)
         messages.success(request, gettext("Thank you. Below is everything you submitted."))
     else:
-        messages.error(request, throttle.lockout_message(counters) or gettext(
+        messages.error(request, throttle.lockout_message(limits) or gettext(
             "These digits do not match the mobile number given for this concern."
         ))
     return redirect(concern)
@@ -231,7 +275,7 @@ def verify(request: HttpRequest, tracking: str) -> HttpResponse:
 @require_POST
 def rate(request: HttpRequest, tracking: str) -> HttpResponse:
     concern = _concern_get_public(request, tracking)
-    if not _is_remembered(request, _VERIFIED, tracking):
+    if not _is_owner(request, tracking):
         messages.error(
             request, gettext("Only the person who filed this concern may rate it: confirm your mobile number first.")
         )
@@ -262,7 +306,7 @@ def photo(request: HttpRequest, key) -> FileResponse:
         picture = ConcernPhoto.objects.select_related("concern").filter(key=key).first()
     if picture is None:
         raise Http404
-    allowed = picture.is_public or _is_remembered(request, _VERIFIED, picture.concern.tracking)
+    allowed = picture.is_public or _is_owner(request, picture.concern.tracking)
     if not allowed:
         # A back-office viewer sees what their own township's desk shows them, whatever the host.
         with scope_of(back_office_scope(request)):

@@ -1,4 +1,5 @@
-"""The three back-office lists: every concern (officials, staff), a deputy's inbox, a handler's unit queue."""
+"""The back-office lists: every concern and the filings held for review (officials, staff), a deputy's
+inbox, a handler's unit queue."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -99,3 +100,10 @@ def unit(request: HttpRequest) -> HttpResponse:
         request, "petitions/work/unit.html",
         {"page": page, "resolved": selectors.concern_unit_resolved(user=request.user)},
     )
+
+
+@require_safe
+@role_required(roles.OFFICIAL, roles.STAFF)
+def held(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.concern_list_held(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "petitions/work/held.html", {"page": page})

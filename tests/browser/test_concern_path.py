@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from petitions.models import Concern, ConcernPhoto
-from tests.browser.conftest import assert_no_horizontal_scroll, logged_in, screenshot
+from tests.browser.conftest import assert_no_horizontal_scroll, backdate_concern_forms, logged_in, screenshot
 from tests.deputies.test_qr import decode_png
 
 
@@ -27,6 +27,7 @@ def test_a_concern_from_qr_scan_to_rated_and_closed(phone, browser, live_server,
 
     # 1. Scan the poster: the QR leads to the deputy's page.
     url = decode_png(client.get(f"/d/{deputy.code}/qr.png").content)
+    backdate_concern_forms(phone)
     phone.goto(url)
     phone.click("#raise-concern")
 

@@ -17,10 +17,10 @@ from playwright.sync_api import expect
 
 from liaison import roles
 from petitions import workflow
+from petitions.models import Reception
 from petitions.services import concern_assign
 from tests.browser.conftest import DESKTOP, PHONE, logged_in
 from tests.browser.public_pages import PAGES, open_public_page, public_site  # noqa: F401
-from petitions.models import Reception
 from tests.factories import (
     CategoryFactory,
     ConcernFactory,

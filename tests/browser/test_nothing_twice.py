@@ -5,7 +5,7 @@ import pytest
 
 from liaison.models import Notification
 from petitions.models import Concern, Reception
-from tests.browser.conftest import DESKTOP, logged_in, screenshot
+from tests.browser.conftest import DESKTOP, backdate_concern_forms, logged_in, screenshot
 
 CONTENT = "村口窨井盖下沉破损，晚上很危险。"
 
@@ -27,6 +27,7 @@ def _submit_concern(page) -> None:
 def test_back_and_submit_again_files_one_concern_and_says_it_was_already_received(
     phone, live_server, deputy, category, django_capture_on_commit_callbacks
 ):
+    backdate_concern_forms(phone)
     phone.goto(f"{live_server.url}/d/{deputy.code}/concern/")
     _fill_concern(phone, category)
     _submit_concern(phone)
@@ -50,6 +51,7 @@ def test_back_and_submit_again_files_one_concern_and_says_it_was_already_receive
 def test_reloading_after_a_lost_answer_resends_the_post_and_files_one_concern(phone, live_server, deputy, category):
     """The answer to the POST is lost on the way (a proxy answers 502 instead); the person reloads,
     and the browser sends the same POST (the same token) again."""
+    backdate_concern_forms(phone)
     phone.goto(f"{live_server.url}/d/{deputy.code}/concern/")
     _fill_concern(phone, category)
     posts = []

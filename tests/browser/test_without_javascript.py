@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from petitions.models import Concern
+from tests.browser.conftest import backdate_concern_forms
 from tests.browser.public_pages import OLD_PHONE, public_site  # noqa: F401
 
 DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}
@@ -74,6 +75,7 @@ def test_directory_filters_and_letters_work_without_javascript(no_js_phone, live
 def test_a_constituent_files_and_sees_their_own_text_without_javascript(no_js_phone, browser, live_server,
                                                                         public_site):
     deputy = public_site["deputy"]
+    backdate_concern_forms(no_js_phone)
     no_js_phone.goto(f"{live_server.url}/d/{deputy.code}/")
     with no_js_phone.expect_navigation():
         no_js_phone.click("#raise-concern")

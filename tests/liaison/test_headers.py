@@ -12,11 +12,11 @@ from types import SimpleNamespace
 
 import pytest
 from csp.middleware import CSPMiddleware
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.http import HttpResponse
 from django.template import engines
 from django.test import Client
-from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from PIL import Image
 

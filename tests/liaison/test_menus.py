@@ -15,10 +15,12 @@ def test_each_role_sees_its_own_menu(staff, official, deputy_user, handler, coun
     assert _keys(AnonymousUser()) == ["directory", "lookup"]
     assert _keys(deputy_user) == ["directory", "lookup", "inbox", "patrol"]
     assert _keys(handler) == ["directory", "lookup", "unit"]
-    assert _keys(staff) == ["directory", "lookup", "concerns", "receptions", "window", "import", "accounts", "admin"]
-    assert _keys(official) == ["directory", "lookup", "concerns", "receptions", "window", "accounts", "admin"]
-    assert _keys(county_official) == ["directory", "lookup", "county", "concerns", "receptions", "accounts", "admin"]
-    assert _keys(admin_user) == ["directory", "lookup", "county", "concerns", "receptions", "window", "import",
+    assert _keys(staff) == ["directory", "lookup", "concerns", "receptions", "held", "window", "import", "accounts",
+                            "admin"]
+    assert _keys(official) == ["directory", "lookup", "concerns", "receptions", "held", "window", "accounts", "admin"]
+    assert _keys(county_official) == ["directory", "lookup", "county", "concerns", "receptions", "held", "accounts",
+                                      "admin"]
+    assert _keys(admin_user) == ["directory", "lookup", "county", "concerns", "receptions", "held", "window", "import",
                                  "accounts", "admin"]
 
 

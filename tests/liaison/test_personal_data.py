@@ -14,6 +14,7 @@ from django.views.debug import ExceptionReporter
 
 from liaison import privacy
 from petitions.models import Concern, Reception
+from tests.factories import form_opened_long_ago
 
 OUR_APPS = {"liaison", "deputies", "petitions", "projects", "dashboard", "auth"}
 NAME, MOBILE = "欧阳春燕", "13812345678"
@@ -64,7 +65,7 @@ def test_the_desk_forms_show_the_notice(client, staff, url_name, settings):
 def _file(client, deputy, category) -> None:
     client.post(reverse("petitions:file_to_deputy", args=[deputy.code]), {
         "name": NAME, "mobile": MOBILE, "category": category.pk, "content": "村口路灯坏了。", "place": "",
-        "token": "6f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f"})
+        "token": "6f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f", "started": form_opened_long_ago()})
 
 
 @pytest.mark.django_db

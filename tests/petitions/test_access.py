@@ -38,6 +38,7 @@ _RECORDERS = {**_OFFICE, "official": DENIED, "county_official": DENIED}  # only 
 EXPECTED: dict[str, tuple[str, dict]] = {
     "desk:home": (GET, _EVERYONE),
     "desk:concerns": (GET, _OFFICE),
+    "desk:held": (GET, _OFFICE),
     "desk:forward": (POST, _OFFICE),
     "desk:export": (GET, _OFFICE),
     "desk:inbox": (GET, {**dict.fromkeys(ROLES, DENIED), "deputy_user": IN}),

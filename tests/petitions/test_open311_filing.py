@@ -5,8 +5,8 @@ import json
 from xml.etree import ElementTree
 
 import pytest
-from django.core.cache import cache
 
+from liaison import counters
 from liaison.apikeys import api_client_create
 from liaison.models import Notification
 from petitions.models import Concern
@@ -16,14 +16,6 @@ URL = "/open311/v2/requests.json"
 POST_KEYS = {"service_request_id", "service_notice", "account_id"}
 ERROR_KEYS = {"code", "description"}
 MOBILE = "13812345678"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counters():
-    # The per-key counters live in the cache, which outlives a test's database transaction.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -228,6 +220,21 @@ def test_filings_are_counted_per_key(client, category, api_key, settings):
     assert Concern.objects.count() == 2
     # Another integrator's key has its own count.
     _post(client, _request(category, api_client_create(name="县政务门户")[1], description="第三件事"))
+
+
+@pytest.mark.django_db
+def test_with_its_counters_out_of_reach_a_key_still_files(client, category, api_key, settings, monkeypatch):
+    # The county issued the key and can switch it off: our outage must not stop the hotline's filings.
+    settings.OPEN311_POSTS_PER_HOUR = 0
+
+    def unavailable(*args):
+        raise counters.Unavailable("frozen")
+
+    monkeypatch.setattr(counters, "hit", unavailable)
+
+    _post(client, _request(category, api_key))
+
+    assert Concern.objects.count() == 1
 
 
 # --- jurisdictions ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from PIL import Image
 
 from liaison.models import Notification
 from petitions.models import Concern
-from tests.factories import CategoryFactory, DeputyFactory, SiteFactory, VillageFactory
+from tests.factories import CategoryFactory, DeputyFactory, SiteFactory, VillageFactory, form_opened_long_ago
 
 GPS_IFD = 0x8825
 
@@ -31,6 +31,7 @@ def _form_data(category, **overrides) -> dict:
         "content": "河边树林里有人倾倒农药瓶，请处理。",
         "place": "溪边小树林",
         "token": "6f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f",
+        "started": form_opened_long_ago(),
         **overrides,
     }
 

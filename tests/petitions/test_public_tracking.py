@@ -7,13 +7,13 @@ import io
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
 from PIL import Image
 
-from petitions import workflow
+from liaison import counters
+from petitions import throttle, workflow
 from petitions.models import Concern, ConcernEvent
 from petitions.services import (
     concern_assign,
@@ -23,18 +23,10 @@ from petitions.services import (
     concern_transition,
 )
 from petitions.views import public
-from tests.factories import ConcernFactory
+from tests.factories import ConcernFactory, form_opened_long_ago
 
 S = Concern.Status
 NAME, MOBILE = "陈西荣", "13812345678"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_lockouts():
-    # The lockout counters live in the cache, which outlives a test's database transaction.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _photo() -> ContentFile:
@@ -58,6 +50,11 @@ def _resolve(concern, *, deputy_user, handler, unit) -> Concern:
     concern = concern_assign(concern=concern, unit=unit, actor=deputy_user, role=workflow.DEPUTY)
     return concern_resolve(concern=concern, result="垃圾已清理，已安排保洁员定期巡查。", outcome=Concern.Outcome.FIXED,
                            actor=handler, role=workflow.HANDLER, photos=[_photo()])
+
+
+def _burst_key(concern, ip="127.0.0.1") -> str:
+    """The key of the concern's fifteen-minute counter for this client's tries."""
+    return throttle.verify_limits(RequestFactory().get("/", REMOTE_ADDR=ip), concern)[1].key
 
 
 def _message_tags(response) -> list[str]:
@@ -253,7 +250,8 @@ def test_a_try_is_counted_before_the_digits_are_compared(client, concern, monkey
     compare = public._mobile_ends_with
 
     def spy(concern, digits):
-        seen.append(cache.get(f"petitions:verify-tries:{concern.township.code}:{concern.tracking}"))
+        burst = _burst_key(concern)
+        seen.append(counters.peek([burst])[burst])
         return compare(concern, digits)
 
     monkeypatch.setattr(public, "_mobile_ends_with", spy)
@@ -267,7 +265,8 @@ def test_a_try_is_counted_before_the_digits_are_compared(client, concern, monkey
 def test_tries_already_under_way_count_against_the_limit(client, concern, monkeypatch):
     # Five requests have counted themselves and are still comparing: the sixth is refused unread.
     monkeypatch.setattr(public, "_mobile_ends_with", lambda *args: pytest.fail("compared despite the limit"))
-    cache.set(f"petitions:verify-tries:{concern.township.code}:{concern.tracking}", 5, 60)
+    for _ in range(5):
+        counters.hit(_burst_key(concern), 60)
 
     assert _message_tags(_verify(client, concern)) == ["error"]
 
@@ -300,10 +299,10 @@ def test_four_wrong_tries_then_the_right_digits_still_verify(client, concern):
 @pytest.mark.django_db
 def test_eleven_wrong_tries_in_a_day_lock_the_code_until_tomorrow(client, concern, time_machine):
     time_machine.move_to("2026-03-07 08:00:00+08:00", tick=False)
-    # The cache must forget with the moved clock, or this test proves nothing about windows.
-    cache.set("probe", 1, 60)
+    # The counters must forget with the moved clock, or this test proves nothing about windows.
+    counters.hit("probe", 60)
     time_machine.shift(61)
-    assert cache.get("probe") is None
+    assert counters.peek(["probe"]) == {"probe": 0}
 
     for n in range(11):  # 08:01 to 23:01, never two within fifteen minutes
         if n:
@@ -511,7 +510,7 @@ def test_the_browser_that_filed_a_concern_sees_its_own_text_at_once(client, depu
     deputy = deputy_user.deputy
     client.post(reverse("petitions:file_to_deputy", args=[deputy.code]), {
         "name": NAME, "mobile": MOBILE, "category": category.pk, "content": "私下反映：村口路灯坏了三盏。",
-        "token": "6f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f",
+        "token": "6f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f", "started": form_opened_long_ago(),
     })
     concern = Concern.objects.get(content__startswith="私下反映")
     assert not concern.is_public
@@ -556,3 +555,66 @@ def test_an_open_case_without_a_unit_says_not_yet_assigned_and_an_ended_one_name
     concern_transition(concern=concern, action="close", actor=None, role=workflow.SYSTEM)
 
     assert f'id="concern-unit">{unit.name}<' in _track(client, concern)
+
+
+# --- the owner's browser and strangers' guesses ----------------------------------------------------
+
+def _file_from(client, deputy, category) -> Concern:
+    client.post(reverse("petitions:file_to_deputy", args=[deputy.code]), {
+        "name": NAME, "mobile": MOBILE, "category": category.pk,
+        "content": "私下反映：村口路灯坏了三盏。", "token": "7f1c2a4e-8a0b-4f7e-9a51-2b1f0c3d4e5f",
+        "started": form_opened_long_ago(),
+    }, REMOTE_ADDR="198.51.100.1")
+    return Concern.objects.get(content__startswith="私下反映")
+
+
+def _guess_from_many_addresses(concern, tries: int) -> None:
+    for n in range(tries):
+        _verify(Client(), concern, digits="0000", ip=f"203.0.113.{n // 5 + 1}")  # five from each address
+
+
+@pytest.mark.django_db
+def test_strangers_guesses_never_lock_out_the_browser_that_filed_the_concern(client, deputy_user, category,
+                                                                           handler, unit):
+    concern = _file_from(client, deputy_user.deputy, category)
+    _guess_from_many_addresses(concern, throttle.VERIFY_MAX_TRIES_PER_CODE_PER_DAY)
+    assert 'id="verify-locked"' in _track(Client(), concern)  # locked for every other browser
+
+    own = _track(client, concern)
+
+    assert "私下反映" in own and 'id="verify-locked"' not in own and 'id="verify-form"' not in own
+    concern = _resolve(concern, deputy_user=deputy_user, handler=handler, unit=unit)
+    client.post(reverse("petitions:rate", args=[concern.tracking]), {"satisfaction": "satisfied"})
+    concern.refresh_from_db()
+    assert concern.status == S.CLOSED
+
+
+@pytest.mark.django_db
+def test_the_filing_browser_is_known_by_its_signed_cookie_after_its_session_ended(client, deputy_user, category):
+    concern = _file_from(client, deputy_user.deputy, category)
+    client.cookies.pop(settings.SESSION_COOKIE_NAME)
+    forged = Client()
+    forged.cookies["filed"] = concern.tracking  # unsigned: anyone could write it
+
+    assert "私下反映" in _track(client, concern)
+    assert "私下反映" not in _track(forged, concern)
+
+
+@pytest.mark.django_db
+def test_a_strangers_guesses_from_another_connection_do_not_lock_the_owner_on_theirs(client, concern):
+    for _ in range(throttle.VERIFY_MAX_TRIES_PER_DAY):
+        _verify(Client(), concern, digits="0000", ip="203.0.113.9")
+    assert 'id="verify-locked"' in Client().get(concern.get_absolute_url(), REMOTE_ADDR="203.0.113.9").content.decode()
+
+    response = _verify(client, concern, ip="198.51.100.20")  # the owner's phone, a browser that did not file it
+
+    assert _message_tags(response) == ["success"]
+
+
+@pytest.mark.django_db
+def test_guesses_spread_over_many_addresses_stop_at_thirty_a_day_for_the_code(concern):
+    _guess_from_many_addresses(concern, throttle.VERIFY_MAX_TRIES_PER_CODE_PER_DAY)
+
+    response = _verify(Client(), concern, ip="192.0.2.77")  # a fresh address, the right digits
+
+    assert _message_tags(response) == ["error"] and "家门口葡萄园" not in response.content.decode()

@@ -250,7 +250,7 @@ def test_tabs_count_each_status_and_overdue_within_the_other_filters(client, off
     counts = _tab_counts(client.get(URL, {"category": category.pk}))
 
     assert counts == {"all": 3, "submitted": 1, "accepted": 0, "assigned": 2, "in_progress": 0, "resolved": 0,
-                      "closed": 0, "rejected": 0, "merged": 0, "overdue": 1}
+                      "closed": 0, "rejected": 0, "merged": 0, "held": 0, "discarded": 0, "overdue": 1}
     assert _tab_counts(client.get(URL))["all"] == 4
 
 

@@ -23,7 +23,8 @@ def concerns_visible_to(user) -> QuerySet[Concern]:
         # A subquery, not a join over the members: OR-ed with the deputy filter a join
         # would repeat a concern once per member of its unit.
         visible |= Q(unit__in=Unit.objects.filter(members=user).values("pk"))
-    return Concern.objects.filter(visible)
+    # A held filing is the station's to judge first: its deputy sees it once it is released.
+    return Concern.objects.filter(visible).exclude(status__in=Concern.NOT_CASES)
 
 
 def roles_on(user, concern: Concern) -> set[str]:

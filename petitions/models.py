@@ -213,6 +213,8 @@ class Concern(TimeStampedModel, TownshipScoped):
         DUPLICATE = "duplicate", _("Duplicate")
 
     Satisfaction = Reception.Satisfaction
+    # Filings that are no case (petitions.selectors.IS_CASE): only staff and officials see them.
+    NOT_CASES = (Status.HELD, Status.DISCARDED)
     OPEN_STATUSES = (Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.IN_PROGRESS)
     # Each status's colour wherever a badge shows it (Bootstrap's theme colours).
     STATUS_COLOURS = {

@@ -19,7 +19,7 @@ ENDED_STATUSES = [S.RESOLVED, S.CLOSED, S.REJECTED, S.MERGED]
 # THE rule of what is a case: a filing held for review (not yet judged) and one discarded after it (not
 # a real concern) are not. No figure counts them and no list shows them, but the held list and the
 # desk's own tabs for these two statuses. Every count and list of cases filters with IS_CASE.
-IS_CASE = ~Q(status__in=[S.HELD, S.DISCARDED])
+IS_CASE = ~Q(status__in=Concern.NOT_CASES)
 # "Recently" ended or resolved, on the inbox and the unit queue: long enough to see a rating come in.
 RECENT_DAYS = 30
 RECENT_LIMIT = 20

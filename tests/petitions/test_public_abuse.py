@@ -278,3 +278,17 @@ def test_the_held_list_takes_as_many_queries_for_one_filing_as_for_many(client, 
         body = desk.get(reverse("desk:held")).content.decode()
 
     assert body.count('class="card concern-card') == 4
+
+
+@pytest.mark.django_db
+def test_a_held_filing_reaches_its_deputy_only_once_released(client, deputy_user, category, staff):
+    concern = _held_receipt(_file(client, deputy_user.deputy, _filing(category, website="x")))
+    page = reverse("desk:concern", args=[concern.tracking])
+    deputy = Client()
+    deputy.force_login(deputy_user)
+
+    assert deputy.get(page).status_code == 404
+    assert concern.tracking not in deputy.get(reverse("desk:inbox")).content.decode()
+    client.force_login(staff)
+    client.post(reverse("desk:act", args=[concern.tracking, "release"]))
+    assert deputy.get(page).status_code == 200

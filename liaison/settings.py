@@ -193,6 +193,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-deadline-reminders": {"task": "petitions.send_deadline_reminders", "schedule": crontab(minute=0, hour="8,14")},
     "escalate-overdue-concerns": {"task": "petitions.escalate_overdue_concerns", "schedule": crontab(minute=30, hour=8)},
     "close-unrated-concerns": {"task": "petitions.close_unrated_concerns", "schedule": crontab(minute=0, hour=2)},
+    "anonymise-ended-cases": {"task": "petitions.anonymise_ended_cases", "schedule": crontab(minute=30, hour=3)},
     "retry-pending-notifications": {"task": "liaison.retry_pending_notifications", "schedule": 300.0},
 }
 

@@ -200,3 +200,25 @@ def anonymise_batch(*, kind: str, pks: list[int]) -> int:
                          township=rows[0].township_id,
                          reason=gettext("Retention period over"))
     return len(rows)
+
+
+DUE = (("concerns", concerns_due), ("receptions", receptions_due), ("constituents", constituents_due))
+
+
+def anonymise_ended(*, cutoff: datetime.datetime, batch_size: int = 200, progress=None) -> int:
+    """Anonymise, in the current township, everything whose retention ended before `cutoff`: concerns first,
+    then receptions whose concerns are done, then the people none of them needs. Each batch commits on its
+    own, so a stopped run resumes where it was and a second run does nothing. `progress(kind, total)` is told
+    after each batch. Returns how many rows were anonymised."""
+    total = 0
+    for kind, due in DUE:
+        done = 0
+        while pks := list(due(cutoff=cutoff).order_by("pk").values_list("pk", flat=True)[:batch_size]):
+            batch = anonymise_batch(kind=kind, pks=pks)
+            done += batch
+            if progress:
+                progress(kind, done)
+            if not batch:  # nothing due could be done (never expected): stop rather than loop
+                break
+        total += done
+    return total

@@ -18,3 +18,18 @@ def escalate_overdue_concerns() -> int:
 @shared_task(name="petitions.close_unrated_concerns")
 def close_unrated_concerns() -> int:
     return periodic.close_unrated_concerns()
+
+
+@shared_task(name="petitions.anonymise_ended_cases")
+def anonymise_ended_cases() -> int:
+    """Nightly: every township's cases past PERSONAL_DATA_RETENTION_DAYS (as `manage.py anonymise_ended_cases`)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from liaison.scoping import each_township
+    from petitions.privacy import anonymise_ended
+
+    cutoff = timezone.now() - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    return sum(anonymise_ended(cutoff=cutoff) for _township in each_township())

@@ -89,7 +89,7 @@ def test_a_second_run_changes_nothing(official, unit, category):
     output = _run()
 
     assert AuditEntry.objects.count() == entries and list(Concern.objects.values()) == snapshot
-    assert "0 concerns, 0 receptions, 0 constituents" in output
+    assert "baita: 0 rows anonymised" in output
 
 
 @pytest.mark.django_db
@@ -118,3 +118,16 @@ def test_every_township_is_done(official, unit, category):
 
     assert Concern.objects.get(pk=other_concern.pk).anonymised_at is not None
     assert f"{other.code}: 1 concerns" in output
+
+
+@pytest.mark.django_db
+def test_beat_runs_it_every_night(official, unit, category, settings):
+    from petitions.tasks import anonymise_ended_cases
+
+    concern = _closed(official, unit, category, mobile="13812345678")
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    assert "petitions.anonymise_ended_cases" in scheduled
+    assert anonymise_ended_cases.delay().get() > 0  # in-process here; a worker in production
+    assert Concern.objects.get(pk=concern.pk).anonymised_at is not None
+    assert anonymise_ended_cases.delay().get() == 0

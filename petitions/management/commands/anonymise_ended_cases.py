@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from liaison.scoping import each_township
-from petitions.privacy import anonymise_batch, concerns_due, constituents_due, receptions_due
+from petitions.privacy import anonymise_ended
 
 
 class Command(BaseCommand):
@@ -26,17 +26,6 @@ class Command(BaseCommand):
         cutoff = timezone.now() - datetime.timedelta(days=days)
         self.stdout.write(f"Anonymising what ended before {cutoff:%Y-%m-%d}.")
         for township in each_township():
-            # Concerns first, then receptions whose concerns are done, then the people none of them needs.
-            done = {kind: self._kind(township, kind, due, cutoff, batch_size) for kind, due in (
-                ("concerns", concerns_due), ("receptions", receptions_due), ("constituents", constituents_due))}
-            self.stdout.write(f"{township.code}: " + ", ".join(f"{n} {kind}" for kind, n in done.items()))
-
-    def _kind(self, township, kind: str, due, cutoff, batch_size: int) -> int:
-        total = 0
-        while pks := list(due(cutoff=cutoff).order_by("pk").values_list("pk", flat=True)[:batch_size]):
-            done = anonymise_batch(kind=kind, pks=pks)
-            total += done
-            self.stdout.write(f"  {township.code}: {total} {kind} anonymised")
-            if not done:  # nothing due could be done (never expected): stop rather than loop
-                break
-        return total
+            done = anonymise_ended(cutoff=cutoff, batch_size=batch_size, progress=lambda kind, n: self.stdout.write(
+                f"  {township.code}: {n} {kind} anonymised"))
+            self.stdout.write(f"{township.code}: {done} rows anonymised")

@@ -142,7 +142,10 @@ def _ask(world, ask: table.Ask, role: str):
                 client.force_login(world["accounts"][role])
         response = client.get(path, data) if ask.method == "GET" else client.post(path, data)
         answer = _answer(response)
-        response.close()
+        if response.streaming:
+            # Read to the end: the test client then closes the file the way a server would, without the
+            # request_finished signal closing the database connection inside this transaction (PostgreSQL).
+            b"".join(response.streaming_content)
         transaction.set_rollback(True)
     return path, answer
 

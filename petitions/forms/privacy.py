@@ -25,7 +25,8 @@ class ConcernCorrectForm(_Reasoned):
 
 class ConstituentCorrectForm(_Reasoned):
     name = forms.CharField(label=_("Name"), max_length=50, required=False)
-    mobile = MobileField()
+    # Empty keeps the number: the page does not fill in a number it shows masked until someone reveals it.
+    mobile = MobileField(required=False, help_text=_("Empty: the number stays as it is."))
     village = TownshipChoiceField(label=_("Village"), queryset=lambda: Village.objects.all(), required=False)
     field_order = ["name", "mobile", "village", "reason"]
 

@@ -67,7 +67,8 @@ def case_privacy_context(request: HttpRequest, concern: Concern, held: set[str],
             prefix=CORRECT, initial={"content": concern.content, "place": concern.place})
         if constituent is not None:
             context["person_form"] = bound.get(PERSON) or ConstituentCorrectForm(prefix=PERSON, initial={
-                "name": constituent.name, "mobile": constituent.mobile, "village": constituent.village_id})
+                "name": constituent.name, "mobile": constituent.mobile if context["mobile_revealed"] else "",
+                "village": constituent.village_id})
             context["erase_form"] = bound.get(ERASE) or EraseForm(prefix=ERASE)
     return context
 
@@ -156,7 +157,8 @@ def correct_constituent(request: HttpRequest, tracking: str) -> HttpResponse:
     data = form.cleaned_data
     try:
         privacy.constituent_correct(constituent=concern.constituent, actor=request.user, role=role,
-                                    reason=data["reason"], name=data["name"], mobile=data["mobile"],
+                                    reason=data["reason"], name=data["name"],
+                                    mobile=data["mobile"] or concern.constituent.mobile,
                                     village=data["village"])
     except ValidationError as err:
         form.add_error(None, err)

@@ -181,3 +181,17 @@ def test_the_admin_shows_constituents_mobiles_masked(client, admin_user, concern
     for page, names_it in pages.items():
         body = client.get(page).content.decode()
         assert "13812345678" not in body and ("138****5678" in body) == names_it, page
+
+
+@pytest.mark.django_db
+def test_the_correction_form_holds_the_full_mobile_only_once_revealed_and_empty_keeps_it(client, staff, concern):
+    client.force_login(staff)
+    page = reverse("desk:concern", args=[concern.tracking])
+    mobile = concern.constituent.mobile
+
+    assert mobile not in client.get(page).content.decode()
+    client.post(reverse("desk:correct_constituent", args=[concern.tracking]), {
+        "person-name": "陈西融", "person-mobile": "", "person-reason": "本人要求更正"})
+    assert Constituent.objects.get(pk=concern.constituent_id).mobile == mobile
+    client.post(reverse("desk:reveal_mobile", args=[concern.tracking]))
+    assert mobile in client.get(page).content.decode()

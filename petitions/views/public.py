@@ -183,10 +183,14 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
                 # The same words from a browser that did not file them: whoever knows a mobile and
                 # the text must not learn the code (with it and the last four digits they could act
                 # as the owner). The owner has it by SMS.
-                messages.info(request, gettext(
+                already = gettext(
                     "We already received this concern; it was not filed again. Its tracking code was sent by "
-                    "SMS to %(mobile)s when it was first received."
-                ) % {"mobile": mask_mobile(data["mobile"])})
+                    "SMS to %(mobile)s when it was first received.")
+                if concern.status == S.HELD:  # nothing was sent yet: it goes out when staff release it
+                    already = gettext(
+                        "We already received this concern; it was not filed again. The station checks it first; "
+                        "then its tracking code is sent by SMS to %(mobile)s.")
+                messages.info(request, already % {"mobile": mask_mobile(data["mobile"])})
                 return redirect(request.path)
     else:
         form = ConcernFileForm(initial=ConcernFileForm.initial_values())

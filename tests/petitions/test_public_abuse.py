@@ -292,3 +292,15 @@ def test_a_held_filing_reaches_its_deputy_only_once_released(client, deputy_user
     client.force_login(staff)
     client.post(reverse("desk:act", args=[concern.tracking, "release"]))
     assert deputy.get(page).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_same_held_words_from_another_browser_are_not_said_to_have_gone_out_by_sms(client, deputy, category):
+    data = _filing(category, website="x")
+    _held_receipt(_file(client, deputy, data))
+
+    again = _file(Client(), deputy, {**data, "token": "6f1c2a4e-8a0b-4f7e-9a51-999999999999"})
+
+    said = [str(m) for m in again.context["messages"]]
+    assert said == ["我们已收到过这条诉求，未重复登记。联络站先核实，核实后查询码将以短信发送至 138****5678。"]
+    assert Concern.objects.count() == 1

@@ -74,13 +74,13 @@ dev: setup
 system-test-deps:
 	@scripts/ensure-system-packages
 
-# Unit and browser tests on the embedded default; the unit tests again on PostgreSQL (both on two
-# processes, pytest-xdist: a 2-core machine runs the suite in about half the time; each process has its
-# own test database);
+# Unit and browser tests on the embedded default; the unit tests again on PostgreSQL. Both on two
+# processes (pytest-xdist: a 2-core machine runs them in about half the time); each process has its own
+# test database and takes whole files, so a module-scoped fixture is built once and its files stay its own;
 # then the production tier (PostgreSQL, Redis and a Celery worker started by tests/services.py).
 test: deps system-test-deps
-	$(PY) -m pytest -n 2 -m "not production" -p no:cacheprovider
-	$(PY) -m tests.services env -u REDIS_URL $(PY) -m pytest -n 2 -m "not production and not browser" -q -p no:cacheprovider
+	$(PY) -m pytest -n 2 --dist loadfile -m "not production" -p no:cacheprovider
+	$(PY) -m tests.services env -u REDIS_URL $(PY) -m pytest -n 2 --dist loadfile -m "not production and not browser" -q -p no:cacheprovider
 	$(PY) -m tests.services $(PY) -m pytest -m production -p no:cacheprovider
 
 test-unit: deps

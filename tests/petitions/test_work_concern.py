@@ -29,12 +29,15 @@ def _actions(response) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_the_back_office_sees_the_constituents_full_name_and_mobile(client, staff, concern):
+def test_the_back_office_sees_the_constituents_full_name_and_the_mobile_once_revealed(client, staff, concern):
     client.force_login(staff)
 
     body = client.get(_url(concern)).content.decode()
+    client.post(reverse("desk:reveal_mobile", args=[concern.tracking]))
+    revealed = client.get(_url(concern)).content.decode()
 
-    assert "陈西荣" in body and "13812345678" in body
+    assert "陈西荣" in body and "138****5678" in body and "13812345678" not in body
+    assert "13812345678" in revealed
     assert "家门口葡萄园环境卫生差" in body and concern.category.name in body and concern.deputy.name in body
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from liaison.validators import mobile_validator, normalise_mobile
-from petitions.photos import MAX_PHOTOS, clean_photo
+from liaison.photos import MAX_PHOTOS, clean_photo
 
 
 class MobileField(forms.CharField):

@@ -84,7 +84,7 @@ def concern_submit(
     deputy and site within DUPLICATE_WINDOW_MINUTES (petitions.dedupe), e.g. after
     going Back to a fresh form. A repeat is (existing, False) and messages nobody.
     Concerns made within a reception are not checked: reception_record checks the visit.
-    Photos must already be cleaned (petitions.photos.clean_photo). `api_client` is the
+    Photos must already be cleaned (liaison.photos.clean_photo). `api_client` is the
     open API's client that files it (petitions.open311). `notice_version` is the privacy notice
     the form showed (settings.PRIVACY_NOTICE_VERSION; docs/privacy.md). Notifies the constituent and
     the deputy (or the station) after commit.

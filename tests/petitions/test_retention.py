@@ -13,7 +13,7 @@ from liaison.models import AuditEntry
 from liaison.scoping import in_township
 from petitions import privacy, workflow
 from petitions.models import Concern, ConcernPhoto, Constituent
-from petitions.photos import clean_photo
+from liaison.photos import clean_photo
 from petitions.services import concern_assign, concern_resolve, concern_transition
 from tests.factories import CategoryFactory, ConcernFactory, DeputyFactory, TownshipFactory, UnitFactory
 

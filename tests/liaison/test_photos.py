@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from petitions.photos import clean_photo
+from liaison.photos import clean_photo
 
 
 def _jpeg_with_gps(size=(3000, 2000)) -> bytes:

@@ -406,7 +406,7 @@ class ConcernPhoto(TownshipScoped):
     )
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.REPORT)
-    # Stored only after resizing and stripping EXIF (petitions.photos), never as uploaded.
+    # Stored only after resizing and stripping EXIF (liaison.photos), never as uploaded.
     image = models.ImageField(_("photo"), upload_to=_photo_path, storage=_private_storage)
     is_public = models.BooleanField(_("public"), default=False)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)

@@ -1,0 +1,80 @@
+"""A deputy's duty record (履职记录): figures and a timeline for one year, counted from the events themselves.
+
+Each topic contributes its own part — duty days and check-ins, activities, reports to voters, household
+contacts here in deputies; concerns and receptions from petitions (an app above this one, so it registers
+its part in its AppConfig.ready instead of being imported here). The public deputy page, the staff
+timeline and the annual work report all read `duty_record` / `duty_timeline`: one source for every view.
+
+A part must cost a fixed number of queries whatever the number of events (the deputy page and the report
+have query-count tests), and counts only what happened — never a typed-in number, never a ranking.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # stable, e.g. "duty_days_attended"; tests and templates use it
+    label: str | Promise  # translated
+    value: int
+    of: int | None = None  # "attended 10 of 12": the whole it is part of
+    public: bool = True  # shown on the public deputy page (False: staff and the report only)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One topic's figures, in the order the topic wants them shown."""
+
+    key: str
+    title: str | Promise
+    figures: list[Figure] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event on the staff timeline."""
+
+    on: datetime.date
+    kind: str | Promise  # what happened, translated ("Duty day", "Enterprise visit", …)
+    text: str  # a short line: place, title, tracking code; never a constituent's name or mobile
+    url: str = ""  # the back-office page of the event, if any
+    public: bool = False
+
+
+SectionPart = Callable[..., Section | None]  # (deputy, year) → Section, or None when the topic has nothing
+TimelinePart = Callable[..., list[Entry]]  # (deputy, year) → entries
+
+_SECTIONS: list[tuple[int, SectionPart]] = []
+_TIMELINES: list[TimelinePart] = []
+
+
+def register_section(part: SectionPart, *, order: int) -> None:
+    """Add a topic's figures; `order` places it among the others (duty 10, activities 20, households 30,
+    reports to voters 40, concerns 50, receptions 60, suggestions 70). Registering twice is a no-op."""
+    if all(existing is not part for _order, existing in _SECTIONS):
+        _SECTIONS.append((order, part))
+        _SECTIONS.sort(key=lambda item: item[0])
+
+
+def register_timeline(part: TimelinePart) -> None:
+    if part not in _TIMELINES:
+        _TIMELINES.append(part)
+
+
+def duty_record(deputy, year: int) -> list[Section]:
+    """Every topic's figures for `deputy` in `year` (calendar year, station time)."""
+    return [section for _order, part in _SECTIONS if (section := part(deputy, year)) is not None]
+
+
+def duty_timeline(deputy, year: int) -> list[Entry]:
+    """Every event of `deputy` in `year`, newest first."""
+    return sorted((entry for part in _TIMELINES for entry in part(deputy, year)), key=lambda e: e.on, reverse=True)
+
+
+def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of `year`, for date filters (`on__range`)."""
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)

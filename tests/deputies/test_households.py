@@ -4,8 +4,8 @@ duty record's part, counted against contacts made in the test."""
 import datetime
 
 import pytest
-from django.db import connection
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone

@@ -2,8 +2,8 @@
 raises a concern from it (channel "household"), once however often the form is sent."""
 
 import pytest
-from django.db import connection
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone

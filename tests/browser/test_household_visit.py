@@ -5,8 +5,8 @@ import pytest
 
 from deputies.models import HouseholdContact
 from petitions.models import Concern
-from tests.browser.conftest import assert_no_horizontal_scroll, logged_in, screenshot
-from tests.factories import LiaisonHouseholdFactory
+from tests.browser.conftest import DESKTOP, assert_no_horizontal_scroll, logged_in, screenshot
+from tests.factories import DeputyFactory, LiaisonHouseholdFactory
 
 NOTES = "户主反映门口水沟堵塞，下雨天积水漫到路上，希望尽快疏通。"
 
@@ -43,4 +43,23 @@ def test_a_deputy_records_a_household_visit_that_becomes_a_concern(browser, live
     page.locator("#contact-concerns .tracking-code").click()
     page.wait_for_url(f"**/desk/concerns/{concern.tracking}/")
     screenshot(page, "households-4-the-concern")
+    page.context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_staff_see_households_per_deputy_and_who_has_not_contacted_theirs(browser, live_server, staff):
+    silent = DeputyFactory(name="久未联系")
+    for _ in range(3):
+        LiaisonHouseholdFactory(deputy=silent)
+    in_touch = LiaisonHouseholdFactory(deputy=DeputyFactory(name="常联系"))
+    HouseholdContact.objects.create(household=in_touch, deputy=in_touch.deputy, township=in_touch.township)
+    page = logged_in(browser, live_server, staff, **DESKTOP)
+
+    page.goto(f"{live_server.url}/staff/deputies/households/")
+    assert "久未联系" in page.locator("#household-overview").inner_text()
+    screenshot(page, "households-5-staff-overview")
+    page.click("#not-contacted-link")
+    listed = page.locator("#not-contacted").inner_text()
+    assert "久未联系" in listed and "常联系" not in listed
+    screenshot(page, "households-6-staff-not-contacted")
     page.context.close()

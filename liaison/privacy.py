@@ -39,6 +39,7 @@ PERSONAL_DATA: dict[str, dict[str, str]] = {
                         "biography": DEPUTY, "user": DEPUTY},
     "deputies.LiaisonHousehold": {"head": HOUSEHOLD, "phone": HOUSEHOLD, "address": HOUSEHOLD, "note": HOUSEHOLD,
                                   "village": HOUSEHOLD},
+    "deputies.HouseholdContact": {"notes": HOUSEHOLD, "household": HOUSEHOLD},
     "auth.User": {"username": ACCOUNT, "first_name": ACCOUNT, "last_name": ACCOUNT, "email": ACCOUNT},
 }
 

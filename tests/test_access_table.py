@@ -91,6 +91,7 @@ def world(django_db_setup, django_db_blocker):
             "private_photo": town.photos["private"].get_absolute_url(),
             "media_file": _public_upload(), "township": town.township.code, "category_code": town.category.code,
             "user": town.users["staff"].pk,
+            "household": town.household.pk, "household_contact": town.household_contact.pk,
             "concern_type": ContentType.objects.get_for_model(Concern).pk, "concern_pk": working.pk,
         }
         pks = {}

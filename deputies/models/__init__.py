@@ -9,3 +9,4 @@ from deputies.models.directory import (  # noqa: F401
     Deputy,
     LiaisonHousehold,
 )
+from deputies.models.households import HouseholdContact  # noqa: F401

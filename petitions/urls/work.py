@@ -1,6 +1,15 @@
 from django.urls import path
 
-from petitions.views import work, work_case, work_county, work_desk, work_lists, work_patrol, work_privacy
+from petitions.views import (
+    work,
+    work_case,
+    work_county,
+    work_desk,
+    work_household,
+    work_lists,
+    work_patrol,
+    work_privacy,
+)
 
 app_name = "desk"
 
@@ -14,6 +23,10 @@ urlpatterns = [
     path("inbox/", work_lists.inbox, name="inbox"),
     path("unit/", work_lists.unit, name="unit"),
     path("patrol/", work_patrol.patrol, name="patrol"),
+    path("households/", work_household.households, name="households"),
+    path("households/<int:pk>/contact/", work_household.contact_new, name="household_contact_new"),
+    path("households/contacts/<int:pk>/", work_household.contact, name="household_contact"),
+    path("households/contacts/<int:pk>/concern/", work_household.contact_raise, name="household_contact_raise"),
     path("county/", work_county.county, name="county"),
     path("concerns/<slug:tracking>/", work_case.concern, name="concern"),
     path("concerns/<slug:tracking>/act/<slug:action>/", work_case.act, name="act"),

@@ -7,11 +7,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from deputies.demo import DIRECTORIES, link_demo_deputy_account, seed_deputies, seed_places
-from deputies.models import Deputy, LiaisonHousehold, Site
+from deputies.demo_households import seed_household_contacts
+from deputies.models import Deputy, HouseholdContact, LiaisonHousehold, Site
 from liaison import roles
 from liaison.demo import ACCOUNTS, DEMO_PASSWORD, TOWNSHIPS, seed_accounts, seed_townships, township_official
 from liaison.scoping import in_township
 from petitions.demo import seed_concerns
+from petitions.demo_households import seed_household_concerns
 from petitions.models import Concern, Reception
 
 # township code: (concerns, walk-in receptions) over the year
@@ -59,11 +61,15 @@ class Command(BaseCommand):
         else:
             people = {"official": township_official(township)}
         new_concerns = seed_concerns(township, count=concerns, receptions=receptions, seed=directory.seed, **people)
+        if code == "baita":
+            # A year of household visits and calls, and a few concerns raised from them (the demo deputy's too).
+            seed_household_contacts(seed=directory.seed)
+            seed_household_concerns()
         sites_by_kind = [Site.objects.filter(kind=k).count() for k in Site.Kind.values]
         return (
             f"{township.name} ({township.code}): sites {'/'.join(map(str, sites_by_kind))} (station/points/rooms), "
             f"villages {len(villages)}, deputies {Deputy.objects.count()} ({new_deputies} new), "
-            f"households {LiaisonHousehold.objects.count()}, concerns {Concern.objects.count()} ({new_concerns} new), "
+            f"households {LiaisonHousehold.objects.count()} ({HouseholdContact.objects.count()} contacts), concerns {Concern.objects.count()} ({new_concerns} new), "
             f"receptions {Reception.objects.count()}"
         )
 

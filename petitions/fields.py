@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from liaison.validators import mobile_validator, normalise_mobile
 from liaison.photos import MAX_PHOTOS, clean_photo
+from liaison.validators import mobile_validator, normalise_mobile
 
 
 class MobileField(forms.CharField):

@@ -92,6 +92,8 @@ def world(django_db_setup, django_db_blocker):
             "media_file": _public_upload(), "township": town.township.code, "category_code": town.category.code,
             "user": town.users["staff"].pk,
             "concern_type": ContentType.objects.get_for_model(Concern).pk, "concern_pk": working.pk,
+            "duty_day": town.rows["duty_day"].pk, "shift": town.rows["future_shift"].pk, "swap": town.rows["swap"].pk,
+            "feed_token": town.rows["duty_feed"].token,
         }
         pks = {}
         for model in admin.site._registry:

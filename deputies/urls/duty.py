@@ -20,6 +20,6 @@ urlpatterns = [
     path("mine/", duty.mine, name="mine"),
     path("shift/<int:pk>/ask/", duty.ask, name="ask"),
     path("feed/revoke/", duty.feed_revoke, name="feed_revoke"),
-    path("feed/revoke/<slug:code>/", duty.feed_revoke, name="feed_revoke_for"),
+    path("feed/revoke/<slug:code>/", duty.feed_revoke_for, name="feed_revoke_for"),
     path("check-in/<slug:code>/", duty.check_in, name="check_in"),
 ]

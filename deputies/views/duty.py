@@ -152,7 +152,7 @@ def _day_change(request: HttpRequest, pk: int, form_class, key: str, act) -> Htt
             return redirect("duty:day", pk=day.pk)
         except DutyError as error:
             messages.error(request, error.message)
-    return render(request, "deputies/duty/day.html", _day_context(day, **{key: form}), status=400)
+    return render(request, "deputies/duty/day.html", _day_context(day, **{key: form}))
 
 
 @require_POST
@@ -257,18 +257,24 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(roles.DEPUTY, *OFFICE)
-def feed_revoke(request: HttpRequest, code: str = "") -> HttpResponse:
-    """A new secret calendar link: the deputy's own, or (staff, officials) that of the deputy named by code."""
-    if code:
-        if not roles.user_roles(request.user) & set(OFFICE):
-            raise Http404
-        deputy = get_object_or_404(Deputy, code=code)
-    else:
-        deputy = _deputy_of(request)
-    services.duty_feed_revoke(deputy=deputy)
+@role_required(roles.DEPUTY)
+def feed_revoke(request: HttpRequest) -> HttpResponse:
+    """A new secret calendar link for the deputy; the old one stops working."""
+    services.duty_feed_revoke(deputy=_deputy_of(request))
     messages.success(request, _("A new calendar link is made; the old one no longer works."))
-    return redirect("duty:mine" if not code else f"{reverse('duty:balance')}?site={deputy.site.code if deputy.site else ''}")
+    return redirect("duty:mine")
+
+
+@require_POST
+@role_required(*OFFICE)
+@one_township_required
+def feed_revoke_for(request: HttpRequest, code: str) -> HttpResponse:
+    """Staff revoke a deputy's calendar link (a lost phone, a link shared by mistake)."""
+    deputy = get_object_or_404(Deputy.objects.select_related("site"), code=code)
+    services.duty_feed_revoke(deputy=deputy)
+    messages.success(request, _("A new calendar link is made for %(name)s; the old one no longer works.")
+                     % {"name": deputy.name})
+    return redirect(f"{reverse('duty:balance')}?site={deputy.site.code if deputy.site else ''}")
 
 
 @require_POST

@@ -12,9 +12,9 @@ class DeputiesConfig(AppConfig):
 
         record.register_section(duty_selectors.duty_record_section, order=10)
         record.register_timeline(duty_selectors.duty_record_timeline)
-        roles.menu_register(key="duty", url_name="duty:roster", label=_("Duty roster"), order=20, desk=False,
+        roles.menu_register(key="duty", url_name="duty:roster", label=_("Duty roster"), order=45, desk=False,
                             roles=(roles.STAFF, roles.OFFICIAL))
-        roles.menu_register(key="my_duty", url_name="duty:mine", label=_("My duty"), order=21, desk=False,
+        roles.menu_register(key="my_duty", url_name="duty:mine", label=_("My duty"), order=32, desk=False,
                             roles=(roles.DEPUTY,))
 
         roles.menu_register(key="directory", url_name="deputies:directory", label=_("Deputies"), order=10, desk=False)

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.models import Count, Max
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from deputies.duty_workflow import DEPUTY as DEPUTY_ROLE
@@ -307,16 +308,21 @@ def duty_reminders_send(*, today: datetime.date | None = None) -> int:
     shifts = Shift.objects.filter(day__held_on=tomorrow, is_cancelled=False).exclude(deputy__mobile="").select_related(
         "deputy", "day__site__duty_rule", "township")
     queued = 0
-    for shift in shifts:
-        rule = getattr(shift.day.site, "duty_rule", None)
-        text = _("【%(station)s】Reminder: you are on duty at %(site)s tomorrow, %(date)s%(hours)s.") % {
-            "station": shift.township.name, "site": shift.day.site.name, "date": f"{tomorrow:%m-%d}",
-            "hours": f" {rule.hours}" if rule else "",
-        }
-        if notification_queue(key=f"duty-reminder:{shift.pk}", channel=Notification.Channel.SMS,
-                              recipient=shift.deputy.mobile, body=text, about=shift):
-            queued += 1
+    # A periodic task has no request language: the message goes out in the station's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        for shift in shifts:
+            queued += _remind(shift, tomorrow)
     return queued
+
+
+def _remind(shift: Shift, tomorrow: datetime.date) -> int:
+    rule = getattr(shift.day.site, "duty_rule", None)
+    text = _("【%(station)s】Reminder: you are on duty at %(site)s tomorrow, %(date)s%(hours)s.") % {
+        "station": shift.township.station_name, "site": shift.day.site.name, "date": f"{tomorrow:%m-%d}",
+        "hours": f" {rule.hours}" if rule else "",
+    }
+    return 1 if notification_queue(key=f"duty-reminder:{shift.pk}", channel=Notification.Channel.SMS,
+                                   recipient=shift.deputy.mobile, body=text, about=shift) else 0
 
 
 # --- the calendar feed ----------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from deputies.demo import DIRECTORIES, link_demo_deputy_account, seed_deputies, seed_places
-from deputies.models import Deputy, LiaisonHousehold, Site
+from deputies.demo_duty import seed_duty
+from deputies.models import Deputy, DutyDay, LiaisonHousehold, Site
 from liaison import roles
 from liaison.demo import ACCOUNTS, DEMO_PASSWORD, TOWNSHIPS, seed_accounts, seed_townships, township_official
 from liaison.scoping import in_township
@@ -16,6 +17,14 @@ from petitions.models import Concern, Reception
 
 # township code: (concerns, walk-in receptions) over the year
 CASES = {"baita": (300, 600), "hengxi": (40, 30), "butou": (40, 30)}
+
+
+def _link_receptions_to_duty_days() -> None:
+    """Receptions recorded at a site on one of its duty days count for that day (as reception_record does)."""
+    days = {(day.site_id, day.held_on): day.pk for day in DutyDay.objects.all()}
+    for reception in Reception.objects.filter(duty_day=None).only("pk", "site_id", "received_on"):
+        if (pk := days.get((reception.site_id, reception.received_on))) is not None:
+            Reception.objects.filter(pk=reception.pk).update(duty_day_id=pk)
 
 
 class Command(BaseCommand):
@@ -59,6 +68,9 @@ class Command(BaseCommand):
         else:
             people = {"official": township_official(township)}
         new_concerns = seed_concerns(township, count=concerns, receptions=receptions, seed=directory.seed, **people)
+        if code == "baita":
+            seed_duty(township)
+            _link_receptions_to_duty_days()
         sites_by_kind = [Site.objects.filter(kind=k).count() for k in Site.Kind.values]
         return (
             f"{township.name} ({township.code}): sites {'/'.join(map(str, sites_by_kind))} (station/points/rooms), "

@@ -5,9 +5,9 @@ import calendar
 import datetime
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 

@@ -14,7 +14,7 @@ class DutyRuleForm(forms.ModelForm):
 
 
 class GenerateForm(forms.Form):
-    first = forms.DateField(label=_("From the month of"), widget=forms.DateInput(attrs={"type": "date"}))
+    first = forms.DateField(label=_("From the month of"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     months = forms.IntegerField(label=_("Months"), min_value=1, max_value=12, initial=3)
 
 

@@ -34,8 +34,8 @@ class DutyRule(TimeStampedModel, TownshipScoped):
     deputies_per_day = models.PositiveSmallIntegerField(_("deputies per day"), default=2)
     on_holiday = models.CharField(_("on a holiday or weekend"), max_length=10, choices=OnHoliday.choices,
                                   default=OnHoliday.NEXT)
-    starts_at = models.TimeField(_("from"), default=datetime.time(9, 0))
-    ends_at = models.TimeField(_("until"), default=datetime.time(11, 30))
+    starts_at = models.TimeField(_("starts at"), default=datetime.time(9, 0))
+    ends_at = models.TimeField(_("ends at"), default=datetime.time(11, 30))
 
     class Meta:
         verbose_name = _("duty rule")

@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from deputies.duty_selectors import duty_days_public
 from deputies.selectors import deputy_level_counts, site_list_public
 
 
@@ -11,5 +12,6 @@ def portal(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboard/portal.html",
-        {"deputy_total": sum(deputy_level_counts().values()), "sites": site_list_public()},
+        {"deputy_total": sum(deputy_level_counts().values()), "sites": site_list_public(),
+         "duty": duty_days_public()},
     )

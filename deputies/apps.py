@@ -7,8 +7,15 @@ class DeputiesConfig(AppConfig):
     verbose_name = _("Deputies")
 
     def ready(self) -> None:
-        from deputies import households, record
+        from deputies import duty_selectors, households, record
         from liaison import roles
+
+        record.register_section(duty_selectors.duty_record_section, order=10)
+        record.register_timeline(duty_selectors.duty_record_timeline)
+        roles.menu_register(key="duty", url_name="duty:roster", label=_("Duty roster"), order=45, desk=False,
+                            roles=(roles.STAFF, roles.OFFICIAL))
+        roles.menu_register(key="my_duty", url_name="duty:mine", label=_("My duty"), order=32, desk=False,
+                            roles=(roles.DEPUTY,))
 
         roles.menu_register(key="directory", url_name="deputies:directory", label=_("Deputies"), order=10, desk=False)
         roles.menu_register(key="window", url_name="deputies_staff:window", label=_("Image window"),

@@ -21,6 +21,7 @@ DEPUTY = "deputy's: published on the public pages as the deputy chose (the mobil
 HOUSEHOLD = "liaison household's: the back office only"
 ACCOUNT = "back-office account's: administrators only"
 OFFICIAL = "township official's work mobile: the back office only"
+DEPUTY_NOTE = "deputy's note to the station (why a duty day is offered): the back office only"
 
 PERSONAL_DATA: dict[str, dict[str, str]] = {
     "petitions.Constituent": {"name": CONSTITUENT, "mobile": CONSTITUENT, "mobile_last4": CONSTITUENT,
@@ -40,6 +41,7 @@ PERSONAL_DATA: dict[str, dict[str, str]] = {
     "deputies.LiaisonHousehold": {"head": HOUSEHOLD, "phone": HOUSEHOLD, "address": HOUSEHOLD, "note": HOUSEHOLD,
                                   "village": HOUSEHOLD},
     "deputies.HouseholdContact": {"notes": HOUSEHOLD, "household": HOUSEHOLD},
+    "deputies.SwapRequest": {"note": DEPUTY_NOTE},
     "auth.User": {"username": ACCOUNT, "first_name": ACCOUNT, "last_name": ACCOUNT, "email": ACCOUNT},
 }
 

@@ -194,6 +194,8 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-concerns": {"task": "petitions.escalate_overdue_concerns", "schedule": crontab(minute=30, hour=8)},
     "close-unrated-concerns": {"task": "petitions.close_unrated_concerns", "schedule": crontab(minute=0, hour=2)},
     "anonymise-ended-cases": {"task": "petitions.anonymise_ended_cases", "schedule": crontab(minute=30, hour=3)},
+    "publish-duty-days": {"task": "deputies.publish_duty_days", "schedule": crontab(minute=10, hour=0)},
+    "send-duty-reminders": {"task": "deputies.send_duty_reminders", "schedule": crontab(minute=0, hour=16)},
     "retry-pending-notifications": {"task": "liaison.retry_pending_notifications", "schedule": 300.0},
     "remind-quiet-household-deputies": {"task": "deputies.remind_quiet_household_deputies",
                                         "schedule": crontab(minute=0, hour=9)},

@@ -153,6 +153,11 @@ class Reception(TimeStampedModel, TownshipScoped):
     village = models.ForeignKey(
         Village, models.SET_NULL, null=True, blank=True, related_name="receptions", verbose_name=_("village")
     )
+    # The duty day of the site on that date, if the roster has one (set by reception_record).
+    duty_day = models.ForeignKey(
+        "deputies.DutyDay", models.SET_NULL, null=True, blank=True, related_name="receptions",
+        verbose_name=_("duty day"),
+    )
     matters = models.TextField(_("matters raised"))
     answer = models.TextField(_("answered on the spot"), blank=True)
     satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
 
-from deputies.models import Deputy, Site, Village
+from deputies.models import Deputy, DutyDay, Site, Village
 from liaison.scoping import check_same_township
 from petitions import dedupe
 from petitions.models import Category, Concern, Reception
@@ -63,6 +63,8 @@ def reception_record(
                 village=village, matters=matters, answer=answer, satisfaction=satisfaction,
                 recorded_by=recorded_by, submission_key=submission_key, dedupe_key=dedupe_key,
                 notice_version=settings.PRIVACY_NOTICE_VERSION,
+                # The site's duty day on that date, when the roster has one: the visit counts for that day.
+                duty_day=DutyDay.objects.filter(site=site, held_on=received_on).first(),
             )
             reception.full_clean(exclude=["submission_key", "dedupe_key"])
             check_same_township(reception, *deputies)

@@ -137,6 +137,31 @@ ROUTES: dict[str, list[Ask]] = {
                                           back_office(*BACK_OFFICE_STAFF_ONLY)),
     "deputies_staff:households": get("/staff/deputies/households/", back_office(*OFFICE)),
     "deputies_staff:households_not_contacted": get("/staff/deputies/households/not-contacted/", back_office(*OFFICE)),
+    # The duty roster (deputies.views.duty): staff and officials run it, deputies see their own shifts
+    "duty:roster": get("/staff/duty/", back_office("staff", "official", county_official=CHOOSE, admin=CHOOSE)),
+    "duty:rule": post("/staff/duty/rule/", back_office("staff", "official", answer=REDIRECT, county_official=CHOOSE,
+                                                       admin=CHOOSE)),
+    "duty:generate": post("/staff/duty/generate/", back_office("staff", "official", answer=REDIRECT,
+                                                               county_official=CHOOSE, admin=CHOOSE)),
+    "duty:publish": post("/staff/duty/publish/", back_office("staff", "official", answer=REDIRECT,
+                                                             county_official=CHOOSE, admin=CHOOSE)),
+    "duty:day": get("/staff/duty/day/{duty_day}/", back_office("staff", "official", county_official=CHOOSE,
+                                                              admin=CHOOSE)),
+    **{f"duty:{name}": post(f"/staff/duty/day/{{duty_day}}/{name}/", back_office(
+        "staff", "official", county_official=CHOOSE, admin=CHOOSE)) for name in ("override", "replace", "swap")},
+    "duty:attendance": post("/staff/duty/day/{duty_day}/attendance/", back_office(
+        "staff", "official", answer=REDIRECT, county_official=CHOOSE, admin=CHOOSE)),
+    "duty:balance": get("/staff/duty/balance/", back_office("staff", "official", county_official=CHOOSE,
+                                                            admin=CHOOSE)),
+    "duty:swaps": get("/staff/duty/swaps/", back_office("staff", "official", county_official=CHOOSE, admin=CHOOSE)),
+    "duty:swap_move": post("/staff/duty/swaps/{swap}/refuse/", back_office(
+        "deputy", "staff", "official", answer=REDIRECT, county_official=CHOOSE, admin=CHOOSE)),
+    "duty:mine": get("/staff/duty/mine/", back_office("deputy")),
+    "duty:ask": post("/staff/duty/shift/{shift}/ask/", back_office("deputy", answer=REDIRECT)),
+    "duty:feed_revoke": post("/staff/duty/feed/revoke/", back_office("deputy", answer=REDIRECT)),
+    "duty:feed_revoke_for": post("/staff/duty/feed/revoke/{deputy_code}/", back_office(
+        "staff", "official", answer=REDIRECT, county_official=CHOOSE, admin=CHOOSE)),
+    "duty:check_in": post("/staff/duty/check-in/{site_code}/", back_office("deputy", answer=REDIRECT)),
     # Anyone may post it; only a county account's choice is kept (tests/test_isolation.py)
     "county-choose": post("/county/township/", everyone(REDIRECT), fresh=True, township="", next="/desk/"),
 
@@ -149,6 +174,7 @@ ROUTES: dict[str, list[Ask]] = {
     "sites:site": get("/s/{site_code}/", everyone(OK)),
     "sites:qr_png": get("/s/{site_code}/qr.png", everyone(OK)),
     "sites:qr_svg": get("/s/{site_code}/qr.svg", everyone(OK)),
+    "duty_feed:ics": get("/duty/{feed_token}.ics", everyone(OK)),  # the secret token is the key
     "petitions:file_to_deputy": get("/d/{deputy_code}/concern/", everyone(OK)),
     "petitions:file_to_site": get("/s/{site_code}/concern/", everyone(OK)),
     "petitions:lookup": get("/t/", everyone(OK)),

@@ -17,6 +17,7 @@ from django.db.models import F
 from PIL import Image
 
 from deputies.households import household_contact_record
+from deputies.models import DutyDay, DutyFeed, DutyRule, Shift, SwapRequest
 from liaison import roles
 from liaison.audit import audit_record
 from liaison.models import AuditEntry, Membership, Township
@@ -137,6 +138,16 @@ def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town
     public, private = ConcernPhoto.objects.filter(concern=working).order_by("pk")
     town.photos = {"public": public, "private": private}
     town.rows["constituent"] = town.concerns["new"].constituent
+    # The duty roster: today's duty day (the reception below links to it), a coming shift offered for a swap.
+    town.rows["duty_rule"] = DutyRule.objects.create(township=township, site=site, days_of_month="7,21")
+    today = town.concerns["new"].created_at.date()
+    town.rows["duty_day"] = DutyDay.objects.create(township=township, site=site, held_on=today, is_published=True)
+    town.rows["shift"] = Shift.objects.create(township=township, day=town.rows["duty_day"], deputy=deputy)
+    coming = DutyDay.objects.create(township=township, site=site, held_on=today + datetime.timedelta(days=30))
+    town.rows["future_shift"] = Shift.objects.create(township=township, day=coming, deputy=deputy)
+    town.rows["swap"] = SwapRequest.objects.create(township=township, shift=town.rows["future_shift"],
+                                                   requested_by=deputy, note=f"{marker}出差")
+    town.rows["duty_feed"] = DutyFeed.objects.create(township=township, deputy=deputy)
     town.rows["reception"], _created = reception_record(
         received_on=town.concerns["new"].created_at.date(), site=site, deputies=[deputy], mobile=town.mobiles[2],
         name=f"{marker}陈", village=village, visitor_count=1, matters=f"{marker}咨询医保缴费", answer=f"{marker}已解答",

@@ -7,6 +7,7 @@ the same rows to ask about.
 """
 
 import datetime
+import os
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,8 @@ def world(django_db_setup, django_db_blocker):
             "user": town.users["staff"].pk,
             "household": town.household.pk, "household_contact": town.household_contact.pk,
             "concern_type": ContentType.objects.get_for_model(Concern).pk, "concern_pk": working.pk,
+            "duty_day": town.rows["duty_day"].pk, "shift": town.rows["future_shift"].pk, "swap": town.rows["swap"].pk,
+            "feed_token": town.rows["duty_feed"].token,
         }
         pks = {}
         for model in admin.site._registry:
@@ -108,13 +111,15 @@ def world(django_db_setup, django_db_blocker):
 def _public_upload(remove=False) -> str:
     """A file where the media route serves from (the folder its pattern was made with, not the tests'
     own MEDIA_ROOT, which tests/conftest.py moves later)."""
-    path = Path(resolve("/media/x").kwargs["document_root"]) / "access-table.txt"
+    # One file per process: the folder is shared by every test process on the machine (pytest-xdist's too).
+    name = f"access-table-{os.getpid()}.txt"
+    path = Path(resolve("/media/x").kwargs["document_root"]) / name
     if remove:
         path.unlink(missing_ok=True)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("public")
-    return "/media/access-table.txt"
+    return f"/media/{name}"
 
 
 # --- asking -----------------------------------------------------------------------------------------

@@ -248,6 +248,31 @@ OFFICE = {
         _get(OWN, _url("deputies_staff:import_template", "csv")),
         _get(OWN, _url("deputies_staff:import_template", "xlsx")),
     ],
+    # The duty roster: a row of the other township is not found; the site and month choice stays in one's own.
+    "duty:roster": lambda own, other: [_get(OWN, "/staff/duty/", shows_own=True),
+                                       _get(OWN, "/staff/duty/", site=other.site.code)],
+    "duty:rule": lambda own, other: [_post(OWN, "/staff/duty/rule/", {"site": other.site.code})],
+    "duty:generate": lambda own, other: [_post(OWN, "/staff/duty/generate/", {
+        "site": other.site.code, "first": "2099-01-01", "months": "1"})],
+    "duty:publish": lambda own, other: [_post(OWN, "/staff/duty/publish/", {"site": other.site.code})],
+    "duty:day": lambda own, other: [_get(FOREIGN, _url("duty:day", other.rows["duty_day"].pk))],
+    **{f"duty:{name}": (lambda name: lambda own, other: [
+        _post(FOREIGN, _url(f"duty:{name}", other.rows["duty_day"].pk)),
+        _post(OWN, _url(f"duty:{name}", own.rows["duty_day"].pk), {
+            "deputies": [other.deputy.pk], "shift": other.rows["shift"].pk, "deputy": other.deputy.pk,
+            "other": other.rows["future_shift"].pk}),
+    ])(name) for name in ("override", "replace", "swap")},
+    "duty:attendance": lambda own, other: [_post(FOREIGN, _url("duty:attendance", other.rows["duty_day"].pk),
+                                                 {"present": [other.deputy.pk]})],
+    "duty:balance": lambda own, other: [_get(OWN, "/staff/duty/balance/", shows_own=True),
+                                        _get(OWN, "/staff/duty/balance/", site=other.site.code)],
+    "duty:swaps": lambda own, other: [_get(OWN, "/staff/duty/swaps/", shows_own=True)],
+    "duty:swap_move": lambda own, other: [_post(FOREIGN, _url("duty:swap_move", other.rows["swap"].pk, "refuse"))],
+    "duty:mine": lambda own, other: [_get(OWN, "/staff/duty/mine/")],
+    "duty:ask": lambda own, other: [_post(FOREIGN, _url("duty:ask", other.rows["future_shift"].pk))],
+    "duty:feed_revoke": lambda own, other: [_post(OWN, "/staff/duty/feed/revoke/")],
+    "duty:feed_revoke_for": lambda own, other: [_post(FOREIGN, _url("duty:feed_revoke_for", other.deputy.code))],
+    "duty:check_in": lambda own, other: [_post(FOREIGN, _url("duty:check_in", other.site.code))],
     # A township's account cannot choose a township: it still sees its own.
     "county-choose": lambda own, other: [
         _post(OWN, "/county/township/", {"township": other.township.code, "next": "/desk/concerns/"}, follow=True,
@@ -302,6 +327,7 @@ PUBLIC_CODE = {
     "sites:site": lambda town: ("GET", _url("sites:site", town.site.code)),
     "sites:qr_png": lambda town: ("GET", _url("sites:qr_png", town.site.code)),
     "sites:qr_svg": lambda town: ("GET", _url("sites:qr_svg", town.site.code)),
+    "duty_feed:ics": lambda town: ("GET", _url("duty_feed:ics", town.rows["duty_feed"].token)),
     "petitions:file_to_deputy": lambda town: ("GET", _url("petitions:file_to_deputy", town.deputy.code)),
     "petitions:file_to_site": lambda town: ("GET", _url("petitions:file_to_site", town.site.code)),
     "petitions:track": lambda town: ("GET", _url("petitions:track", town.concerns["working"].tracking)),

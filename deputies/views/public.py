@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from deputies.duty_selectors import duty_days_public, shift_today_for
 from deputies.forms import DirectoryFilterForm
 from deputies.models import Deputy, HasPublicCode
 from deputies.selectors import (
@@ -67,7 +68,11 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
 def site_page(request: HttpRequest, code: str) -> HttpResponse:
     site = found_in_township(request, site_get_public(code=code))
     deputies = deputy_list_public(site=site)
-    return render(request, "deputies/site.html", {"site": site, "groups": deputy_groups_by_level(deputies)})
+    return render(request, "deputies/site.html", {
+        "site": site, "groups": deputy_groups_by_level(deputies), "duty": duty_days_public(site=site),
+        # A deputy on duty here today who scanned the site's QR code: the check-in button.
+        "shift_today": shift_today_for(user=request.user, site=site),
+    })
 
 
 def _qr_response(request: HttpRequest, record: HasPublicCode | None, fmt: str) -> HttpResponse:

@@ -160,3 +160,24 @@ def test_demo_has_a_year_of_household_contacts_some_silent_deputies_and_househol
         assert contacted >= 80 and 5 <= len(silent) <= 25
         assert 2 <= raised.count() <= 3 and all(c.channel == "household" for c in raised)
         assert raised.filter(deputy__user__username="deputy").exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_a_year_of_published_duty_days_at_the_baita_station(seeded):
+    import datetime
+
+    from django.utils import timezone
+
+    from deputies.models import DutyDay, Shift
+
+    with in_township(_township("baita")):
+        station = Site.objects.get(kind="station")
+        days = DutyDay.objects.filter(site=station)
+        today = timezone.localdate()
+        assert 26 <= days.count() <= 29 and not days.filter(is_published=False).exists()
+        assert days.filter(held_on__gt=today + datetime.timedelta(days=30)).exists()
+        past = Shift.objects.filter(day__site=station, day__held_on__lt=today)
+        assert past.filter(attended=True).count() > 0.8 * past.count()
+        counts = list(Shift.objects.filter(day__site=station).values("deputy").annotate(n=Count("pk"))
+                      .values_list("n", flat=True))
+        assert max(counts) - min(counts) <= 1

@@ -13,16 +13,16 @@ def _keys(user) -> list[str]:
 @pytest.mark.django_db
 def test_each_role_sees_its_own_menu(staff, official, deputy_user, handler, county_official, admin_user):
     assert _keys(AnonymousUser()) == ["directory", "lookup"]
-    assert _keys(deputy_user) == ["directory", "lookup", "inbox", "patrol", "my_households"]
+    assert _keys(deputy_user) == ["directory", "lookup", "inbox", "patrol", "my_duty", "my_households"]
     assert _keys(handler) == ["directory", "lookup", "unit"]
-    assert _keys(staff) == ["directory", "lookup", "concerns", "receptions", "held", "households", "window", "import",
-                            "accounts", "admin"]
-    assert _keys(official) == ["directory", "lookup", "concerns", "receptions", "held", "households", "window",
+    assert _keys(staff) == ["directory", "lookup", "concerns", "receptions", "held", "households", "duty", "window",
+                            "import", "accounts", "admin"]
+    assert _keys(official) == ["directory", "lookup", "concerns", "receptions", "held", "households", "duty", "window",
                                "accounts", "admin"]
     assert _keys(county_official) == ["directory", "lookup", "county", "concerns", "receptions", "held", "households",
-                                      "accounts", "admin"]
+                                      "duty", "accounts", "admin"]
     assert _keys(admin_user) == ["directory", "lookup", "county", "concerns", "receptions", "held", "households",
-                                 "window", "import", "accounts", "admin"]
+                                 "duty", "window", "import", "accounts", "admin"]
 
 
 @pytest.mark.django_db

@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from deputies.demo import DIRECTORIES, link_demo_deputy_account, seed_deputies, seed_places
+from deputies.demo_duty import seed_duty
 from deputies.demo_households import seed_household_contacts
-from deputies.models import Deputy, HouseholdContact, LiaisonHousehold, Site
+from deputies.models import Deputy, DutyDay, HouseholdContact, LiaisonHousehold, Site
 from liaison import roles
 from liaison.demo import ACCOUNTS, DEMO_PASSWORD, TOWNSHIPS, seed_accounts, seed_townships, township_official
 from liaison.scoping import in_township
@@ -18,6 +19,14 @@ from petitions.models import Concern, Reception
 
 # township code: (concerns, walk-in receptions) over the year
 CASES = {"baita": (300, 600), "hengxi": (40, 30), "butou": (40, 30)}
+
+
+def _link_receptions_to_duty_days() -> None:
+    """Receptions recorded at a site on one of its duty days count for that day (as reception_record does)."""
+    days = {(day.site_id, day.held_on): day.pk for day in DutyDay.objects.all()}
+    for reception in Reception.objects.filter(duty_day=None).only("pk", "site_id", "received_on"):
+        if (pk := days.get((reception.site_id, reception.received_on))) is not None:
+            Reception.objects.filter(pk=reception.pk).update(duty_day_id=pk)
 
 
 class Command(BaseCommand):
@@ -65,6 +74,8 @@ class Command(BaseCommand):
             # A year of household visits and calls, and a few concerns raised from them (the demo deputy's too).
             seed_household_contacts(seed=directory.seed)
             seed_household_concerns()
+            seed_duty(township)
+            _link_receptions_to_duty_days()
         sites_by_kind = [Site.objects.filter(kind=k).count() for k in Site.Kind.values]
         return (
             f"{township.name} ({township.code}): sites {'/'.join(map(str, sites_by_kind))} (station/points/rooms), "

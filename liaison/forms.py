@@ -1,10 +1,14 @@
-"""Form pieces every app's forms stand on: choices and model forms that keep to the current township."""
+"""Form pieces every app's forms stand on: choices and model forms that keep to the current township, and
+the photos field (cleaned by liaison.photos before any view sees them)."""
 
 from collections.abc import Callable
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from liaison.photos import MAX_PHOTOS, clean_photo
 from liaison.scoping import current_township
 
 
@@ -47,3 +51,34 @@ class TownshipModelForm(forms.ModelForm):
         if self.instance.township_id is not None:
             exclusions.discard("township")
         return exclusions
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        # accept= only helps the phone's picker; the content check is clean_photo's.
+        super().__init__({"accept": "image/*", "multiple": True, **(attrs or {})})
+
+
+class PhotosField(forms.FileField):
+    """Up to MAX_PHOTOS photos; cleaned to EXIF-free JPEGs (a list of ContentFile) before any view sees them."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, *args, max_photos: int = MAX_PHOTOS, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Photos"))
+        kwargs.setdefault("help_text", _("Up to %(n)d photos. Location data is removed.") % {"n": max_photos})
+        self.max_photos = max_photos
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if not uploads:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(uploads) > self.max_photos:
+            raise ValidationError(_("At most %(n)d photos.") % {"n": self.max_photos}, code="too_many_photos")
+        return [clean_photo(upload) for upload in uploads]

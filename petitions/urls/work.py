@@ -1,6 +1,15 @@
 from django.urls import path
 
-from petitions.views import work, work_case, work_county, work_desk, work_lists, work_patrol, work_privacy
+from petitions.views import (
+    work,
+    work_activity,
+    work_case,
+    work_county,
+    work_desk,
+    work_lists,
+    work_patrol,
+    work_privacy,
+)
 
 app_name = "desk"
 
@@ -15,6 +24,7 @@ urlpatterns = [
     path("unit/", work_lists.unit, name="unit"),
     path("patrol/", work_patrol.patrol, name="patrol"),
     path("county/", work_county.county, name="county"),
+    path("opinions/<uuid:key>/concern/", work_activity.opinion_concern, name="opinion_concern"),
     path("concerns/<slug:tracking>/", work_case.concern, name="concern"),
     path("concerns/<slug:tracking>/act/<slug:action>/", work_case.act, name="act"),
     path("concerns/<slug:tracking>/comment/", work_case.comment, name="comment"),

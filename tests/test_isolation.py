@@ -194,7 +194,7 @@ OFFICE = {
     "activities:photo": lambda own, other: [
         Ask(FOREIGN, "GET", other.internal_activity_photo.get_absolute_url(), public=True)],
     "activities_staff:list": lambda own, other: [_get(OWN, "/staff/activities/", shows_own=True),
-                                                 _get(OWN, "/staff/activities/", kind="study_training")],
+                                                 Ask(OWN, "GET", "/staff/activities/", query={"kind": "study_training"})],
     "activities_staff:activity": lambda own, other: [
         _get(OWN, _url("activities_staff:activity", own.activity.code), shows_own=True),
         _get(FOREIGN, _url("activities_staff:activity", other.internal_activity.code))],

@@ -133,8 +133,7 @@ class ReportToVoters(TownshipScoped):
     """述职: a deputy reports to voters, who rate the report on the spot. Date, place, photos and whether
     it is public are its activity's (kind REPORT_TO_VOTERS, the deputy among its deputies)."""
 
-    activity = models.OneToOneField(Activity, models.CASCADE, primary_key=True, related_name="report",
-                                    verbose_name=_("activity"))
+    activity = models.OneToOneField(Activity, models.CASCADE, related_name="report", verbose_name=_("activity"))
     deputy = models.ForeignKey(Deputy, models.PROTECT, related_name="reports_to_voters", verbose_name=_("deputy"))
     voters_present = models.PositiveIntegerField(_("voters present"))
     report = models.TextField(_("report"))

@@ -145,3 +145,17 @@ def test_demo_data_sends_no_messages(seeded):
     from liaison.models import Notification
 
     assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_a_year_of_activities_of_every_kind_and_two_reports_to_voters(seeded):
+    from deputies.models import Activity, ActivityPhoto, EnterpriseOpinion, ReportToVoters
+
+    with in_township(_township("baita")):
+        assert set(Activity.objects.values_list("kind", flat=True)) == set(Activity.Kind.values)
+        assert ActivityPhoto.objects.exists() and Activity.objects.filter(is_public=False).exists()
+        reports = ReportToVoters.objects.all()
+        assert reports.count() == 2 and all(r.ratings_total <= r.voters_present for r in reports)
+        raised = EnterpriseOpinion.objects.exclude(concern_tracking="")
+        assert raised.count() == 1 and EnterpriseOpinion.objects.filter(concern_tracking="").exists()
+        assert Concern.objects.get(tracking=raised.get().concern_tracking).channel == "enterprise"

@@ -7,12 +7,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from deputies.demo import DIRECTORIES, link_demo_deputy_account, seed_deputies, seed_places
-from deputies.models import Deputy, LiaisonHousehold, Site
+from deputies.demo_activities import seed_activities
+from deputies.models import Activity, Deputy, LiaisonHousehold, Site
 from liaison import roles
 from liaison.demo import ACCOUNTS, DEMO_PASSWORD, TOWNSHIPS, seed_accounts, seed_townships, township_official
 from liaison.scoping import in_township
 from petitions.demo import seed_concerns
-from petitions.models import Concern, Reception
+from petitions.models import Category, Concern, Reception
+from petitions.opinions import opinion_raise_concern
 
 # township code: (concerns, walk-in receptions) over the year
 CASES = {"baita": (300, 600), "hengxi": (40, 30), "butou": (40, 30)}
@@ -59,12 +61,17 @@ class Command(BaseCommand):
         else:
             people = {"official": township_official(township)}
         new_concerns = seed_concerns(township, count=concerns, receptions=receptions, seed=directory.seed, **people)
+        # A year of activities; of the enterprises' opinions gathered, the first became a concern (one step).
+        if opinions := seed_activities(township, recorded_by=people["official"], seed=directory.seed):
+            opinion_raise_concern(opinion=opinions[0], category=Category.objects.get(name="道路交通"),
+                                  content=opinions[0].text, submitted_by=people["official"],
+                                  deputy=opinions[0].activity.deputies.first())
         sites_by_kind = [Site.objects.filter(kind=k).count() for k in Site.Kind.values]
         return (
             f"{township.name} ({township.code}): sites {'/'.join(map(str, sites_by_kind))} (station/points/rooms), "
             f"villages {len(villages)}, deputies {Deputy.objects.count()} ({new_deputies} new), "
             f"households {LiaisonHousehold.objects.count()}, concerns {Concern.objects.count()} ({new_concerns} new), "
-            f"receptions {Reception.objects.count()}"
+            f"receptions {Reception.objects.count()}, activities {Activity.objects.count()}"
         )
 
     def _logins(self, townships: dict) -> None:

@@ -193,8 +193,9 @@ OFFICE = {
     # Activities (deputies.views.activities): the other township's internal ones, their photos and opinions.
     "activities:photo": lambda own, other: [
         Ask(FOREIGN, "GET", other.internal_activity_photo.get_absolute_url(), public=True)],
-    "activities_staff:list": lambda own, other: [_get(OWN, "/staff/activities/", shows_own=True),
-                                                 Ask(OWN, "GET", "/staff/activities/", query={"kind": "study_training"})],
+    "activities_staff:list": lambda own, other: [
+        _get(OWN, "/staff/activities/", shows_own=True),
+        Ask(OWN, "GET", "/staff/activities/", query={"kind": "study_training"})],
     "activities_staff:activity": lambda own, other: [
         _get(OWN, _url("activities_staff:activity", own.activity.code), shows_own=True),
         _get(FOREIGN, _url("activities_staff:activity", other.internal_activity.code))],

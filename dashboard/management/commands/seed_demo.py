@@ -11,6 +11,7 @@ from deputies.demo_activities import seed_activities
 from deputies.models import Activity, Deputy, LiaisonHousehold, Site
 from liaison import roles
 from liaison.demo import ACCOUNTS, DEMO_PASSWORD, TOWNSHIPS, seed_accounts, seed_townships, township_official
+from liaison.outbox import notifications_muted
 from liaison.scoping import in_township
 from petitions.demo import seed_concerns
 from petitions.models import Category, Concern, Reception
@@ -62,10 +63,12 @@ class Command(BaseCommand):
             people = {"official": township_official(township)}
         new_concerns = seed_concerns(township, count=concerns, receptions=receptions, seed=directory.seed, **people)
         # A year of activities; of the enterprises' opinions gathered, the first became a concern (one step).
-        if opinions := seed_activities(township, recorded_by=people["official"], seed=directory.seed):
-            opinion_raise_concern(opinion=opinions[0], category=Category.objects.get(name="道路交通"),
-                                  content=opinions[0].text, submitted_by=people["official"],
-                                  deputy=opinions[0].activity.deputies.first())
+        opinions = seed_activities(township, recorded_by=people["official"], seed=directory.seed)
+        with notifications_muted():  # demo cases text and e-mail nobody
+            for opinion in opinions[:1]:
+                opinion_raise_concern(opinion=opinion, category=Category.objects.get(name="道路交通"),
+                                      content=opinion.text, submitted_by=people["official"],
+                                      deputy=opinion.activity.deputies.first())
         sites_by_kind = [Site.objects.filter(kind=k).count() for k in Site.Kind.values]
         return (
             f"{township.name} ({township.code}): sites {'/'.join(map(str, sites_by_kind))} (station/points/rooms), "

@@ -40,7 +40,7 @@ def _activity_save(activity: Activity, *, deputies: Iterable[Deputy], photos: It
         activity.code = issue_public_code()
     if activity.township_id is None:  # set now, not in save(): the deputies are checked against it first
         activity.township = current_township()
-    activity.full_clean(exclude=["deputies"])
+    activity.full_clean(exclude=["deputies", "submission_key"])
     check_same_township(activity, *deputies)
     activity.save()
     activity.deputies.set(deputies)
@@ -54,16 +54,19 @@ def _activity_save(activity: Activity, *, deputies: Iterable[Deputy], photos: It
 def activity_record(
     *, kind: str, held_on: datetime.date, title: str, deputies: Iterable[Deputy], place: str = "",
     summary: str = "", enterprise: str = "", is_public: bool = True, photos: Iterable = (),
-    opinions: Iterable[str] = (), recorded_by=None,
+    opinions: Iterable[str] = (), recorded_by=None, submission_key: str | None = None,
 ) -> Activity:
     """Record an activity in the current township. `photos` must already be cleaned
     (liaison.photos.clean_photo); `opinions` (texts) are kept for enterprise visits only. A report to
-    voters is recorded with report_to_voters_record. Raises ValidationError."""
+    voters is recorded with report_to_voters_record. The same `submission_key` (the form's one-time
+    token) returns the activity it recorded before: a double tap records once. Raises ValidationError."""
     if kind == K.REPORT_TO_VOTERS:
         raise ValueError("a report to voters is recorded with report_to_voters_record")
+    if submission_key and (earlier := Activity.objects.filter(submission_key=submission_key).first()):
+        return earlier
     activity = Activity(kind=kind, held_on=held_on, title=title, place=place, summary=summary,
                         enterprise=enterprise if kind == K.ENTERPRISE_VISIT else "", is_public=is_public,
-                        recorded_by=recorded_by)
+                        recorded_by=recorded_by, submission_key=submission_key)
     return _activity_save(activity, deputies=deputies, photos=photos, opinions=opinions)
 
 
@@ -89,13 +92,15 @@ def activity_update(
 def report_to_voters_record(
     *, deputy: Deputy, held_on: datetime.date, voters_present: int, report: str, satisfied: int = 0,
     basically_satisfied: int = 0, dissatisfied: int = 0, place: str = "", is_public: bool = True,
-    photos: Iterable = (), recorded_by=None,
+    photos: Iterable = (), recorded_by=None, submission_key: str | None = None,
 ) -> ReportToVoters:
     """Record a report to voters (述职) and the voters' rating counted on the spot: an activity of kind
-    REPORT_TO_VOTERS with the deputy taking part, and its ReportToVoters row. Raises ValidationError
-    (e.g. more ratings than voters present)."""
+    REPORT_TO_VOTERS with the deputy taking part, and its ReportToVoters row. The same `submission_key`
+    returns the report recorded before. Raises ValidationError (e.g. more ratings than voters present)."""
+    if submission_key and (earlier := ReportToVoters.objects.filter(activity__submission_key=submission_key).first()):
+        return earlier
     activity = Activity(kind=K.REPORT_TO_VOTERS, held_on=held_on, title=_report_title(deputy), place=place,
-                        is_public=is_public, recorded_by=recorded_by)
+                        is_public=is_public, recorded_by=recorded_by, submission_key=submission_key)
     _activity_save(activity, deputies=[deputy], photos=photos, opinions=())
     session = ReportToVoters(
         township_id=activity.township_id, activity=activity, deputy=deputy, voters_present=voters_present,

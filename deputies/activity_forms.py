@@ -5,7 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Activity, Deputy
-from liaison.forms import PhotosField, TownshipChoiceField, TownshipMultipleChoiceField
+from liaison.forms import (
+    OneTimeTokenField,
+    PhotosField,
+    TownshipChoiceField,
+    TownshipMultipleChoiceField,
+    submission_key,
+)
 
 K = Activity.Kind
 # Reports to voters have their own form (a deputy and the voters' rating).
@@ -30,6 +36,7 @@ class _Common(forms.Form):
     photos = PhotosField()
     remove_photos = forms.MultipleChoiceField(label=_("Remove photos"), required=False,
                                               widget=forms.CheckboxSelectMultiple)
+    token = OneTimeTokenField()
 
     def __init__(self, *args, activity: Activity | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,6 +48,12 @@ class _Common(forms.Form):
                 (str(photo.key), _("Photo %(n)d") % {"n": n}) for n, photo in enumerate(activity.photos.all(), 1)]
             if not self.fields["remove_photos"].choices:
                 del self.fields["remove_photos"]
+
+    def submission_key(self, user) -> str:
+        # Per account, so a token seen by anyone else never leads them to this activity.
+        return submission_key(self.cleaned_data["token"], f"activity:{user.pk}")
+
+    new_token = staticmethod(OneTimeTokenField.new)
 
     def photos_to_remove(self) -> list:
         keys = set(self.cleaned_data.get("remove_photos") or [])

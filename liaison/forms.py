@@ -1,6 +1,7 @@
 """Form pieces every app's forms stand on: choices and model forms that keep to the current township, and
-the photos field (cleaned by liaison.photos before any view sees them)."""
+the photos and one-time token fields (a double tap files once)."""
 
+import uuid
 from collections.abc import Callable
 
 from django import forms
@@ -82,3 +83,32 @@ class PhotosField(forms.FileField):
         if len(uploads) > self.max_photos:
             raise ValidationError(_("At most %(n)d photos.") % {"n": self.max_photos}, code="too_many_photos")
         return [clean_photo(upload) for upload in uploads]
+
+
+class OneTimeTokenField(forms.CharField):
+    """A hidden token issued with the empty form, so a double tap or a resubmit files once.
+
+    A missing or mangled token only loses that protection; it never blocks the form.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> str:
+        try:
+            return str(uuid.UUID(str(value)))
+        except ValueError:
+            return str(uuid.uuid4())
+
+    @staticmethod
+    def new() -> str:
+        return str(uuid.uuid4())
+
+
+def submission_key(token: str, owner: str) -> str:
+    """The key a service deduplicates on (concern_submit, activity_record): the token bound to whoever submits
+    it, so a token seen by someone else (a caching proxy, a shared screen) never leads to another person's row."""
+    return str(uuid.uuid5(uuid.UUID(token), owner))

@@ -1,12 +1,10 @@
 """Form fields and checks shared by the forms that take mobiles, photos, one-time tokens and date ranges."""
 
-import uuid
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-# The photo fields moved to liaison.forms (activities take photos too); imported from here as before.
-from liaison.forms import MultiplePhotoInput, PhotosField  # noqa: F401
+# The photo and one-time token fields moved to liaison.forms (activities use them too); imported here as before.
+from liaison.forms import MultiplePhotoInput, OneTimeTokenField, PhotosField, submission_key  # noqa: F401
 from liaison.validators import mobile_validator, normalise_mobile
 
 
@@ -23,35 +21,6 @@ class MobileField(forms.CharField):
 
     def to_python(self, value):
         return normalise_mobile(super().to_python(value))
-
-
-class OneTimeTokenField(forms.CharField):
-    """A hidden token issued with the empty form, so a double tap or a resubmit files once.
-
-    A missing or mangled token only loses that protection; it never blocks the form.
-    """
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, value) -> str:
-        try:
-            return str(uuid.UUID(str(value)))
-        except ValueError:
-            return str(uuid.uuid4())
-
-    @staticmethod
-    def new() -> str:
-        return str(uuid.uuid4())
-
-
-def submission_key(token: str, owner: str) -> str:
-    """The key concern_submit deduplicates on: the token bound to whoever submits it, so a token
-    seen by someone else (a caching proxy, a shared screen) never leads to another person's concern."""
-    return str(uuid.uuid5(uuid.UUID(token), owner))
 
 
 class DateRangeMixin:

@@ -49,6 +49,8 @@ class Activity(TimeStampedModel, TownshipScoped):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("recorded by"),
     )
+    # The form's one-time token (liaison.forms.submission_key): a double tap on a phone records it once.
+    submission_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-held_on", "-pk"]

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from deputies import activities as service
@@ -87,11 +88,13 @@ def _saved(request: HttpRequest, activity: Activity, *, created: bool) -> HttpRe
     return redirect("activities_staff:activity", activity.code)
 
 
+# never_cache: the form carries a one-time token; a copy kept for Back would offer the used token again.
+@never_cache
 @require_http_methods(["GET", "POST"])
 @role_required(*OFFICE)
 @one_township_required
 def activity_new(request: HttpRequest) -> HttpResponse:
-    form = ActivityForm(request.POST or None, request.FILES or None)
+    form = ActivityForm(request.POST or None, request.FILES or None, initial={"token": ActivityForm.new_token()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -99,7 +102,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
                 kind=data["kind"], held_on=data["held_on"], title=data["title"], place=data["place"],
                 deputies=data["deputies"], summary=data["summary"], enterprise=data["enterprise"],
                 is_public=data["is_public"], photos=data["photos"], opinions=form.opinion_texts(),
-                recorded_by=request.user)
+                recorded_by=request.user, submission_key=form.submission_key(request.user))
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -107,11 +110,13 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     return render(request, "deputies/activities/form.html", {"form": form, "heading": _("Record an activity")})
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @role_required(*OFFICE)
 @one_township_required
 def report_new(request: HttpRequest) -> HttpResponse:
-    form = ReportToVotersForm(request.POST or None, request.FILES or None)
+    form = ReportToVotersForm(request.POST or None, request.FILES or None,
+                              initial={"token": ReportToVotersForm.new_token()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -119,7 +124,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 deputy=data["deputy"], held_on=data["held_on"], place=data["place"],
                 voters_present=data["voters_present"], report=data["report"], satisfied=data["satisfied"],
                 basically_satisfied=data["basically_satisfied"], dissatisfied=data["dissatisfied"],
-                is_public=data["is_public"], photos=data["photos"], recorded_by=request.user)
+                is_public=data["is_public"], photos=data["photos"], recorded_by=request.user,
+                submission_key=form.submission_key(request.user))
         except ValidationError as error:
             form.add_error(None, error)
         else:

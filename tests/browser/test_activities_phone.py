@@ -32,7 +32,7 @@ def test_staff_record_a_visit_on_a_phone_and_the_public_reads_it(browser, phone,
     desk = logged_in(browser, live_server, staff)
 
     desk.goto(f"{live_server.url}/staff/activities/new/")
-    desk.get_by_label("类型").select_option(label="走访企业")
+    desk.get_by_label("类型").select_option(label="企业走访")
     desk.get_by_label("日期").fill("2026-03-07")
     desk.get_by_label("标题").fill("走访白塔葡萄专业合作社")
     desk.get_by_label("参加代表").select_option(label="吴立新")

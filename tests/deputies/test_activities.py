@@ -288,6 +288,26 @@ def test_staff_record_an_enterprise_visit_from_the_form(client, staff):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("url, form", [
+    ("/staff/activities/new/", {"kind": "inspection", "held_on": "2026-03-07", "title": "视察", "is_public": "on"}),
+    ("/staff/activities/new/report/", {"held_on": "2026-03-07", "voters_present": "10", "report": "述职",
+                                       "satisfied": "5", "basically_satisfied": "0", "dissatisfied": "0"}),
+])
+def test_a_double_tap_records_once(client, staff, url, form):
+    deputy = DeputyFactory()
+    client.force_login(staff)
+    token = "5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b"
+    form = {**form, "deputies": [deputy.pk], "deputy": deputy.pk, "token": token}
+
+    first, second = client.post(url, form), client.post(url, form)
+
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert Activity.objects.count() == 1
+    assert client.post(url, {**form, "token": "6f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b"}).status_code == 302
+    assert Activity.objects.count() == 2  # a new form is a new activity
+
+
+@pytest.mark.django_db
 def test_the_form_asks_for_the_enterprise_of_a_visit(client, staff):
     client.force_login(staff)
 

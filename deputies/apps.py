@@ -7,7 +7,7 @@ class DeputiesConfig(AppConfig):
     verbose_name = _("Deputies")
 
     def ready(self) -> None:
-        from deputies import activities, record
+        from deputies import activities, households, record
         from liaison import roles
 
         roles.menu_register(key="directory", url_name="deputies:directory", label=_("Deputies"), order=10, desk=False)
@@ -15,8 +15,12 @@ class DeputiesConfig(AppConfig):
                             perm="deputies.print_window", order=50, desk=False)
         roles.menu_register(key="import", url_name="deputies_staff:import", label=_("Import"),
                             perm="deputies.import_deputies", order=51, desk=False)
-        roles.menu_register(key="activities", url_name="activities_staff:list", label=_("Activities"),
+        roles.menu_register(key="households", url_name="deputies_staff:households", label=_("Liaison households"),
                             roles={roles.STAFF, roles.OFFICIAL}, order=25)
+        record.register_section(households.household_section, order=30)
+        record.register_timeline(households.household_timeline)
+        roles.menu_register(key="activities", url_name="activities_staff:list", label=_("Activities"),
+                            roles={roles.STAFF, roles.OFFICIAL}, order=26)
         roles.menu_register(key="activities_public", url_name="activities:list", label=_("Deputies at work"),
                             order=12, desk=False)
         record.register_section(activities.activities_section, order=20)

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django_scopes import get_scope
 
 from liaison.models import AuditEntry
+from liaison.privacy import mask_mobiles_in
 from liaison.scoping import current_township
 
 Action = AuditEntry.Action
@@ -27,7 +28,9 @@ def audit_record(*, actor, action: str, subject=None, label: str = "", reason: s
         "actor": actor if actor is not None and actor.is_authenticated else None, "action": action,
         "subject_type": ContentType.objects.get_for_model(subject) if subject is not None else None,
         "subject_id": subject.pk if subject is not None else None,
-        "subject": (label or (str(subject.pk) if subject is not None else ""))[:200], "reason": reason,
+        "subject": (label or (str(subject.pk) if subject is not None else ""))[:200],
+        # The row is kept for ever and erasure cannot reach it: a number typed into the reason is masked.
+        "reason": mask_mobiles_in(reason),
     }
     return [AuditEntry.objects.create(township_id=_pk(t), **common) for t in townships]
 

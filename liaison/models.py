@@ -275,6 +275,8 @@ class AuditEntry(TownshipScoped):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             raise AuditRefused("audit entries cannot be changed")
+        # An INSERT or nothing: a new object given an existing pk would otherwise UPDATE that row.
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -6,8 +6,7 @@ field whose name suggests personal data that is classified neither here as perso
 Models are named by label: liaison imports no app.
 """
 
-import hashlib
-import hmac
+import logging
 import re
 
 from django.conf import settings
@@ -42,6 +41,7 @@ PERSONAL_DATA: dict[str, dict[str, str]] = {
     "deputies.LiaisonHousehold": {"head": HOUSEHOLD, "phone": HOUSEHOLD, "address": HOUSEHOLD, "note": HOUSEHOLD,
                                   "village": HOUSEHOLD},
     "deputies.ActivityPhoto": {"image": ACTIVITY},
+    "deputies.HouseholdContact": {"notes": HOUSEHOLD, "household": HOUSEHOLD},
     "auth.User": {"username": ACCOUNT, "first_name": ACCOUNT, "last_name": ACCOUNT, "email": ACCOUNT},
 }
 
@@ -146,14 +146,6 @@ class PersonalDataReporterFilter(SafeExceptionReporterFilter):
         ]
 
 
-def pseudonym(value: str, *, purpose: str) -> str:
-    """A stand-in for a name or number where one is needed as a key (a cache key counting per mobile, a
-    log line telling two filers apart): the same value gives the same pseudonym, which reveals nothing
-    without SECRET_KEY."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{purpose}:{value}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:20]
-
-
 def mask_mobiles_in(text: str) -> str:
     return _MOBILE.sub(lambda found: mask_mobile(found.group()), text)
 
@@ -167,4 +159,12 @@ class MaskMobilesFilter:
         masked = mask_mobiles_in(message)
         if masked != message:
             record.msg, record.args = masked, None
+        # A traceback carries numbers too (a unique-mobile IntegrityError's DETAIL): formatted here, masked,
+        # and kept as the text the handler prints instead of formatting it again.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_mobiles_in(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_mobiles_in(record.stack_info)
         return True

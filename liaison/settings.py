@@ -195,7 +195,15 @@ CELERY_BEAT_SCHEDULE = {
     "close-unrated-concerns": {"task": "petitions.close_unrated_concerns", "schedule": crontab(minute=0, hour=2)},
     "anonymise-ended-cases": {"task": "petitions.anonymise_ended_cases", "schedule": crontab(minute=30, hour=3)},
     "retry-pending-notifications": {"task": "liaison.retry_pending_notifications", "schedule": 300.0},
+    "remind-quiet-household-deputies": {"task": "deputies.remind_quiet_household_deputies",
+                                        "schedule": crontab(minute=0, hour=9)},
 }
+
+# Liaison households (docs/households.md): each deputy keeps in touch with at least HOUSEHOLDS_PER_DEPUTY
+# households; a deputy with households and no contact with any for HOUSEHOLD_CONTACT_DAYS is listed for
+# the staff and reminded by SMS, once per such period.
+HOUSEHOLDS_PER_DEPUTY = env.int("HOUSEHOLDS_PER_DEPUTY", default=10)
+HOUSEHOLD_CONTACT_DAYS = env.int("HOUSEHOLD_CONTACT_DAYS", default=90)
 
 # Concerns: reminders this many working days before a deadline; resolved concerns
 # left unrated close after this many days.

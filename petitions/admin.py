@@ -38,7 +38,7 @@ class _ReadOnlyRecords:
             constituent = obj if isinstance(obj, Constituent) else obj.constituent
             if constituent is not None:
                 audit_record(actor=request.user, action=Action.OPEN_RECORD, subject=constituent,
-                             label=f"admin: {obj._meta.model_name} {obj}")
+                             label=f"admin {obj._meta.model_name} #{obj.pk}")  # never str(obj): a name
         return super().change_view(request, object_id, form_url, extra_context)
 
     def has_add_permission(self, request, *args) -> bool:

@@ -21,5 +21,7 @@ class PetitionsConfig(AppConfig):
         roles.menu_register(key="inbox", url_name="desk:inbox", label=_("My inbox"), roles={roles.DEPUTY}, order=30)
         roles.menu_register(key="patrol", url_name="desk:patrol", label=_("Patrol report"),
                             roles={roles.DEPUTY}, order=31)
+        roles.menu_register(key="my_households", url_name="desk:households", label=_("My households"),
+                            roles={roles.DEPUTY}, order=32)
         roles.menu_register(key="unit", url_name="desk:unit", label=_("My unit's concerns"),
                             roles={roles.HANDLER}, order=40)

@@ -113,8 +113,9 @@ def on_submitted(concern: Concern) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         _to_constituent(concern, _("We have received your concern. Tracking code %(code)s; follow it at %(url)s")
                         % {"code": concern.tracking, "url": _track_url(concern)}, "submitted")
-        if concern.channel == Concern.Channel.PATROL:
-            return
+        if concern.channel == Concern.Channel.PATROL or (
+                concern.deputy_id and concern.submitted_by_id and concern.submitted_by_id == concern.deputy.user_id):
+            return  # the deputy filed it themselves (a patrol, a household's matter): nobody to tell
         text = _("A constituent has raised a concern with you (%(category)s). Please handle it: %(url)s") % {
             "category": concern.category.name, "url": _work_url(concern)}
         if concern.deputy_id:

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from pypinyin import lazy_pinyin
 
-from deputies.models import Deputy, Site, Village
+from deputies.models import Deputy, HouseholdContact, Site, Village
 from liaison.db import TimeStampedModel
 from liaison.masking import mask_mobile
 from liaison.scoping import TownshipScoped, current_township
@@ -234,6 +234,11 @@ class Concern(TimeStampedModel, TownshipScoped):
     )
     reception = models.ForeignKey(
         Reception, models.SET_NULL, null=True, blank=True, related_name="concerns", verbose_name=_("reception")
+    )
+    # The liaison household contact it was raised from (channel "household"); the contact's page links here.
+    household_contact = models.ForeignKey(
+        HouseholdContact, models.SET_NULL, null=True, blank=True, related_name="concerns",
+        verbose_name=_("household contact"), editable=False,
     )
     category = models.ForeignKey(Category, models.PROTECT, related_name="concerns", verbose_name=_("category"))
     village = models.ForeignKey(

@@ -2,7 +2,7 @@
 update before acting, so a second run (or a second worker) does nothing twice."""
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from liaison.calendar import add_working_days, subtract_working_days
@@ -49,9 +49,12 @@ def escalate_overdue_concerns() -> int:
 def _escalate(township) -> int:
     today = timezone.localdate()
     untaken_since = subtract_working_days(today, township.accept_within_working_days)
+    # A filing held for review and released counts from its release, not from when it was typed in.
+    released_lately = Exists(ConcernEvent.objects.filter(
+        concern=OuterRef("pk"), from_status=Concern.Status.HELD, created_at__date__gte=untaken_since))
     overdue = Concern.objects.filter(escalated_at__isnull=True).filter(
         Q(status__in=Concern.OPEN_STATUSES, deadline_on__lt=today)
-        | Q(status__in=_UNTAKEN, deadline_on__isnull=True, created_at__date__lt=untaken_since)
+        | (Q(status__in=_UNTAKEN, deadline_on__isnull=True, created_at__date__lt=untaken_since) & ~released_lately)
     )
     escalated = 0
     for concern in overdue.select_related("unit", "deputy", "category").iterator():

@@ -19,7 +19,8 @@ from petitions.models import Concern, ConcernEvent, ConcernPhoto, Constituent, R
 from petitions.services import concern_event_record
 
 S = Concern.Status
-ENDED = (S.CLOSED, S.REJECTED, S.MERGED)
+# Discarded too: a spam filing made with someone's number must not pin their data for ever.
+ENDED = (S.CLOSED, S.REJECTED, S.MERGED, S.DISCARDED)
 # What stands where an erased text was: required texts (content, matters) cannot be empty.
 ERASED = "—"
 
@@ -128,7 +129,8 @@ def _concern_anonymise(concern: Concern, constituent: Constituent | None) -> Non
         if note != event.note:
             ConcernEvent.objects.filter(pk=event.pk).update(note=note)
     for photo in ConcernPhoto.objects.filter(concern=concern):
-        photo.image.delete(save=False)
+        # The file goes once the rows are gone for good: a rolled-back batch keeps its photos whole.
+        transaction.on_commit(lambda name=photo.image.name, storage=photo.image.storage: storage.delete(name))
         photo.delete()
     # The outbox keeps the messages sent about it: their number (also in the once-only key) goes too.
     for notification in concern.notifications.all():

@@ -6,7 +6,7 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from deputies.models import Deputy, Site, Village
+from deputies.models import Deputy, HouseholdContact, Site, Village
 from liaison.calendar import add_working_days
 from petitions import dedupe, messages, workflow
 from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Constituent, Reception, Unit
@@ -75,6 +75,7 @@ def concern_submit(
     api_client=None,
     notice_version: str = "",
     held_because: str = "",
+    household_contact: HouseholdContact | None = None,
 ) -> tuple[Concern, bool]:
     """File a concern. Returns (concern, created).
 
@@ -92,6 +93,8 @@ def concern_submit(
     `held_because` (a note for the staff, e.g. from petitions.throttle) files it held for
     review instead: status held, the note on its timeline for the staff only, and no message
     to anyone until a staff member releases it (workflow "release").
+
+    `household_contact` is the liaison household contact it was raised from (petitions.households).
     """
     dedupe_key = None if reception else dedupe.concern_key(
         township_id=category.township_id, mobile=mobile, submitted_by=submitted_by, deputy=deputy, site=site,
@@ -99,14 +102,14 @@ def concern_submit(
     if existing := dedupe.earlier_submission(Concern, submission_key=submission_key, dedupe_key=dedupe_key):
         return existing, False
     role = workflow.CONSTITUENT if submitted_by is None else workflow.STAFF
-    if channel == Concern.Channel.PATROL:
-        role = workflow.DEPUTY
+    if channel == Concern.Channel.PATROL or (deputy and submitted_by and deputy.user_id == submitted_by.pk):
+        role = workflow.DEPUTY  # the deputy files it themselves: a patrol, a household's matter
     concern = Concern(
         township=category.township, tracking=_new_tracking(), channel=channel, category=category, content=content,
         village=village, deputy=deputy, site=site, place=place, latitude=latitude, longitude=longitude,
         is_public=is_public, submission_key=submission_key, submitted_by=submitted_by, reception=reception,
         dedupe_key=dedupe_key, api_client=api_client, notice_version=notice_version,
-        status=S.HELD if held_because else S.SUBMITTED,
+        status=S.HELD if held_because else S.SUBMITTED, household_contact=household_contact,
     )
     concern.full_clean(exclude=["tracking", "submission_key", "dedupe_key", "constituent"])
     try:

@@ -96,6 +96,12 @@ ROUTES: dict[str, list[Ask]] = {
     "desk:unit": get("/desk/unit/", back_office("handler")),
     "desk:patrol": get("/desk/patrol/", back_office("deputy")),
     "desk:county": get("/desk/county/", back_office("county_official", "admin")),
+    # A deputy's own liaison households ({household} and {household_contact} are the deputy's)
+    "desk:households": get("/desk/households/", back_office("deputy")),
+    "desk:household_contact_new": get("/desk/households/{household}/contact/", back_office("deputy")),
+    "desk:household_contact": get("/desk/households/contacts/{household_contact}/", back_office("deputy")),
+    "desk:household_contact_raise": post("/desk/households/contacts/{household_contact}/concern/",
+                                         back_office("deputy")),  # empty form: shown again
     "desk:concern": get("/desk/concerns/{case}/", back_office(*EVERY_DESK_ROLE)),
     "desk:act": post("/desk/concerns/{case}/act/accept/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT)),
     "desk:comment": post("/desk/concerns/{case}/comment/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT),
@@ -129,6 +135,8 @@ ROUTES: dict[str, list[Ask]] = {
     "deputies_staff:import": get("/staff/deputies/import/", back_office(*BACK_OFFICE_STAFF_ONLY, admin=CHOOSE)),
     "deputies_staff:import_template": get("/staff/deputies/import/template.csv",
                                           back_office(*BACK_OFFICE_STAFF_ONLY)),
+    "deputies_staff:households": get("/staff/deputies/households/", back_office(*OFFICE)),
+    "deputies_staff:households_not_contacted": get("/staff/deputies/households/not-contacted/", back_office(*OFFICE)),
     # Activities and reports to voters (deputies.views.activities), and an enterprise's opinion → a concern
     "activities_staff:list": get("/staff/activities/", back_office(*OFFICE)),
     "activities_staff:new": get("/staff/activities/new/", back_office(*OFFICE, county_official=CHOOSE, admin=CHOOSE)),

@@ -5,6 +5,7 @@ accounts carry its tag (jiazhen, yizhen) in their usernames; a page shown to one
 the other's marker, codes, tracking codes, photo keys or mobiles has leaked.
 """
 
+import datetime
 import io
 import json
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from django.db.models import F
 from PIL import Image
 
 from deputies.activities import activity_record, report_to_voters_record
+from deputies.households import household_contact_record
 from liaison import roles
 from liaison.audit import audit_record
 from liaison.models import AuditEntry, Membership, Township
@@ -115,8 +117,11 @@ def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town
     category = CategoryFactory(**t, name=f"{marker}环境卫生", default_unit=unit)
     household = LiaisonHouseholdFactory(**t, deputy=deputy, village=village, head=f"{marker}户主",
                                         phone=town.mobiles[3])
+    household_contact, _created = household_contact_record(
+        household=household, deputy=deputy, kind="visit", contacted_on=datetime.date(2026, 3, 7),
+        notes=f"{marker}户主反映路灯", recorded_by=town.users["deputy"])
     town.rows = {"area": area, "village": village, "site": site, "deputy": deputy, "unit": unit,
-                 "category": category, "household": household}
+                 "category": category, "household": household, "household_contact": household_contact}
 
     def file(text: str, **extra) -> Concern:
         return ConcernFactory(deputy=deputy, category=category, mobile=town.mobiles[2], name=f"{marker}陈",

@@ -91,6 +91,7 @@ def world(django_db_setup, django_db_blocker):
             "private_photo": town.photos["private"].get_absolute_url(),
             "media_file": _public_upload(), "township": town.township.code, "category_code": town.category.code,
             "user": town.users["staff"].pk,
+            "household": town.household.pk, "household_contact": town.household_contact.pk,
             "activity": town.activity.code, "internal_activity": town.internal_activity.code,
             "opinion": town.opinion.key, "activity_photo": town.activity_photo.get_absolute_url(),
             "internal_activity_photo": town.internal_activity_photo.get_absolute_url(),

@@ -247,6 +247,31 @@ OFFICE = {
             ["姓名", "层级", "手机", "村（社区）"], [f"{own.marker}新代表", "乡镇级", "13900009999", ""],
             [f"{own.marker}同号代表", "乡镇级", other.deputy.mobile, ""]])}),
     ],
+    "deputies_staff:households": lambda own, other: [_get(OWN, "/staff/deputies/households/", shows_own=True)],
+    "deputies_staff:households_not_contacted": lambda own, other: [
+        _get(OWN, "/staff/deputies/households/not-contacted/")],
+    # A deputy's own households: the other township's household and contact are not found.
+    "desk:households": lambda own, other: [_get(OWN, "/desk/households/", shows_own=True)],
+    "desk:household_contact_new": lambda own, other: [
+        _get(OWN, _url("desk:household_contact_new", own.household.pk), shows_own=True),
+        _get(FOREIGN, _url("desk:household_contact_new", other.household.pk)),
+        _post(FOREIGN, _url("desk:household_contact_new", other.household.pk),
+              {"kind": "visit", "contacted_on": "2026-03-07", "notes": "看看", "raise_concern": "on",
+               "category": own.category.pk, "token": "8f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b"}),
+        _post(OWN, _url("desk:household_contact_new", own.household.pk),
+              {"kind": "visit", "contacted_on": "2026-03-07", "notes": "看看", "raise_concern": "on",
+               "category": other.category.pk, "token": "9f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b"}),
+    ],
+    "desk:household_contact": lambda own, other: [
+        _get(OWN, _url("desk:household_contact", own.household_contact.pk), shows_own=True),
+        _get(FOREIGN, _url("desk:household_contact", other.household_contact.pk)),
+    ],
+    "desk:household_contact_raise": lambda own, other: [
+        _post(FOREIGN, _url("desk:household_contact_raise", other.household_contact.pk),
+              {"category": own.category.pk, "content": "看看", "token": "af0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b"}),
+        _post(OWN, _url("desk:household_contact_raise", own.household_contact.pk),
+              {"category": other.category.pk, "content": "看看", "token": "bf0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b"}),
+    ],
     "deputies_staff:import_template": lambda own, other: [
         _get(OWN, _url("deputies_staff:import_template", "csv")),
         _get(OWN, _url("deputies_staff:import_template", "xlsx")),

@@ -15,3 +15,4 @@ from deputies.models.directory import (  # noqa: F401
     Site,
     Village,
 )
+from deputies.models.households import HouseholdContact  # noqa: F401

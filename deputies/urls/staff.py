@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deputies.views import staff
+from deputies.views import households, staff
 
 app_name = "deputies_staff"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("window.pdf", staff.window_pdf, name="window_pdf"),
     path("import/", staff.import_deputies, name="import"),
     path("import/template.<str:fmt>", staff.import_template, name="import_template"),
+    path("households/", households.households, name="households"),
+    path("households/not-contacted/", households.not_contacting, name="households_not_contacted"),
 ]

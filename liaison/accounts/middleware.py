@@ -12,6 +12,7 @@ from django.shortcuts import resolve_url
 from django.utils.translation import gettext
 
 from liaison.accounts.policy import second_step
+from liaison.middleware import is_back_office
 
 LAST_SEEN_SESSION_KEY = "accounts_last_seen"
 # Writing the time on every request would save the session on every request; once a minute is enough.
@@ -21,13 +22,6 @@ LAST_SEEN_RESOLUTION_SECONDS = 60
 SECOND_STEP_OPEN = frozenset({
     "login", "logout", "set_language", "healthz", "accounts:verify", "accounts:enrol", "admin:logout",
 })
-
-
-def _is_public(request: HttpRequest) -> bool:
-    from liaison.urls import PUBLIC_NAMESPACES, PUBLIC_VIEWS
-
-    match = request.resolver_match
-    return match.namespace in PUBLIC_NAMESPACES or match.view_name in PUBLIC_VIEWS
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -63,7 +57,7 @@ class IdleTimeoutMiddleware:
         last_seen = request.session.get(LAST_SEEN_SESSION_KEY)
         if last_seen is not None and now - last_seen > settings.IDLE_TIMEOUT_MINUTES * 60:
             logout(request)
-            if _is_public(request):
+            if not is_back_office(request):
                 return None
             messages.info(request, gettext(
                 "You were logged out after %(minutes)d minutes without activity. Please log in again."

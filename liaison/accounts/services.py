@@ -7,6 +7,7 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from liaison.accounts.sessions import user_sessions_end
 from liaison.audit import audit_record
 from liaison.models import AuditEntry
 from liaison.scoping import home_township
@@ -61,9 +62,12 @@ def recovery_codes_left(user) -> int:
 @transaction.atomic
 def two_factor_reset(*, user, actor) -> None:
     """Remove the user's authenticator and recovery codes: they set up a new one at their next login
-    (if two-factor login is required for them). Their sessions verified with the old one end."""
+    (if two-factor login is required for them). Reset by someone else (a lost phone), every session of the
+    account ends too: an open browser on that phone would otherwise set up a new authenticator unasked."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    if actor is None or actor.pk != user.pk:
+        user_sessions_end(user=user)
     audit(actor=actor, action=AuditEntry.Action.RESET_TWO_FACTOR, target=user)
 
 

@@ -191,6 +191,12 @@ def _manageable_accounts(request: HttpRequest):
         users = User.objects.none()
     if not request.user.is_superuser:
         users = users.exclude(is_superuser=True)
+        # Nobody manages an account that holds more than they do: staff not an official's, an official
+        # not a county official's.
+        held = roles.user_roles(request.user)
+        above = {roles.COUNTY_OFFICIAL} if roles.OFFICIAL in held else {roles.OFFICIAL, roles.COUNTY_OFFICIAL}
+        above -= held
+        users = users.exclude(groups__name__in=above)
     return users.filter(is_active=True).exclude(pk=request.user.pk)
 
 

@@ -7,4 +7,3 @@ from liaison import masking
 register = template.Library()
 register.filter("mask_mobile", masking.mask_mobile)
 register.filter("mask_name", masking.mask_name)
-register.filter("mask_place", masking.mask_place)

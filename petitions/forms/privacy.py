@@ -12,7 +12,7 @@ from petitions.forms.work import CONTENT_MAX_LENGTH
 class _Reasoned(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Who asked, and why: kept in the audit log."),
+        help_text=_("Why, without names or numbers: the audit log keeps it for ever."),
     )
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deputies.models import Village
+from deputies.models import HouseholdContact, Village
 from liaison.forms import TownshipChoiceField
 from petitions import access, services
 from petitions.fields import DateRangeMixin, OneTimeTokenField, PhotosField, submission_key
@@ -319,5 +319,66 @@ class PatrolForm(forms.Form):
     def submission_key(self, user) -> str:
         # Per deputy, so a token seen by anyone else can never lead them to this concern.
         return submission_key(self.cleaned_data["token"], f"patrol:{user.pk}")
+
+    new_token = staticmethod(OneTimeTokenField.new)
+
+
+class HouseholdContactForm(forms.Form):
+    """A deputy's visit or call to a liaison household, and in the same step, if ticked, a concern from it."""
+
+    kind = forms.ChoiceField(label=_("Contact"), choices=HouseholdContact.Kind.choices,
+                             initial=HouseholdContact.Kind.VISIT, widget=forms.RadioSelect)
+    contacted_on = forms.DateField(label=_("Date"), initial=timezone.localdate,
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=CONTENT_MAX_LENGTH, widget=_textarea(4),
+                            help_text=_("What the household said or asked."))
+    raise_concern = forms.BooleanField(
+        label=_("Raise a concern from this contact"), required=False,
+        help_text=_("Filed to you as a concern from a liaison household; the household gets its tracking code."),
+    )
+    category = TownshipChoiceField(
+        label=_("Category"), queryset=lambda: Category.objects.filter(is_active=True), required=False,
+        empty_label=_("Choose…"),
+    )
+    content = forms.CharField(
+        label=_("The concern"), required=False, max_length=CONTENT_MAX_LENGTH, widget=_textarea(3),
+        help_text=_("Leave empty to file the notes above."),
+    )
+    token = OneTimeTokenField()
+
+    def clean_contacted_on(self):
+        contacted_on = self.cleaned_data["contacted_on"]
+        if contacted_on > timezone.localdate():
+            raise forms.ValidationError(_("A contact cannot be in the future."), code="future")
+        return contacted_on
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("raise_concern"):
+            if not cleaned.get("category"):
+                self.add_error("category", _("Choose the concern's category."))
+            if not (cleaned.get("content") or cleaned.get("notes") or "").strip():
+                self.add_error("content", _("Write the concern, or notes to file as it."))
+        else:
+            cleaned["category"] = None
+        return cleaned
+
+    def submission_key(self, user) -> str:
+        return submission_key(self.cleaned_data["token"], f"household:{user.pk}")
+
+    new_token = staticmethod(OneTimeTokenField.new)
+
+
+class HouseholdConcernForm(forms.Form):
+    """Raise a concern from a contact already recorded."""
+
+    category = TownshipChoiceField(
+        label=_("Category"), queryset=lambda: Category.objects.filter(is_active=True), empty_label=_("Choose…")
+    )
+    content = forms.CharField(label=_("The concern"), max_length=CONTENT_MAX_LENGTH, widget=_textarea(4))
+    token = OneTimeTokenField()
+
+    def submission_key(self, user) -> str:
+        return submission_key(self.cleaned_data["token"], f"household-concern:{user.pk}")
 
     new_token = staticmethod(OneTimeTokenField.new)

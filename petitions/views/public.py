@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -318,5 +319,9 @@ def photo(request: HttpRequest, key) -> FileResponse:
     if not allowed:
         raise Http404
     response = FileResponse(picture.image.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=86400" if picture.is_public else "private, max-age=3600"
+    if picture.is_public:
+        response["Cache-Control"] = "public, max-age=86400"
+    else:
+        # Never kept: the owner may be let in by the `filed` cookie alone, on a tablet others use after them.
+        add_never_cache_headers(response)
     return response

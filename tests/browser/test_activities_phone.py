@@ -1,10 +1,9 @@
 """Activities on a phone: staff record an enterprise visit with a photo at the enterprise, the public reads it
 (issue 9, item 3)."""
 
-import io
 
-from playwright.sync_api import expect
 from PIL import Image
+from playwright.sync_api import expect
 
 from deputies.activities import report_to_voters_record
 from liaison.scoping import in_township

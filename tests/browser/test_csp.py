@@ -184,7 +184,8 @@ def _visit_back_office(watch: CspWatch, browser, live_server, desk_cast: dict) -
     desk.check("[data-select-all]")  # desk.js
     expect(desk.locator("#bulk-count")).to_have_text("3")
     for path in ["/desk/", f"/desk/concerns/{tracking}/", "/desk/receptions/", "/desk/receptions/new/",
-                 "/desk/receptions/phone/", "/staff/deputies/import/"]:
+                 "/desk/receptions/phone/", "/staff/deputies/import/", "/staff/deputies/households/",
+                 "/staff/deputies/households/not-contacted/"]:
         assert desk.goto(base + path).status == 200, path
     for path in ["/desk/receptions/print/", "/staff/deputies/window/"]:  # print pages: print.js
         assert desk.goto(base + path).status == 200, path
@@ -199,6 +200,7 @@ def _visit_back_office(watch: CspWatch, browser, live_server, desk_cast: dict) -
     deputy = _logged_in(watch, browser, live_server, desk_cast["deputy"], **PHONE, permissions=["geolocation"],
                         geolocation={"latitude": 28.85, "longitude": 120.73})
     deputy.goto(f"{base}/desk/inbox/")
+    deputy.goto(f"{base}/desk/households/")
     assert deputy.goto(f"{base}/desk/concerns/").status == 403  # the error page
     deputy.goto(f"{base}/desk/patrol/")
     deputy.click("#patrol-locate")  # patrol.js

@@ -148,6 +148,21 @@ def test_demo_data_sends_no_messages(seeded):
 
 
 @pytest.mark.django_db
+def test_demo_has_a_year_of_household_contacts_some_silent_deputies_and_household_concerns(seeded):
+    from deputies.households import deputy_list_not_contacting
+    from deputies.models import HouseholdContact
+
+    with in_township(_township("baita")):
+        contacted = HouseholdContact.objects.values("deputy").distinct().count()
+        silent = list(deputy_list_not_contacting())
+        raised = Concern.objects.filter(household_contact__isnull=False)
+
+        assert contacted >= 80 and 5 <= len(silent) <= 25
+        assert 2 <= raised.count() <= 3 and all(c.channel == "household" for c in raised)
+        assert raised.filter(deputy__user__username="deputy").exists()
+
+
+@pytest.mark.django_db
 def test_demo_has_a_year_of_activities_of_every_kind_and_two_reports_to_voters(seeded):
     from deputies.models import Activity, ActivityPhoto, EnterpriseOpinion, ReportToVoters
 

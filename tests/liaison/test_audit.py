@@ -4,6 +4,7 @@ write an append-only row (who, when, what, why) that the application offers no w
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -136,3 +137,21 @@ def test_a_county_export_over_the_whole_county_is_logged_in_each_township(client
 
     assert set(AuditEntry.objects.filter(action=A.EXPORT).values_list("township", flat=True)) == {
         the_township().pk, other.pk}
+
+
+@pytest.mark.django_db
+def test_a_new_object_given_an_existing_rows_pk_cannot_overwrite_it(staff):
+    first = audit_record(actor=staff, action=AuditEntry.Action.EXPORT, label="concerns.xlsx", township=the_township())[0]
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditEntry(pk=first.pk, township=first.township, action=AuditEntry.Action.CORRECT, subject="x").save()
+
+    assert AuditEntry.objects.get(pk=first.pk).action == AuditEntry.Action.EXPORT
+
+
+@pytest.mark.django_db
+def test_a_number_typed_into_the_reason_is_masked_in_the_log(staff):
+    entry = audit_record(actor=staff, action=AuditEntry.Action.CORRECT, reason="13812345678 本人来电要求",
+                         township=the_township())[0]
+
+    assert entry.reason == "138****5678 本人来电要求"

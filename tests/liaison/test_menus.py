@@ -14,15 +14,16 @@ def _keys(user) -> list[str]:
 def test_each_role_sees_its_own_menu(staff, official, deputy_user, handler, county_official, admin_user):
     public = ["directory", "lookup", "activities_public"]
     assert _keys(AnonymousUser()) == public
-    assert _keys(deputy_user) == [*public, "inbox", "patrol"]
+    assert _keys(deputy_user) == [*public, "inbox", "patrol", "my_households"]
     assert _keys(handler) == [*public, "unit"]
-    assert _keys(staff) == [*public, "concerns", "receptions", "held", "activities", "window", "import", "accounts",
-                            "admin"]
-    assert _keys(official) == [*public, "concerns", "receptions", "held", "activities", "window", "accounts", "admin"]
-    assert _keys(county_official) == [*public, "county", "concerns", "receptions", "held", "activities", "accounts",
-                                      "admin"]
-    assert _keys(admin_user) == [*public, "county", "concerns", "receptions", "held", "activities", "window",
-                                 "import", "accounts", "admin"]
+    assert _keys(staff) == [*public, "concerns", "receptions", "held", "households", "activities", "window",
+                            "import", "accounts", "admin"]
+    assert _keys(official) == [*public, "concerns", "receptions", "held", "households", "activities", "window",
+                               "accounts", "admin"]
+    assert _keys(county_official) == [*public, "county", "concerns", "receptions", "held", "households",
+                                      "activities", "accounts", "admin"]
+    assert _keys(admin_user) == [*public, "county", "concerns", "receptions", "held", "households", "activities",
+                                 "window", "import", "accounts", "admin"]
 
 
 @pytest.mark.django_db

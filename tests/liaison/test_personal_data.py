@@ -125,11 +125,3 @@ def test_error_reports_hide_what_people_typed():
 
     assert MOBILE not in text and NAME not in text and "路灯" not in text
     assert "category" in text  # the rest of the form is still there to debug with
-
-
-def test_a_pseudonym_stands_for_a_number_in_cache_keys_without_revealing_it():
-    key = privacy.pseudonym(MOBILE, purpose="sms-per-day")
-
-    assert key == privacy.pseudonym(MOBILE, purpose="sms-per-day") and MOBILE not in key
-    assert key != privacy.pseudonym("13812345679", purpose="sms-per-day")
-    assert key != privacy.pseudonym(MOBILE, purpose="filings-per-day")

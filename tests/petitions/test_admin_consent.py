@@ -195,3 +195,15 @@ def test_the_correction_form_holds_the_full_mobile_only_once_revealed_and_empty_
     assert Constituent.objects.get(pk=concern.constituent_id).mobile == mobile
     client.post(reverse("desk:reveal_mobile", args=[concern.tracking]))
     assert mobile in client.get(page).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_discarded_filing_does_not_keep_its_mobiles_owner_from_being_erased(staff, concern):
+    Concern.objects.filter(pk=concern.pk).update(status=Concern.Status.HELD)
+    concern.refresh_from_db()
+    concern_transition(concern=concern, action="discard", actor=staff, role=workflow.STAFF, note="广告")
+
+    constituent = privacy.constituent_erase(constituent=concern.constituent, actor=staff, role=workflow.STAFF,
+                                            reason="本人要求")
+
+    assert constituent.anonymised_at and constituent.name == ""

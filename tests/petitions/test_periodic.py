@@ -7,7 +7,7 @@ import pytest
 from liaison.models import Notification, Township
 from petitions import workflow
 from petitions.models import Concern, ConcernEvent
-from petitions.services import concern_assign, concern_resolve
+from petitions.services import concern_assign, concern_resolve, concern_transition
 from petitions.tasks import (
     close_unrated_concerns,
     escalate_overdue_concerns,
@@ -109,6 +109,19 @@ def test_a_concern_nobody_took_up_escalates_after_two_working_days(concern, offi
         assert escalate_overdue_concerns() == 0
 
     assert Notification.objects.filter(recipient="13900000001").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_filing_released_from_review_counts_from_its_release(concern, staff, time_machine):
+    monday = datetime.datetime(2026, 11, 23, 9, tzinfo=datetime.timezone.utc)
+    Concern.objects.filter(pk=concern.pk).update(created_at=monday, status=Concern.Status.HELD)
+    concern.refresh_from_db()
+    time_machine.move_to(datetime.datetime(2026, 11, 26, 9, tzinfo=datetime.timezone.utc))  # Thursday
+    concern_transition(concern=concern, action="release", actor=staff, role=workflow.STAFF)
+
+    assert escalate_overdue_concerns() == 0  # released today: two working days from now
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.timezone.utc))  # Tuesday
+    assert escalate_overdue_concerns() == 1
 
 
 @pytest.mark.django_db

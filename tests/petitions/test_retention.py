@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from liaison.models import AuditEntry
+from liaison.photos import clean_photo
 from liaison.scoping import in_township
 from petitions import privacy, workflow
 from petitions.models import Concern, ConcernPhoto, Constituent
-from liaison.photos import clean_photo
 from petitions.services import concern_assign, concern_resolve, concern_transition
 from tests.factories import CategoryFactory, ConcernFactory, DeputyFactory, TownshipFactory, UnitFactory
 

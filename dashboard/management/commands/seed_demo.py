@@ -8,12 +8,14 @@ from django.utils import translation
 
 from deputies.demo import DIRECTORIES, link_demo_deputy_account, seed_deputies, seed_places
 from deputies.demo_activities import seed_activities
-from deputies.models import Activity, Deputy, LiaisonHousehold, Site
+from deputies.demo_households import seed_household_contacts
+from deputies.models import Activity, Deputy, HouseholdContact, LiaisonHousehold, Site
 from liaison import roles
 from liaison.demo import ACCOUNTS, DEMO_PASSWORD, TOWNSHIPS, seed_accounts, seed_townships, township_official
 from liaison.outbox import notifications_muted
 from liaison.scoping import in_township
 from petitions.demo import seed_concerns
+from petitions.demo_households import seed_household_concerns
 from petitions.models import Category, Concern, Reception
 from petitions.opinions import opinion_raise_concern
 
@@ -62,6 +64,10 @@ class Command(BaseCommand):
         else:
             people = {"official": township_official(township)}
         new_concerns = seed_concerns(township, count=concerns, receptions=receptions, seed=directory.seed, **people)
+        if code == "baita":
+            # A year of household visits and calls, and a few concerns raised from them (the demo deputy's too).
+            seed_household_contacts(seed=directory.seed)
+            seed_household_concerns()
         # A year of activities; of the enterprises' opinions gathered, the first became a concern (one step).
         opinions = seed_activities(township, recorded_by=people["official"], seed=directory.seed)
         with notifications_muted():  # demo cases text and e-mail nobody
@@ -73,7 +79,8 @@ class Command(BaseCommand):
         return (
             f"{township.name} ({township.code}): sites {'/'.join(map(str, sites_by_kind))} (station/points/rooms), "
             f"villages {len(villages)}, deputies {Deputy.objects.count()} ({new_deputies} new), "
-            f"households {LiaisonHousehold.objects.count()}, concerns {Concern.objects.count()} ({new_concerns} new), "
+            f"households {LiaisonHousehold.objects.count()} ({HouseholdContact.objects.count()} contacts), "
+            f"concerns {Concern.objects.count()} ({new_concerns} new), "
             f"receptions {Reception.objects.count()}, activities {Activity.objects.count()}"
         )
 

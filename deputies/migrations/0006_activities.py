@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('deputies', '0004_township'),
+        ('deputies', '0005_households'),
         ('liaison', '0010_counters_sms_cap'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

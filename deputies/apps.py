@@ -7,7 +7,7 @@ class DeputiesConfig(AppConfig):
     verbose_name = _("Deputies")
 
     def ready(self) -> None:
-        from deputies import duty_selectors, households, record
+        from deputies import activities, duty_selectors, households, record
         from liaison import roles
 
         record.register_section(duty_selectors.duty_record_section, order=10)
@@ -26,3 +26,10 @@ class DeputiesConfig(AppConfig):
                             roles={roles.STAFF, roles.OFFICIAL}, order=25)
         record.register_section(households.household_section, order=30)
         record.register_timeline(households.household_timeline)
+        roles.menu_register(key="activities", url_name="activities_staff:list", label=_("Activities"),
+                            roles={roles.STAFF, roles.OFFICIAL}, order=26)
+        roles.menu_register(key="activities_public", url_name="activities:list", label=_("Deputies at work"),
+                            order=12, desk=False)
+        record.register_section(activities.activities_section, order=20)
+        record.register_section(activities.reports_to_voters_section, order=40)
+        record.register_timeline(activities.activities_timeline)

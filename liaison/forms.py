@@ -1,10 +1,15 @@
-"""Form pieces every app's forms stand on: choices and model forms that keep to the current township."""
+"""Form pieces every app's forms stand on: choices and model forms that keep to the current township, and
+the photos and one-time token fields (a double tap files once)."""
 
+import uuid
 from collections.abc import Callable
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from liaison.photos import MAX_PHOTOS, clean_photo
 from liaison.scoping import current_township
 
 
@@ -47,3 +52,63 @@ class TownshipModelForm(forms.ModelForm):
         if self.instance.township_id is not None:
             exclusions.discard("township")
         return exclusions
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+    def __init__(self, attrs=None):
+        # accept= only helps the phone's picker; the content check is clean_photo's.
+        super().__init__({"accept": "image/*", "multiple": True, **(attrs or {})})
+
+
+class PhotosField(forms.FileField):
+    """Up to MAX_PHOTOS photos; cleaned to EXIF-free JPEGs (a list of ContentFile) before any view sees them."""
+
+    widget = MultiplePhotoInput
+
+    def __init__(self, *args, max_photos: int = MAX_PHOTOS, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Photos"))
+        kwargs.setdefault("help_text", _("Up to %(n)d photos. Location data is removed.") % {"n": max_photos})
+        self.max_photos = max_photos
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if not uploads:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(uploads) > self.max_photos:
+            raise ValidationError(_("At most %(n)d photos.") % {"n": self.max_photos}, code="too_many_photos")
+        return [clean_photo(upload) for upload in uploads]
+
+
+class OneTimeTokenField(forms.CharField):
+    """A hidden token issued with the empty form, so a double tap or a resubmit files once.
+
+    A missing or mangled token only loses that protection; it never blocks the form.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> str:
+        try:
+            return str(uuid.UUID(str(value)))
+        except ValueError:
+            return str(uuid.uuid4())
+
+    @staticmethod
+    def new() -> str:
+        return str(uuid.uuid4())
+
+
+def submission_key(token: str, owner: str) -> str:
+    """The key a service deduplicates on (concern_submit, activity_record): the token bound to whoever submits
+    it, so a token seen by someone else (a caching proxy, a shared screen) never leads to another person's row."""
+    return str(uuid.uuid5(uuid.UUID(token), owner))

@@ -21,6 +21,7 @@ DEPUTY = "deputy's: published on the public pages as the deputy chose (the mobil
 HOUSEHOLD = "liaison household's: the back office only"
 ACCOUNT = "back-office account's: administrators only"
 OFFICIAL = "township official's work mobile: the back office only"
+ACTIVITY = "people at a deputies' activity (photos): published with the activity when it is public"
 DEPUTY_NOTE = "deputy's note to the station (why a duty day is offered): the back office only"
 
 PERSONAL_DATA: dict[str, dict[str, str]] = {
@@ -40,6 +41,7 @@ PERSONAL_DATA: dict[str, dict[str, str]] = {
                         "biography": DEPUTY, "user": DEPUTY},
     "deputies.LiaisonHousehold": {"head": HOUSEHOLD, "phone": HOUSEHOLD, "address": HOUSEHOLD, "note": HOUSEHOLD,
                                   "village": HOUSEHOLD},
+    "deputies.ActivityPhoto": {"image": ACTIVITY},
     "deputies.HouseholdContact": {"notes": HOUSEHOLD, "household": HOUSEHOLD},
     "deputies.SwapRequest": {"note": DEPUTY_NOTE},
     "auth.User": {"username": ACCOUNT, "first_name": ACCOUNT, "last_name": ACCOUNT, "email": ACCOUNT},
@@ -59,6 +61,9 @@ NOT_PERSONAL: dict[str, set[str]] = {
     "deputies.Village": {"name"},
     "deputies.Site": {"name", "address", "phone"},
     "deputies.Deputy": {"publish_mobile"},  # the deputy's choice, not a datum about them
+    # Where a deputies' activity took place, and what an enterprise (not a person) told them on a visit.
+    "deputies.Activity": {"place"},
+    "deputies.EnterpriseOpinion": {"text"},
     "petitions.Unit": {"name", "phone"},
     "petitions.Category": {"name"},
     "auth.Group": {"name"},

@@ -17,7 +17,7 @@ from liaison.health import healthz
 # The pages the public opens: their township is the host's, or that of the row their code names. Every
 # other page is the back office, in the user's township (liaison.middleware.TownshipMiddleware): a page
 # added without a thought here is the back office, which shows an anonymous visitor nothing.
-PUBLIC_NAMESPACES = frozenset({"petitions", "deputies", "sites", "open311", "duty_feed"})
+PUBLIC_NAMESPACES = frozenset({"petitions", "deputies", "sites", "open311", "duty_feed", "activities"})
 PUBLIC_VIEWS = frozenset({"dashboard:portal", "healthz", "county-choose", "login", "logout", "set_language"})
 
 urlpatterns = [
@@ -29,6 +29,8 @@ urlpatterns = [
     path("staff/deputies/", include("deputies.urls.staff")),
     path("staff/duty/", include("deputies.urls.duty")),
     path("duty/", include("deputies.urls.duty_feed")),
+    path("activities/", include("deputies.urls.activities")),
+    path("staff/activities/", include("deputies.urls.activities_staff")),
     path("desk/", include("petitions.urls.work")),
     path("desk/receptions/", include("petitions.urls.receptions")),
     # The open API for the county's other systems (Open311 GeoReport v2); its paths are a contract too.

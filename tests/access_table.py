@@ -162,6 +162,14 @@ ROUTES: dict[str, list[Ask]] = {
     "duty:feed_revoke_for": post("/staff/duty/feed/revoke/{deputy_code}/", back_office(
         "staff", "official", answer=REDIRECT, county_official=CHOOSE, admin=CHOOSE)),
     "duty:check_in": post("/staff/duty/check-in/{site_code}/", back_office("deputy", answer=REDIRECT)),
+    # Activities and reports to voters (deputies.views.activities), and an enterprise's opinion → a concern
+    "activities_staff:list": get("/staff/activities/", back_office(*OFFICE)),
+    "activities_staff:new": get("/staff/activities/new/", back_office(*OFFICE, county_official=CHOOSE, admin=CHOOSE)),
+    "activities_staff:report_new": get("/staff/activities/new/report/",
+                                       back_office(*OFFICE, county_official=CHOOSE, admin=CHOOSE)),
+    "activities_staff:activity": get("/staff/activities/{internal_activity}/", back_office(*OFFICE)),
+    "activities_staff:edit": get("/staff/activities/{internal_activity}/edit/", back_office(*OFFICE)),
+    "desk:opinion_concern": get("/desk/opinions/{opinion}/concern/", back_office(*OFFICE)),
     # Anyone may post it; only a county account's choice is kept (tests/test_isolation.py)
     "county-choose": post("/county/township/", everyone(REDIRECT), fresh=True, township="", next="/desk/"),
 
@@ -186,6 +194,15 @@ ROUTES: dict[str, list[Ask]] = {
     "petitions:photo": [
         *get("{public_photo}", everyone(OK)),
         *get("{private_photo}", {**back_office(*EVERY_DESK_ROLE), **dict.fromkeys(SIGNED_OUT, NOT_FOUND)}),
+    ],
+    # The public activities: an internal one is nobody's page; its photos are for the back office of its township
+    "activities:list": get("/activities/", everyone(OK)),
+    "activities:activity": [*get("/activities/{activity}/", everyone(OK)),
+                            *get("/activities/{internal_activity}/", everyone(NOT_FOUND))],
+    "activities:photo": [
+        *get("{activity_photo}", everyone(OK)),
+        *get("{internal_activity_photo}", {**back_office(*OFFICE), **dict.fromkeys(
+            ("deputy", "handler", *SIGNED_OUT), NOT_FOUND)}),
     ],
     "media": get("{media_file}", everyone(OK)),  # public uploads only: QR images, portraits
     "healthz": get("/healthz", everyone(OK)),

@@ -16,12 +16,13 @@ from django.core.files.base import ContentFile
 from django.db.models import F
 from PIL import Image
 
+from deputies.activities import activity_record, report_to_voters_record
 from deputies.households import household_contact_record
 from deputies.models import DutyDay, DutyFeed, DutyRule, Shift, SwapRequest
 from liaison import roles
 from liaison.audit import audit_record
 from liaison.models import AuditEntry, Membership, Township
-from liaison.scoping import TownshipScoped, county_wide
+from liaison.scoping import TownshipScoped, county_wide, in_township
 from petitions import workflow
 from petitions.models import Concern, ConcernPhoto
 from petitions.receptions import reception_record
@@ -73,6 +74,8 @@ class Town:
             self.marker, self.tag, self.township.station_name,
             self.deputy.code, self.site.code,
             *(c.tracking for c in self.concerns.values()), *(str(p.key) for p in self.photos.values()),
+            self.activity.code, self.internal_activity.code, str(self.opinion.key),
+            *(str(p.key) for p in [*self.activity.photos.all(), *self.internal_activity.photos.all()]),
             *self.mobiles,
         }
 
@@ -152,6 +155,21 @@ def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town
         received_on=town.concerns["new"].created_at.date(), site=site, deputies=[deputy], mobile=town.mobiles[2],
         name=f"{marker}陈", village=village, visitor_count=1, matters=f"{marker}咨询医保缴费", answer=f"{marker}已解答",
         satisfaction="satisfied", recorded_by=town.users["staff"])
+    # Activities: a public enterprise visit with an opinion and a photo, an internal one with a photo, a
+    # report to voters (deputies.activities).
+    with in_township(township):
+        visit = activity_record(kind="enterprise_visit", held_on=town.concerns["new"].created_at.date(),
+                                title=f"{marker}走访葡萄合作社", place=f"{marker}东岙村", deputies=[deputy],
+                                enterprise=f"{marker}葡萄合作社", summary=f"{marker}了解用工", photos=[_jpeg()],
+                                opinions=[f"{marker}希望修通机耕路"], recorded_by=town.users["staff"])
+        internal = activity_record(kind="study_training", held_on=visit.held_on, title=f"{marker}代表培训",
+                                   deputies=[deputy], is_public=False, photos=[_jpeg()])
+        report = report_to_voters_record(deputy=deputy, held_on=visit.held_on, place=f"{marker}村委会",
+                                         voters_present=30, report=f"{marker}述职报告", satisfied=20,
+                                         basically_satisfied=8, dissatisfied=2)
+    town.rows |= {"activity": visit, "internal_activity": internal, "opinion": visit.opinions.get(),
+                  "activity_photo": visit.photos.get(), "internal_activity_photo": internal.photos.get(),
+                  "report_to_voters": report}
     town.rows["audit"] = audit_record(actor=town.users["official"], action=AuditEntry.Action.EXPORT,
                                       label=f"{marker}.xlsx", township=township)[0]
     return town

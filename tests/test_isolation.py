@@ -190,6 +190,34 @@ OFFICE = {
         _post(OWN, _url("receptions:reveal_mobile"), {"reception": other.reception.pk, "next": "/desk/receptions/"})],
     "petitions:photo": lambda own, other: [
         Ask(FOREIGN, "GET", other.photos["private"].get_absolute_url(), public=True)],
+    # Activities (deputies.views.activities): the other township's internal ones, their photos and opinions.
+    "activities:photo": lambda own, other: [
+        Ask(FOREIGN, "GET", other.internal_activity_photo.get_absolute_url(), public=True)],
+    "activities_staff:list": lambda own, other: [
+        _get(OWN, "/staff/activities/", shows_own=True),
+        Ask(OWN, "GET", "/staff/activities/", query={"kind": "study_training"})],
+    "activities_staff:activity": lambda own, other: [
+        _get(OWN, _url("activities_staff:activity", own.activity.code), shows_own=True),
+        _get(FOREIGN, _url("activities_staff:activity", other.internal_activity.code))],
+    "activities_staff:edit": lambda own, other: [
+        _get(FOREIGN, _url("activities_staff:edit", other.activity.code)),
+        _post(FOREIGN, _url("activities_staff:edit", other.activity.code),
+              {"held_on": "2026-03-07", "title": "改写", "deputies": [own.deputy.pk], "enterprise": "改写"})],
+    "activities_staff:new": lambda own, other: [
+        _get(OWN, "/staff/activities/new/"),
+        _post(OWN, "/staff/activities/new/", {"kind": "inspection", "held_on": "2026-03-07", "title": "视察",
+                                              "deputies": [other.deputy.pk], "is_public": "on"})],
+    "activities_staff:report_new": lambda own, other: [
+        _get(OWN, "/staff/activities/new/report/"),
+        _post(OWN, "/staff/activities/new/report/", {"deputy": other.deputy.pk, "held_on": "2026-03-07",
+                                                     "voters_present": "10", "report": "述职", "satisfied": "1",
+                                                     "basically_satisfied": "0", "dissatisfied": "0"})],
+    "desk:opinion_concern": lambda own, other: [
+        _get(FOREIGN, _url("desk:opinion_concern", other.opinion.key)),
+        _post(FOREIGN, _url("desk:opinion_concern", other.opinion.key),
+              {"content": "改写", "category": own.category.pk}),
+        _post(OWN, _url("desk:opinion_concern", own.opinion.key),
+              {"content": "企业意见", "category": other.category.pk, "deputy": other.deputy.pk})],
     "receptions:list": lambda own, other: [
         _get(OWN, "/desk/receptions/", shows_own=True),
         _get(OWN, "/desk/receptions/", q=other.marker),
@@ -317,6 +345,7 @@ OFFICE = {
 # Public pages: for the host's township, or for the township of the row their code names.
 PUBLIC_HOST = {
     "dashboard:portal": ("GET", "/"), "deputies:directory": ("GET", "/d/"), "petitions:lookup": ("GET", "/t/"),
+    "activities:list": ("GET", "/activities/"),
     "login": ("GET", "/accounts/login/"), "healthz": ("GET", "/healthz"), "logout": ("POST", "/accounts/logout/"),
     "set_language": ("POST", "/i18n/setlang/"),
 }
@@ -335,6 +364,8 @@ PUBLIC_CODE = {
     "petitions:verify": lambda town: ("POST", _url("petitions:verify", town.concerns["working"].tracking)),
     "petitions:rate": lambda town: ("POST", _url("petitions:rate", town.concerns["resolved"].tracking)),
     "petitions:photo": lambda town: ("GET", town.photos["public"].get_absolute_url()),
+    "activities:activity": lambda town: ("GET", _url("activities:activity", town.activity.code)),
+    "activities:photo": lambda town: ("GET", town.activity_photo.get_absolute_url()),
 }
 # Routes no township owns anything of.
 BY_DESIGN = {

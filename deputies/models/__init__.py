@@ -1,5 +1,11 @@
 """The deputies app's models, one module per topic; import them from here."""
 
+from deputies.models.activities import (  # noqa: F401, E402
+    Activity,
+    ActivityPhoto,
+    EnterpriseOpinion,
+    ReportToVoters,
+)
 from deputies.models.directory import (  # noqa: F401
     Area,
     Deputy,

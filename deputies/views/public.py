@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from deputies.activities import activity_list_recent_for_deputy
 from deputies.duty_selectors import duty_days_public, shift_today_for
 from deputies.forms import DirectoryFilterForm
 from deputies.models import Deputy, HasPublicCode
@@ -61,7 +62,10 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_safe
 def profile(request: HttpRequest, code: str) -> HttpResponse:
     deputy = found_in_township(request, deputy_get_public(code=code))
-    return render(request, "deputies/profile.html", {"deputy": deputy})
+    return render(request, "deputies/profile.html", {
+        "deputy": deputy,
+        "recent_activities": activity_list_recent_for_deputy(deputy=deputy),
+    })
 
 
 @require_safe

@@ -2,6 +2,7 @@ from django.urls import path
 
 from petitions.views import (
     work,
+    work_activity,
     work_case,
     work_county,
     work_desk,
@@ -28,6 +29,7 @@ urlpatterns = [
     path("households/contacts/<int:pk>/", work_household.contact, name="household_contact"),
     path("households/contacts/<int:pk>/concern/", work_household.contact_raise, name="household_contact_raise"),
     path("county/", work_county.county, name="county"),
+    path("opinions/<uuid:key>/concern/", work_activity.opinion_concern, name="opinion_concern"),
     path("concerns/<slug:tracking>/", work_case.concern, name="concern"),
     path("concerns/<slug:tracking>/act/<slug:action>/", work_case.act, name="act"),
     path("concerns/<slug:tracking>/comment/", work_case.comment, name="comment"),

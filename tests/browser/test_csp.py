@@ -147,6 +147,7 @@ def _visit_public_pages(watch: CspWatch, browser, base: str, records: dict) -> N
         phone.locator("#main form button[type=submit]").click()
     phone.goto(f"{base}/d/{records['deputy'].code}/qr.svg")
     phone.goto(f"{base}/accounts/login/")
+    phone.goto(f"{base}/activities/")
     # The menu and the language switch (a form posting to /i18n/setlang/).
     phone.goto(f"{base}/d/")
     phone.locator("#site-menu > summary").click()
@@ -185,7 +186,8 @@ def _visit_back_office(watch: CspWatch, browser, live_server, desk_cast: dict) -
     expect(desk.locator("#bulk-count")).to_have_text("3")
     for path in ["/desk/", f"/desk/concerns/{tracking}/", "/desk/receptions/", "/desk/receptions/new/",
                  "/desk/receptions/phone/", "/staff/deputies/import/", "/staff/deputies/households/",
-                 "/staff/deputies/households/not-contacted/"]:
+                 "/staff/deputies/households/not-contacted/", "/staff/activities/", "/staff/activities/new/",
+                 "/staff/activities/new/report/"]:
         assert desk.goto(base + path).status == 200, path
     for path in ["/desk/receptions/print/", "/staff/deputies/window/"]:  # print pages: print.js
         assert desk.goto(base + path).status == 200, path

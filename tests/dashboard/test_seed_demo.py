@@ -181,3 +181,17 @@ def test_demo_has_a_year_of_published_duty_days_at_the_baita_station(seeded):
         counts = list(Shift.objects.filter(day__site=station).values("deputy").annotate(n=Count("pk"))
                       .values_list("n", flat=True))
         assert max(counts) - min(counts) <= 1
+
+
+@pytest.mark.django_db
+def test_demo_has_a_year_of_activities_of_every_kind_and_two_reports_to_voters(seeded):
+    from deputies.models import Activity, ActivityPhoto, EnterpriseOpinion, ReportToVoters
+
+    with in_township(_township("baita")):
+        assert set(Activity.objects.values_list("kind", flat=True)) == set(Activity.Kind.values)
+        assert ActivityPhoto.objects.exists() and Activity.objects.filter(is_public=False).exists()
+        reports = ReportToVoters.objects.all()
+        assert reports.count() == 2 and all(r.ratings_total <= r.voters_present for r in reports)
+        raised = EnterpriseOpinion.objects.exclude(concern_tracking="")
+        assert raised.count() == 1 and EnterpriseOpinion.objects.filter(concern_tracking="").exists()
+        assert Concern.objects.get(tracking=raised.get().concern_tracking).channel == "enterprise"

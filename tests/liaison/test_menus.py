@@ -12,16 +12,17 @@ def _keys(user) -> list[str]:
 
 @pytest.mark.django_db
 def test_each_role_sees_its_own_menu(staff, official, deputy_user, handler, county_official, admin_user):
-    assert _keys(AnonymousUser()) == ["directory", "lookup"]
-    assert _keys(deputy_user) == ["directory", "lookup", "inbox", "patrol", "my_duty", "my_households"]
-    assert _keys(handler) == ["directory", "lookup", "unit"]
-    assert _keys(staff) == ["directory", "lookup", "concerns", "receptions", "held", "households", "duty", "window",
+    public = ["directory", "lookup", "activities_public"]
+    assert _keys(AnonymousUser()) == public
+    assert _keys(deputy_user) == [*public, "inbox", "patrol", "my_duty", "my_households"]
+    assert _keys(handler) == [*public, "unit"]
+    assert _keys(staff) == [*public, "concerns", "receptions", "held", "households", "activities", "duty", "window",
                             "import", "accounts", "admin"]
-    assert _keys(official) == ["directory", "lookup", "concerns", "receptions", "held", "households", "duty", "window",
-                               "accounts", "admin"]
-    assert _keys(county_official) == ["directory", "lookup", "county", "concerns", "receptions", "held", "households",
-                                      "duty", "accounts", "admin"]
-    assert _keys(admin_user) == ["directory", "lookup", "county", "concerns", "receptions", "held", "households",
+    assert _keys(official) == [*public, "concerns", "receptions", "held", "households", "activities", "duty",
+                               "window", "accounts", "admin"]
+    assert _keys(county_official) == [*public, "county", "concerns", "receptions", "held", "households",
+                                      "activities", "duty", "accounts", "admin"]
+    assert _keys(admin_user) == [*public, "county", "concerns", "receptions", "held", "households", "activities",
                                  "duty", "window", "import", "accounts", "admin"]
 
 
@@ -33,7 +34,7 @@ def test_a_link_follows_the_check_of_its_page(handler):
     handler.save()
     handler = type(handler).objects.get(pk=handler.pk)  # permissions are cached on the object
 
-    assert _keys(handler) == ["directory", "lookup", "unit", "window", "admin"]
+    assert _keys(handler) == ["directory", "lookup", "activities_public", "unit", "window", "admin"]
 
 
 @pytest.mark.django_db

@@ -7,15 +7,18 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from deputies.demo import DIRECTORIES, link_demo_deputy_account, seed_deputies, seed_places
+from deputies.demo_activities import seed_activities
 from deputies.demo_duty import seed_duty
 from deputies.demo_households import seed_household_contacts
-from deputies.models import Deputy, DutyDay, HouseholdContact, LiaisonHousehold, Site
+from deputies.models import Activity, Deputy, DutyDay, HouseholdContact, LiaisonHousehold, Site
 from liaison import roles
 from liaison.demo import ACCOUNTS, DEMO_PASSWORD, TOWNSHIPS, seed_accounts, seed_townships, township_official
+from liaison.outbox import notifications_muted
 from liaison.scoping import in_township
 from petitions.demo import seed_concerns
 from petitions.demo_households import seed_household_concerns
-from petitions.models import Concern, Reception
+from petitions.models import Category, Concern, Reception
+from petitions.opinions import opinion_raise_concern
 
 # township code: (concerns, walk-in receptions) over the year
 CASES = {"baita": (300, 600), "hengxi": (40, 30), "butou": (40, 30)}
@@ -76,12 +79,20 @@ class Command(BaseCommand):
             seed_household_concerns()
             seed_duty(township)
             _link_receptions_to_duty_days()
+        # A year of activities; of the enterprises' opinions gathered, the first became a concern (one step).
+        opinions = seed_activities(township, recorded_by=people["official"], seed=directory.seed)
+        with notifications_muted():  # demo cases text and e-mail nobody
+            for opinion in opinions[:1]:
+                opinion_raise_concern(opinion=opinion, category=Category.objects.get(name="道路交通"),
+                                      content=opinion.text, submitted_by=people["official"],
+                                      deputy=opinion.activity.deputies.first())
         sites_by_kind = [Site.objects.filter(kind=k).count() for k in Site.Kind.values]
         return (
             f"{township.name} ({township.code}): sites {'/'.join(map(str, sites_by_kind))} (station/points/rooms), "
             f"villages {len(villages)}, deputies {Deputy.objects.count()} ({new_deputies} new), "
-            f"households {LiaisonHousehold.objects.count()} ({HouseholdContact.objects.count()} contacts), concerns {Concern.objects.count()} ({new_concerns} new), "
-            f"receptions {Reception.objects.count()}"
+            f"households {LiaisonHousehold.objects.count()} ({HouseholdContact.objects.count()} contacts), "
+            f"concerns {Concern.objects.count()} ({new_concerns} new), "
+            f"receptions {Reception.objects.count()}, activities {Activity.objects.count()}"
         )
 
     def _logins(self, townships: dict) -> None:

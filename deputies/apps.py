@@ -14,3 +14,5 @@ class DeputiesConfig(AppConfig):
                             perm="deputies.print_window", order=50, desk=False)
         roles.menu_register(key="import", url_name="deputies_staff:import", label=_("Import"),
                             perm="deputies.import_deputies", order=51, desk=False)
+        roles.menu_register(key="my_report", url_name="deputies_staff:my_report", label=_("My work report"),
+                            roles={roles.DEPUTY}, order=32)

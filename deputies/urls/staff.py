@@ -1,6 +1,6 @@
 from django.urls import path
 
-from deputies.views import staff
+from deputies.views import record, staff
 
 app_name = "deputies_staff"
 
@@ -9,4 +9,9 @@ urlpatterns = [
     path("window.pdf", staff.window_pdf, name="window_pdf"),
     path("import/", staff.import_deputies, name="import"),
     path("import/template.<str:fmt>", staff.import_template, name="import_template"),
+    # The duty record (docs/duty-record.md): staff's timeline, and the annual work report.
+    path("my-report/", record.my_report, name="my_report"),
+    path("<slug:code>/record/", record.record, name="record"),
+    path("<slug:code>/report/", record.report, name="report"),
+    path("<slug:code>/report.pdf", record.report_pdf, name="report_pdf"),
 ]

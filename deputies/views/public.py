@@ -1,11 +1,13 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from deputies.forms import DirectoryFilterForm
 from deputies.models import Deputy, HasPublicCode
+from deputies.record import chosen_year, duty_record, public_sections, record_years
 from deputies.selectors import (
     deputy_get_public,
     deputy_groups_by_level,
@@ -16,6 +18,7 @@ from deputies.selectors import (
     site_list_public,
 )
 from deputies.services import qr_content
+from liaison import roles
 from liaison.scoping import found_in_township
 
 _PAGE_SIZE = 100
@@ -60,7 +63,18 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_safe
 def profile(request: HttpRequest, code: str) -> HttpResponse:
     deputy = found_in_township(request, deputy_get_public(code=code))
-    return render(request, "deputies/profile.html", {"deputy": deputy})
+    today = timezone.localdate()
+    year = chosen_year(request.GET.get("year"), today)
+    return render(request, "deputies/profile.html", {
+        "deputy": deputy,
+        # Counts only, this deputy's alone: the page never compares deputies (docs/duty-record.md).
+        "record": public_sections(duty_record(deputy, year)),
+        "record_year": year,
+        "record_years": record_years(today),
+        # Staff and officials get a link to the full timeline; nobody else costs a query for it.
+        "may_see_timeline": request.user.is_authenticated
+        and bool(roles.user_roles(request.user) & {roles.STAFF, roles.OFFICIAL}),
+    })
 
 
 @require_safe

@@ -89,6 +89,8 @@ def receptions_section(deputy, year: int) -> Section:
     return Section(key="receptions", title=_("Receptions"), figures=[
         Figure("receptions", _("Receptions on duty"), figures["receptions"]),
         Figure("reception_visitors", _("Visitors received"), figures["visitors"]),
+        # A visit's rating is of the station's answer that day, shared by every deputy on duty: staff read
+        # it; the public page does not put it to one deputy's name.
         *(Figure(f"reception_rated_{level.value}", _("Visitors “%(level)s”") % {"level": level.label},
                  figures[level.value], public=False)
           for level in Satisfaction),
@@ -114,9 +116,10 @@ def concerns_timeline(deputy, year: int) -> list[Entry]:
         forwarded = _forwarding_events(deputy, year).select_related("concern__category", "concern__unit")
         entries += [
             Entry(on=timezone.localdate(event.created_at), kind=_("Concern forwarded"),
-                  text=" → ".join(filter(None, [_concern_text(event.concern), getattr(event.concern.unit, "name", "")])),
-                  url=reverse("desk:concern", args=[event.concern.tracking]))
+                  text=" → ".join(filter(None, [_concern_text(concern), concern.unit.name if concern.unit else ""])),
+                  url=reverse("desk:concern", args=[concern.tracking]))
             for event in forwarded
+            for concern in [event.concern]
         ]
     return entries
 

@@ -50,7 +50,8 @@ def year_of_work(db, deputy_user, category, unit, handler, staff, time_machine):
     concern_rate(concern=explained, satisfaction="basic")
     concern_assign(concern=_file(deputy, category), unit=unit, **act)
     reopened = concern_assign(concern=_file(deputy, category), unit=unit, **act)
-    reopened = concern_resolve(concern=reopened, result="修好了", outcome="fixed", actor=handler, role=workflow.HANDLER)
+    reopened = concern_resolve(concern=reopened, result="修好了", outcome="fixed", actor=handler,
+                               role=workflow.HANDLER)
     concern_rate(concern=reopened, satisfaction="unsatisfied")
     by_staff = concern_assign(concern=_file(deputy, category), unit=unit, actor=staff, role=workflow.STAFF)
     concern_transition(concern=by_staff, action="start", actor=handler, role=workflow.HANDLER)

@@ -53,3 +53,18 @@ def test_staff_read_the_timeline_on_a_phone(browser, live_server, worked, staff)
     assert_no_horizontal_scroll(page)
     screenshot(page, "duty-record-staff-phone")
     page.context.close()
+
+
+def test_a_deputy_opens_their_own_work_report_from_the_menu(browser, live_server, worked, deputy_user):
+    deputy_user.set_password("pw")
+    deputy_user.save()
+    page = logged_in(browser, live_server, deputy_user, **OLD_PHONE)
+
+    page.get_by_role("link", name="我的述职报告").first.click()
+
+    page.wait_for_url(f"{live_server.url}/staff/deputies/{worked.code}/report/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"{worked.created_at.year}年度述职报告")
+    expect(page.locator('[data-figure="concerns_received"]')).to_contain_text("3")
+    expect(page.get_by_role("link", name="下载 PDF")).to_be_visible()
+    screenshot(page, "work-report-phone")
+    page.context.close()

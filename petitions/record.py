@@ -54,7 +54,11 @@ def concerns_section(deputy, year: int) -> Section:
     "Not satisfied" counts the concerns rated so at least once (such a rating reopens the case and
     clears the concern's own rating), from the rating events.
     """
-    unsatisfied = ConcernEvent.objects.filter(kind=ConcernEvent.Kind.RATING, satisfaction=Satisfaction.UNSATISFIED)
+    # The rating events of this deputy's concerns only, and none older than the year (a concern is rated after
+    # it is filed): the subquery reads a deputy's few events, not the township's.
+    unsatisfied = ConcernEvent.objects.filter(
+        kind=ConcernEvent.Kind.RATING, satisfaction=Satisfaction.UNSATISFIED, concern__deputy=deputy,
+        created_at__gte=_year_window(year)[0])
     figures = _received(deputy, year).aggregate(
         received=Count("pk"),
         open=Count("pk", filter=Q(status__in=Concern.OPEN_STATUSES)),

@@ -13,7 +13,7 @@ def _keys(user) -> list[str]:
 @pytest.mark.django_db
 def test_each_role_sees_its_own_menu(staff, official, deputy_user, handler, county_official, admin_user):
     assert _keys(AnonymousUser()) == ["directory", "lookup"]
-    assert _keys(deputy_user) == ["directory", "lookup", "inbox", "patrol"]
+    assert _keys(deputy_user) == ["directory", "lookup", "inbox", "patrol", "my_report"]
     assert _keys(handler) == ["directory", "lookup", "unit"]
     assert _keys(staff) == ["directory", "lookup", "concerns", "receptions", "held", "window", "import", "accounts",
                             "admin"]

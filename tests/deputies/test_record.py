@@ -221,3 +221,25 @@ def test_report_pdf_queries_do_not_grow_with_events(client, staff, worked, categ
 
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(f"/staff/deputies/{worked.code}/report.pdf")
+
+
+# --- the registry's helpers for these pages ------------------------------------------------------
+
+def test_a_part_with_nothing_to_say_and_a_section_with_no_public_figure_are_left_out(client, worked, monkeypatch):
+    monkeypatch.setattr(record, "_SECTIONS", list(record._SECTIONS))
+    record.register_section(lambda deputy, year: None, order=1)
+    internal = Section("internal", "内部专项", [Figure("x", "内部数", 3, public=False)])
+    record.register_section(lambda deputy, year: internal, order=2)
+
+    body = client.get(f"/d/{worked.code}/").content.decode()
+
+    assert "内部专项" not in body and _figure(body, "concerns_received") == "1"
+    assert [s.key for s in record.public_sections(record.duty_record(worked, THIS_YEAR))][:1] == ["concerns"]
+
+
+@pytest.mark.parametrize(("asked", "year"), [
+    (str(THIS_YEAR - 4), THIS_YEAR - 4), (str(THIS_YEAR), THIS_YEAR), (str(THIS_YEAR - 5), THIS_YEAR),
+    (str(THIS_YEAR + 1), THIS_YEAR), ("2O25", THIS_YEAR), (None, THIS_YEAR),
+])
+def test_the_year_asked_for_is_one_offered_or_this_one(asked, year):
+    assert record.chosen_year(asked, timezone.localdate()) == year

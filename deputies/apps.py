@@ -33,3 +33,5 @@ class DeputiesConfig(AppConfig):
         record.register_section(activities.activities_section, order=20)
         record.register_section(activities.reports_to_voters_section, order=40)
         record.register_timeline(activities.activities_timeline)
+        roles.menu_register(key="my_report", url_name="deputies_staff:my_report", label=_("My work report"),
+                            roles={roles.DEPUTY}, order=32)

@@ -88,3 +88,11 @@ def window_pdf_bytes(request: HttpRequest, *, site: Site | None = None, level: i
     records |= {("sites", site.code): site for site in context["sites"]}
     html = render_to_string("deputies/window.html", {**context, "for_pdf": True}, request=request)
     return HTML(string=html, base_url="http://station.local/", url_fetcher=_local_fetcher(records)).write_pdf()
+
+
+def report_pdf_bytes(request: HttpRequest, context: dict) -> bytes:
+    """The annual work report (deputies/views/record.py record_context) as a PDF: the page's own template."""
+    from weasyprint import HTML
+
+    html = render_to_string("deputies/report.html", {**context, "for_pdf": True}, request=request)
+    return HTML(string=html, base_url="http://station.local/", url_fetcher=_local_fetcher({})).write_pdf()

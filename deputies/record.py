@@ -11,7 +11,7 @@ have query-count tests), and counts only what happened — never a typed-in numb
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.functional import Promise
 
@@ -78,3 +78,32 @@ def duty_timeline(deputy, year: int) -> list[Entry]:
 def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     """The first and last day of `year`, for date filters (`on__range`)."""
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+# --- for the pages that read the record -------------------------------------------------------------
+
+# The years a page offers: this one and the four before (a term is five years). Older years are in the
+# database still; no page offers them, so no crawler walks the record back to the first day.
+YEARS_SHOWN = 5
+
+
+def record_years(today: datetime.date) -> list[int]:
+    """The years a record page offers, newest first."""
+    return list(range(today.year, today.year - YEARS_SHOWN, -1))
+
+
+def chosen_year(value: str | None, today: datetime.date) -> int:
+    """The `?year=` a page was asked for, if it is one it offers; else this year."""
+    years = record_years(today)
+    try:
+        year = int(value or "")
+    except ValueError:
+        return years[0]
+    return year if year in years else years[0]
+
+
+def public_sections(sections: list[Section]) -> list[Section]:
+    """The sections as the public deputy page shows them: public figures only; a section left with none is
+    dropped."""
+    shown = (replace(section, figures=[f for f in section.figures if f.public]) for section in sections)
+    return [section for section in shown if section.figures]

@@ -8,6 +8,9 @@ class PetitionsConfig(AppConfig):
 
     def ready(self) -> None:
         from liaison import roles
+        from petitions import record
+
+        record.register()  # concerns and receptions on each deputy's duty record (deputies/record.py)
 
         desk = {roles.STAFF, roles.OFFICIAL}
         roles.menu_register(key="lookup", url_name="petitions:lookup", label=_("Follow a concern"), order=11,

@@ -170,6 +170,12 @@ ROUTES: dict[str, list[Ask]] = {
     "activities_staff:activity": get("/staff/activities/{internal_activity}/", back_office(*OFFICE)),
     "activities_staff:edit": get("/staff/activities/{internal_activity}/edit/", back_office(*OFFICE)),
     "desk:opinion_concern": get("/desk/opinions/{opinion}/concern/", back_office(*OFFICE)),
+    # The duty record (deputies/views/record.py): the timeline for the office; the work report also for the
+    # deputy whose it is ({deputy_code} is the deputy account's own; another's: tests/deputies/test_record.py)
+    "deputies_staff:record": get("/staff/deputies/{deputy_code}/record/", back_office(*OFFICE)),
+    "deputies_staff:report": get("/staff/deputies/{deputy_code}/report/", back_office("deputy", *OFFICE)),
+    "deputies_staff:report_pdf": get("/staff/deputies/{deputy_code}/report.pdf", back_office("deputy", *OFFICE)),
+    "deputies_staff:my_report": get("/staff/deputies/my-report/", back_office("deputy", answer=REDIRECT)),
     # Anyone may post it; only a county account's choice is kept (tests/test_isolation.py)
     "county-choose": post("/county/township/", everyone(REDIRECT), fresh=True, township="", next="/desk/"),
 

@@ -301,6 +301,11 @@ OFFICE = {
     "duty:feed_revoke": lambda own, other: [_post(OWN, "/staff/duty/feed/revoke/")],
     "duty:feed_revoke_for": lambda own, other: [_post(FOREIGN, _url("duty:feed_revoke_for", other.deputy.code))],
     "duty:check_in": lambda own, other: [_post(FOREIGN, _url("duty:check_in", other.site.code))],
+    **{f"deputies_staff:{name}": (lambda name: lambda own, other: [
+        _get(OWN, _url(f"deputies_staff:{name}", own.deputy.code), shows_own=True),
+        _get(FOREIGN, _url(f"deputies_staff:{name}", other.deputy.code)),
+    ])(name) for name in ("record", "report", "report_pdf")},
+    "deputies_staff:my_report": lambda own, other: [_get(OWN, "/staff/deputies/my-report/")],
     # A township's account cannot choose a township: it still sees its own.
     "county-choose": lambda own, other: [
         _post(OWN, "/county/township/", {"township": other.township.code, "next": "/desk/concerns/"}, follow=True,

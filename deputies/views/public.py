@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -8,6 +9,7 @@ from deputies.activities import activity_list_recent_for_deputy
 from deputies.duty_selectors import duty_days_public, shift_today_for
 from deputies.forms import DirectoryFilterForm
 from deputies.models import Deputy, HasPublicCode
+from deputies.record import chosen_year, duty_record, public_sections, record_years
 from deputies.selectors import (
     deputy_get_public,
     deputy_groups_by_level,
@@ -18,6 +20,7 @@ from deputies.selectors import (
     site_list_public,
 )
 from deputies.services import qr_content
+from liaison import roles
 from liaison.scoping import found_in_township
 
 _PAGE_SIZE = 100
@@ -62,9 +65,18 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_safe
 def profile(request: HttpRequest, code: str) -> HttpResponse:
     deputy = found_in_township(request, deputy_get_public(code=code))
+    today = timezone.localdate()
+    year = chosen_year(request.GET.get("year"), today)
     return render(request, "deputies/profile.html", {
         "deputy": deputy,
         "recent_activities": activity_list_recent_for_deputy(deputy=deputy),
+        # Counts only, this deputy's alone: the page never compares deputies (docs/duty-record.md).
+        "record": public_sections(duty_record(deputy, year)),
+        "record_year": year,
+        "record_years": record_years(today),
+        # Staff and officials get a link to the full timeline; nobody else costs a query for it.
+        "may_see_timeline": request.user.is_authenticated
+        and bool(roles.user_roles(request.user) & {roles.STAFF, roles.OFFICIAL}),
     })
 
 

@@ -14,7 +14,7 @@ def _keys(user) -> list[str]:
 def test_each_role_sees_its_own_menu(staff, official, deputy_user, handler, county_official, admin_user):
     public = ["directory", "lookup", "activities_public"]
     assert _keys(AnonymousUser()) == public
-    assert _keys(deputy_user) == [*public, "inbox", "patrol", "my_duty", "my_households"]
+    assert _keys(deputy_user) == [*public, "inbox", "patrol", "my_duty", "my_report", "my_households"]
     assert _keys(handler) == [*public, "unit"]
     assert _keys(staff) == [*public, "concerns", "receptions", "held", "households", "activities", "duty", "window",
                             "import", "accounts", "admin"]

@@ -49,7 +49,9 @@ def test_staff_record_a_visit_on_a_phone_and_the_public_reads_it(browser, phone,
     phone.goto(f"{live_server.url}/activities/")
     expect(phone.get_by_role("heading", level=2).first).to_have_text("走访白塔葡萄专业合作社")
     expect(phone.locator(".activity-photo")).to_have_count(1)
-    assert phone.locator(".activity-photo").first.evaluate("img => img.naturalWidth") > 0  # served to the public
+    # Served to the public: the picture decodes (waited for: a loaded machine takes a moment to fetch it).
+    phone.wait_for_function("() => { const img = document.querySelector('.activity-photo');"
+                            " return img && img.complete && img.naturalWidth > 0; }")
     assert_no_horizontal_scroll(phone)
     screenshot(phone, "activities-phone")
     phone.goto(f"{live_server.url}{deputy.get_absolute_url()}")

@@ -117,7 +117,9 @@ ROUTES = _walk(get_resolver())
 
 def _url(path: str, samples: dict[str, str]) -> str:
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: samples.get(m[1], "x2345678"), path)  # regex groups
-    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: samples.get(m[1], "x2345678"), path)  # path() converters
+    by_converter = {"int": "1", "uuid": str(uuid.uuid4())}
+    path = re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: samples.get(m[2], by_converter.get(m[1], "x2345678")),
+                  path)  # path() converters
     return "/" + path.replace("\\", "")
 
 

@@ -144,6 +144,12 @@ def activity_list_public() -> QuerySet[Activity]:
             .order_by("-held_on", "-pk"))
 
 
+def activity_list_latest_public(*, limit: int = 3) -> list[Activity]:
+    """The newest public activities for the portal's card: titles and dates only, one query."""
+    return list(Activity.objects.filter(is_public=True).only("code", "title", "held_on", "township_id")
+                .order_by("-held_on", "-pk")[:limit])
+
+
 def activity_get_public(*, code: str) -> Activity | None:
     """A public activity by its code, found across the county (the view enters its township)."""
     with county_wide():

@@ -5,6 +5,7 @@ import datetime
 
 import icalendar
 from django.contrib import messages
+from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,9 +32,15 @@ from liaison.scoping import county_wide, found_in_township, one_township_require
 OFFICE = (roles.STAFF, roles.OFFICIAL)
 
 
+def _sites():
+    """The township's active sites, the station first (it holds the regular duty days), then by name."""
+    return Site.objects.filter(is_active=True).order_by(
+        Case(When(kind=Site.Kind.STATION, then=0), default=1), "kind", "name")
+
+
 def _site(request: HttpRequest) -> Site:
-    """The site the page is about (?site=<code>), else the township's first station."""
-    sites = Site.objects.filter(is_active=True).order_by("kind", "name")
+    """The site the page is about (?site=<code>), else the township's station."""
+    sites = _sites()
     code = request.POST.get("site") or request.GET.get("site")
     site = sites.filter(code=code).first() if code else sites.first()
     if site is None:
@@ -69,7 +76,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     following = (month + datetime.timedelta(days=32)).replace(day=1)
     rule = DutyRule.objects.filter(site=site).first()
     return render(request, "deputies/duty/roster.html", {
-        "site": site, "sites": Site.objects.filter(is_active=True).order_by("kind", "name"), "month": month,
+        "site": site, "sites": _sites(), "month": month,
         "weeks": duty_month_grid(year=month.year, month=month.month, days=days), "days": days,
         "previous": previous, "following": following, "rule": rule,
         "rule_form": DutyRuleForm(instance=rule), "generate_form": GenerateForm(initial={"first": month}),
@@ -198,7 +205,7 @@ def balance(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
     return render(request, "deputies/duty/balance.html", {
-        "site": site, "sites": Site.objects.filter(is_active=True).order_by("kind", "name"), "year": year,
+        "site": site, "sites": _sites(), "year": year,
         "rows": duty_balance(site=site, year=year, today=today), "years": range(today.year - 2, today.year + 2),
     })
 

@@ -181,6 +181,9 @@ def test_demo_has_a_year_of_published_duty_days_at_the_baita_station(seeded):
         counts = list(Shift.objects.filter(day__site=station).values("deputy").annotate(n=Count("pk"))
                       .values_list("n", flat=True))
         assert max(counts) - min(counts) <= 1
+        # The demo deputy account has duty days of its own, at its point, on the 15th.
+        own = Shift.objects.filter(deputy__user__username="deputy")
+        assert own.exists() and {shift.day.held_on.day for shift in own.select_related("day")} == {15}
 
 
 @pytest.mark.django_db

@@ -175,6 +175,19 @@ def test_the_public_list_shows_public_activities_newest_first_and_hides_internal
 
 
 @pytest.mark.django_db
+def test_the_portal_card_shows_the_newest_three_public_activities(client):
+    deputy = DeputyFactory()
+    for day, title in enumerate(["一月视察", "二月学习", "三月走访", "四月座谈"], start=1):
+        _record([deputy], title=title, held_on=datetime.date(2026, day, 5))
+    _record([deputy], title="内部会议", held_on=datetime.date(2026, 6, 5), is_public=False)
+
+    body = client.get("/").content.decode()
+
+    assert body.index("四月座谈") < body.index("三月走访") < body.index("二月学习")
+    assert "一月视察" not in body and "内部会议" not in body
+
+
+@pytest.mark.django_db
 def test_the_public_list_is_paginated(client):
     deputy = DeputyFactory()
     for day in range(1, 15):

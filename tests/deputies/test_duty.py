@@ -474,3 +474,11 @@ def test_my_duty_page_query_count_is_constant_in_rows(client, station):
         duty.swap_request_create(shift=_day(station, datetime.date(2099, 2, n + 1), a).shifts.get())
         duty.swap_request_create(shift=_day(station, datetime.date(2099, 3, n + 1), b).shifts.get())
     assert _count_queries(client, "/staff/duty/mine/") == before
+
+
+def test_the_roster_opens_on_the_station_whatever_the_points_are_called(client, staff, station):
+    SiteFactory(kind="point", name="前王片区代表联络点")
+    client.force_login(staff)
+
+    for page in ("/staff/duty/", "/staff/duty/balance/"):
+        assert client.get(page).context["site"] == station

@@ -66,6 +66,11 @@ NOT_PERSONAL: dict[str, set[str]] = {
     "deputies.EnterpriseOpinion": {"text"},
     "petitions.Unit": {"name", "phone"},
     "petitions.Category": {"name"},
+    # A deputy's suggestion and the units' answers are acts of office, published once adopted
+    # (docs/suggestions.md): they name matters, never a constituent (the linked concerns keep those).
+    "petitions.Suggestion": {"content", "answer", "answer_by", "answer_category", "answered_at", "follow_up_note"},
+    "petitions.SuggestionUnit": {"return_reason"},
+    "petitions.SuggestionEvent": {"note"},
     "auth.Group": {"name"},
     "auth.Permission": {"name", "codename", "content_type"},
 }

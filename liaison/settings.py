@@ -199,6 +199,7 @@ CELERY_BEAT_SCHEDULE = {
     "retry-pending-notifications": {"task": "liaison.retry_pending_notifications", "schedule": 300.0},
     "remind-quiet-household-deputies": {"task": "deputies.remind_quiet_household_deputies",
                                         "schedule": crontab(minute=0, hour=9)},
+    "remind-suggestion-units": {"task": "petitions.remind_suggestion_units", "schedule": crontab(minute=15, hour=9)},
 }
 
 # Liaison households (docs/households.md): each deputy keeps in touch with at least HOUSEHOLDS_PER_DEPUTY

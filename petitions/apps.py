@@ -8,9 +8,10 @@ class PetitionsConfig(AppConfig):
 
     def ready(self) -> None:
         from liaison import roles
-        from petitions import record
+        from petitions import record, suggestion_record
 
         record.register()  # concerns and receptions on each deputy's duty record (deputies/record.py)
+        suggestion_record.register()  # suggestions, order 70
 
         desk = {roles.STAFF, roles.OFFICIAL}
         roles.menu_register(key="lookup", url_name="petitions:lookup", label=_("Follow a concern"), order=11,
@@ -26,5 +27,7 @@ class PetitionsConfig(AppConfig):
                             roles={roles.DEPUTY}, order=31)
         roles.menu_register(key="my_households", url_name="desk:households", label=_("My households"),
                             roles={roles.DEPUTY}, order=32)
+        roles.menu_register(key="suggestions", url_name="desk:suggestions", label=_("Suggestions"),
+                            roles={roles.DEPUTY, roles.STAFF, roles.OFFICIAL, roles.HANDLER}, order=33)
         roles.menu_register(key="unit", url_name="desk:unit", label=_("My unit's concerns"),
                             roles={roles.HANDLER}, order=40)

@@ -431,3 +431,13 @@ class ConcernPhoto(TownshipScoped):
 
     def get_absolute_url(self) -> str:
         return reverse("petitions:photo", args=[self.key])
+
+
+# Deputies' suggestions live in their own module; imported here so Django finds them as petitions' models.
+from petitions.suggestion_models import (  # noqa: E402, F401
+    AnswerCategory,
+    Suggestion,
+    SuggestionCoSigner,
+    SuggestionEvent,
+    SuggestionUnit,
+)

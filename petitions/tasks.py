@@ -33,3 +33,12 @@ def anonymise_ended_cases() -> int:
 
     cutoff = timezone.now() - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
     return sum(anonymise_ended(cutoff=cutoff) for _township in each_township())
+
+
+@shared_task(name="petitions.remind_suggestion_units")
+def remind_suggestion_units() -> int:
+    """Daily: remind lead units of suggestions due soon, escalate overdue ones (docs/suggestions.md)."""
+    from liaison.scoping import each_township
+    from petitions.suggestion_services import suggestion_reminders
+
+    return sum(sum(suggestion_reminders()) for _township in each_township())

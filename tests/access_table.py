@@ -103,6 +103,16 @@ ROUTES: dict[str, list[Ask]] = {
     "desk:household_contact_raise": post("/desk/households/contacts/{household_contact}/concern/",
                                          back_office("deputy")),  # empty form: shown again
     "desk:concern": get("/desk/concerns/{case}/", back_office(*EVERY_DESK_ROLE)),
+    # Deputies' suggestions ({suggestion}: the deputy's, assigned to the handler's unit)
+    "desk:suggestions": get("/desk/suggestions/", back_office("deputy", "handler", *OFFICE)),
+    "desk:suggestion_new": get("/desk/suggestions/new/", back_office("deputy")),
+    "desk:suggestion": get("/desk/suggestions/{suggestion}/", back_office("deputy", "handler", *OFFICE)),
+    # Extend, with an empty form: the officials' form is shown again, the others' move refused.
+    "desk:suggestion_act": post("/desk/suggestions/{suggestion}/act/extend/", back_office(
+        "deputy", "staff", "handler", answer=REDIRECT, official=OK, county_official=OK, admin=OK)),
+    "desk:suggestion_cosign": post("/desk/suggestions/{suggestion}/cosign/", back_office()),  # nobody invited
+    "desk:suggestion_co_view": post("/desk/suggestions/{suggestion}/view/", back_office()),  # no co-handling unit
+    "desk:suggestion_from_concern": post("/desk/concerns/{case}/suggestion/", back_office("deputy", answer=REDIRECT)),
     "desk:act": post("/desk/concerns/{case}/act/accept/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT)),
     "desk:comment": post("/desk/concerns/{case}/comment/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT),
                          **{"comment-note": "看看"}),

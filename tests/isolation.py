@@ -23,7 +23,7 @@ from liaison import roles
 from liaison.audit import audit_record
 from liaison.models import AuditEntry, Membership, Township
 from liaison.scoping import TownshipScoped, county_wide, in_township
-from petitions import workflow
+from petitions import suggestion_services, workflow
 from petitions.models import Concern, ConcernPhoto
 from petitions.receptions import reception_record
 from petitions.services import concern_assign, concern_comment, concern_resolve, concern_transition
@@ -170,6 +170,18 @@ def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town
     town.rows |= {"activity": visit, "internal_activity": internal, "opinion": visit.opinions.get(),
                   "activity_photo": visit.photos.get(), "internal_activity_photo": internal.photos.get(),
                   "report_to_voters": report}
+    # A deputy's suggestion grown from a concern, submitted and assigned to the unit. (No co-signer nor
+    # co-handling unit here: the forms' tests expect one deputy and one unit per township.)
+    suggestion = suggestion_services.suggestion_create(
+        deputy=deputy, title=f"{marker}修通机耕路", content=f"{marker}建议修通机耕路", concerns=[town.concerns["new"]],
+        actor=town.users["deputy"])
+    suggestion_services.suggestion_transition(suggestion=suggestion, action="submit", role=workflow.DEPUTY)
+    suggestion = suggestion_services.suggestion_transition(
+        suggestion=suggestion, action="assign", role=workflow.OFFICIAL, actor=official, lead_unit=unit)
+    town.suggestion = suggestion
+    town.rows |= {"suggestion": suggestion, "suggestion_unit": suggestion.assignments.get(),
+                  "suggestion_event": suggestion.events.first(),
+                  "answer_category": suggestion_services.answer_categories(township=township).first()}
     town.rows["audit"] = audit_record(actor=town.users["official"], action=AuditEntry.Action.EXPORT,
                                       label=f"{marker}.xlsx", township=township)[0]
     return town

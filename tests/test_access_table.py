@@ -98,7 +98,7 @@ def world(django_db_setup, django_db_blocker):
             "internal_activity_photo": town.internal_activity_photo.get_absolute_url(),
             "concern_type": ContentType.objects.get_for_model(Concern).pk, "concern_pk": working.pk,
             "duty_day": town.rows["duty_day"].pk, "shift": town.rows["future_shift"].pk, "swap": town.rows["swap"].pk,
-            "feed_token": town.rows["duty_feed"].token,
+            "feed_token": town.rows["duty_feed"].token, "suggestion": town.suggestion.pk,
         }
         pks = {}
         for model in admin.site._registry:

@@ -147,6 +147,26 @@ OFFICE = {
     ],
     "desk:held": lambda own, other: [_get(OWN, "/desk/held/")],
     "desk:inbox": lambda own, other: [_get(OWN, "/desk/inbox/", shows_own=True)],
+    # Deputies' suggestions (petitions.views.work_suggestions)
+    "desk:suggestions": lambda own, other: [_get(OWN, "/desk/suggestions/", shows_own=True)],
+    "desk:suggestion_new": lambda own, other: [
+        _get(OWN, "/desk/suggestions/new/"),
+        _post(OWN, "/desk/suggestions/new/", {"title": "看看", "content": "看看", "kind": "other",
+                                              "cosigners": [other.deputy.pk]}),
+    ],
+    "desk:suggestion": lambda own, other: [
+        _get(OWN, _url("desk:suggestion", own.suggestion.pk), shows_own=True),
+        _get(FOREIGN, _url("desk:suggestion", other.suggestion.pk)),
+    ],
+    "desk:suggestion_act": lambda own, other: [
+        _post(FOREIGN, _url("desk:suggestion_act", other.suggestion.pk, "accept")),
+        _post(FOREIGN, _url("desk:suggestion_act", other.suggestion.pk, "extend"), {"extend-answer_by": "2100-01-01"}),
+    ],
+    "desk:suggestion_cosign": lambda own, other: [_post(FOREIGN, _url("desk:suggestion_cosign", other.suggestion.pk))],
+    "desk:suggestion_co_view": lambda own, other: [
+        _post(FOREIGN, _url("desk:suggestion_co_view", other.suggestion.pk), {"view": "看看"})],
+    "desk:suggestion_from_concern": lambda own, other: [
+        _post(FOREIGN, _url("desk:suggestion_from_concern", other.concerns["new"].tracking))],
     "desk:unit": lambda own, other: [_get(OWN, "/desk/unit/", shows_own=True)],
     "desk:patrol": lambda own, other: [
         _get(OWN, "/desk/patrol/"),

@@ -10,6 +10,7 @@ from petitions.views import (
     work_lists,
     work_patrol,
     work_privacy,
+    work_suggestions,
 )
 
 app_name = "desk"
@@ -30,7 +31,15 @@ urlpatterns = [
     path("households/contacts/<int:pk>/concern/", work_household.contact_raise, name="household_contact_raise"),
     path("county/", work_county.county, name="county"),
     path("opinions/<uuid:key>/concern/", work_activity.opinion_concern, name="opinion_concern"),
+    path("suggestions/", work_suggestions.suggestions, name="suggestions"),
+    path("suggestions/new/", work_suggestions.suggestion_new, name="suggestion_new"),
+    path("suggestions/<int:pk>/", work_suggestions.suggestion, name="suggestion"),
+    path("suggestions/<int:pk>/act/<slug:action>/", work_suggestions.suggestion_act, name="suggestion_act"),
+    path("suggestions/<int:pk>/cosign/", work_suggestions.suggestion_cosign, name="suggestion_cosign"),
+    path("suggestions/<int:pk>/view/", work_suggestions.suggestion_co_view, name="suggestion_co_view"),
     path("concerns/<slug:tracking>/", work_case.concern, name="concern"),
+    path("concerns/<slug:tracking>/suggestion/", work_suggestions.suggestion_from_concern,
+         name="suggestion_from_concern"),
     path("concerns/<slug:tracking>/act/<slug:action>/", work_case.act, name="act"),
     path("concerns/<slug:tracking>/comment/", work_case.comment, name="comment"),
     path("concerns/<slug:tracking>/reveal/", work_privacy.reveal_concern_mobile, name="reveal_mobile"),

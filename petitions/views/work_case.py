@@ -52,6 +52,8 @@ def _render_case(
             "action_forms": action_forms,
             "comment_form": comment_form,
             "comment_open": bound_action == _COMMENT_PREFIX,
+            # The concern's own deputy may turn it into a suggestion in one step (docs/suggestions.md).
+            "can_make_suggestion": workflow.DEPUTY in held,
             **work_privacy.case_privacy_context(request, concern, held, privacy_bound),
         },
     )

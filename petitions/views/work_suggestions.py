@@ -1,0 +1,169 @@
+"""Desk pages of deputies' suggestions (docs/suggestions.md): the list (per role), filing (also from a
+concern in one step), the detail with one form per move the user may make, co-signing and co-handlers' views."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from liaison import roles
+from liaison.roles import role_required, user_roles
+from petitions import access, suggestion_access, suggestion_services
+from petitions import suggestion_workflow as workflow
+from petitions.forms.suggestions import CoViewForm, StatusFilterForm, SuggestionForm
+from petitions.models import Suggestion
+from petitions.suggestion_workflow import WorkflowError
+from petitions.views.work import acting_role
+
+PAGE_SIZE = 30
+
+
+def _own_deputy(request):
+    deputy = getattr(request.user, "deputy", None)
+    if deputy is None:
+        raise PermissionDenied
+    return deputy
+
+
+@require_safe
+@role_required(roles.DEPUTY, roles.STAFF, roles.OFFICIAL, roles.HANDLER)
+def suggestions(request: HttpRequest) -> HttpResponse:
+    """Staff and officials: the township's, by status. A deputy: their own and those to co-sign. A handler:
+    their units'. One list, filtered by what the user may see."""
+    rows = suggestion_access.suggestions_visible_to(request.user).select_related("deputy", "answer_category")
+    filters = StatusFilterForm(request.GET or None)
+    if filters.is_valid() and filters.cleaned_data["status"]:
+        rows = rows.filter(status=filters.cleaned_data["status"])
+    held = user_roles(request.user)
+    to_cosign = []
+    if roles.DEPUTY in held:
+        to_cosign = list(suggestion_access.suggestions_visible_to(request.user).filter(
+            cosigners__deputy__user=request.user, cosigners__confirmed_at__isnull=True).select_related("deputy"))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "petitions/work/suggestions.html", {
+        "page": page, "filters": filters, "to_cosign": to_cosign,
+        "can_file": roles.DEPUTY in held and getattr(request.user, "deputy", None) is not None,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(roles.DEPUTY)
+def suggestion_new(request: HttpRequest) -> HttpResponse:
+    deputy = _own_deputy(request)
+    form = SuggestionForm(request.POST or None, deputy=deputy)
+    if request.method == "POST" and form.is_valid():
+        suggestion = form.save(actor=request.user)
+        messages.success(request, _("Saved as a draft. Submit it when the co-signers have confirmed."))
+        return redirect("desk:suggestion", suggestion.pk)
+    return render(request, "petitions/work/suggestion_new.html", {"form": form})
+
+
+@require_POST
+@role_required(roles.DEPUTY)
+def suggestion_from_concern(request: HttpRequest, tracking: str) -> HttpResponse:
+    """One step from the case page: the concern's own deputy makes it a draft suggestion."""
+    concern = access.get_concern_for_user(request, tracking)
+    if concern.deputy_id is None or concern.deputy.user_id != request.user.pk:
+        raise PermissionDenied
+    suggestion = suggestion_services.suggestion_from_concern(concern=concern, actor=request.user)
+    messages.success(request, _("A draft suggestion was made from the concern: check it and submit it."))
+    return redirect("desk:suggestion", suggestion.pk)
+
+
+def _action_form(action, suggestion, user, data=None) -> forms.Form:
+    return action.form_class(data, prefix=action.name, suggestion=suggestion, user=user)
+
+
+def _render(request, suggestion: Suggestion, *, bound_action: str = "", bound_form=None) -> HttpResponse:
+    held = suggestion_access.roles_on(request.user, suggestion)
+    action_forms = [
+        {"action": action, "url": reverse("desk:suggestion_act", args=[suggestion.pk, action.name]),
+         "form": bound_form if action.name == bound_action else _action_form(action, suggestion, request.user),
+         "is_open": action.name == bound_action}
+        for action in workflow.available_actions(suggestion=suggestion, roles=held)
+    ]
+    cosigner = suggestion_access.cosigner_of(request.user, suggestion)
+    co_unit = suggestion_access.co_unit_of(request.user, suggestion)
+    return render(request, "petitions/work/suggestion.html", {
+        "suggestion": suggestion, "action_forms": action_forms,
+        "can_cosign": cosigner is not None and cosigner.confirmed_at is None,
+        "co_unit": co_unit if suggestion.status in (Suggestion.Status.ASSIGNED, Suggestion.Status.ACCEPTED) else None,
+        "co_view_form": CoViewForm(), "is_deputy": workflow.DEPUTY in held,
+    })
+
+
+@require_safe
+@role_required(roles.DEPUTY, roles.STAFF, roles.OFFICIAL, roles.HANDLER)
+def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render(request, suggestion_access.get_for_user(request, pk))
+
+
+@require_POST
+@role_required(roles.DEPUTY, roles.STAFF, roles.OFFICIAL, roles.HANDLER)
+def suggestion_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    spec = workflow.ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    suggestion = suggestion_access.get_for_user(request, pk)
+    role = acting_role(suggestion_access.roles_on(request.user, suggestion), spec.roles)
+    if role is None:
+        raise PermissionDenied
+    url = reverse("desk:suggestion", args=[suggestion.pk])
+    try:
+        workflow.check(action_name=action, suggestion=suggestion, role=role)
+    except WorkflowError as err:
+        messages.error(request, err.message)
+        return redirect(url)
+    form = _action_form(spec, suggestion, request.user, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the form below."))
+        return _render(request, suggestion, bound_action=action, bound_form=form)
+    try:
+        form.perform(action=action, actor=request.user, role=role)
+    except WorkflowError as err:
+        messages.error(request, err.message)
+    except ValidationError as err:
+        messages.error(request, " ".join(err.messages))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+    return redirect(url)
+
+
+@require_POST
+@role_required(roles.DEPUTY)
+def suggestion_cosign(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = suggestion_access.get_for_user(request, pk)
+    cosigner = suggestion_access.cosigner_of(request.user, suggestion)
+    if cosigner is None:
+        raise PermissionDenied
+    suggestion_services.suggestion_cosign(suggestion=suggestion, deputy=cosigner.deputy, actor=request.user)
+    messages.success(request, _("You co-signed the suggestion."))
+    return redirect("desk:suggestion", suggestion.pk)
+
+
+@require_POST
+@role_required(roles.HANDLER)
+def suggestion_co_view(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = suggestion_access.get_for_user(request, pk)
+    unit = suggestion_access.co_unit_of(request.user, suggestion)
+    if unit is None:
+        raise PermissionDenied
+    form = CoViewForm(request.POST)
+    if form.is_valid():
+        try:
+            suggestion_services.suggestion_co_view(suggestion=suggestion, unit=unit, view=form.cleaned_data["view"],
+                                                   actor=request.user, role=workflow.HANDLER)
+        except WorkflowError as err:
+            messages.error(request, err.message)
+        else:
+            messages.success(request, _("Your view was sent to the lead unit."))
+    else:
+        messages.error(request, _("Write the view."))
+    return redirect("desk:suggestion", suggestion.pk)
+
+

@@ -2,7 +2,7 @@
 
 A suggestion counts in the year it was submitted (drafts count nowhere). "Adopted" follows the answer
 category's own flag (AnswerCategory.is_adopted), so each township's categories decide it.
-suggestions_section costs two queries (the deputy's own suggestions, the ones co-signed), the timeline one.
+suggestions_section costs one query, the timeline one.
 """
 
 from django.db.models import Count, Q
@@ -23,15 +23,18 @@ def _submitted_in(year: int) -> Q:
 
 
 def suggestions_section(deputy, year: int) -> Section | None:
-    figures = Suggestion.objects.filter(_submitted_in(year), deputy=deputy).aggregate(
-        made=Count("pk"),
-        answered=Count("pk", filter=Q(status__in=[S.ANSWERED, S.CLOSED])),
-        adopted=Count("pk", filter=Q(answer_category__is_adopted=True, status__in=[S.ANSWERED, S.CLOSED])),
+    # One query: the deputy's own suggestions and those they co-signed (a subquery, no join to repeat rows).
+    own = Q(deputy=deputy)
+    cosigned = Q(pk__in=SuggestionCoSigner.objects.filter(deputy=deputy, confirmed_at__isnull=False)
+                 .values("suggestion_id"))
+    done = Q(status__in=[S.ANSWERED, S.CLOSED])
+    figures = Suggestion.objects.filter(_submitted_in(year)).filter(own | cosigned).aggregate(
+        made=Count("pk", filter=own),
+        cosigned=Count("pk", filter=cosigned),
+        answered=Count("pk", filter=own & done),
+        adopted=Count("pk", filter=own & done & Q(answer_category__is_adopted=True)),
     )
-    start, end = _year_window(year)
-    cosigned = SuggestionCoSigner.objects.filter(
-        deputy=deputy, confirmed_at__isnull=False, suggestion__submitted_at__gte=start,
-        suggestion__submitted_at__lt=end).count()
+    cosigned = figures["cosigned"]
     if not (figures["made"] or cosigned):
         return None
     made = figures["made"]

@@ -378,3 +378,32 @@ def test_list_and_detail_cost_the_same_queries_for_one_row_and_many(client, staf
     services.suggestion_co_view(suggestion=last, unit=last.assignments.get(role="co").unit, view="同意",
                                 role=workflow.HANDLER)
     assert counts() == one
+
+
+@pytest.mark.django_db
+def test_duty_record_counts_made_cosigned_answered_and_adopted_by_the_category_flag(django_assert_num_queries):
+    from deputies.record import duty_record, duty_timeline
+
+    lead, other = DeputyFactory(), DeputyFactory()
+    adopted = services.suggestion_create(deputy=lead, title="采纳", content="c", cosigners=[other])
+    services.suggestion_cosign(suggestion=adopted, deputy=other)
+    for action, role, extra in [("submit", workflow.DEPUTY, {}), ("assign", workflow.STAFF, {"lead_unit": UnitFactory()}),
+                                ("accept", workflow.HANDLER, {}),
+                                ("answer", workflow.HANDLER, {"answer": "a", "answer_category": _category("A")})]:
+        services.suggestion_transition(suggestion=adopted, action=action, role=role, **extra)
+    refused = _suggestion_in(S.ANSWERED)
+    Suggestion.objects.filter(pk=refused.pk).update(deputy=lead, answer_category=_category("D"))
+    services.suggestion_create(deputy=lead, title="草稿", content="c")  # a draft counts nowhere
+    year = timezone.localdate().year
+
+    from petitions.suggestion_record import suggestions_section
+
+    with django_assert_num_queries(1):
+        section = suggestions_section(lead, year)
+    figures = {f.key: f.value for f in section.figures}
+    assert figures == {"suggestions_made": 2, "suggestions_cosigned": 0, "suggestions_answered": 2,
+                       "suggestions_adopted": 1}
+    assert "suggestions" in [s.key for s in duty_record(lead, year)]
+    other_figures = {f.key: f.value for s in duty_record(other, year) if s.key == "suggestions" for f in s.figures}
+    assert other_figures["suggestions_cosigned"] == 1
+    assert {e.text for e in duty_timeline(lead, year)} >= {"采纳", "修缮村道"}

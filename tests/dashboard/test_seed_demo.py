@@ -198,3 +198,16 @@ def test_demo_has_a_year_of_activities_of_every_kind_and_two_reports_to_voters(s
         raised = EnterpriseOpinion.objects.exclude(concern_tracking="")
         assert raised.count() == 1 and EnterpriseOpinion.objects.filter(concern_tracking="").exists()
         assert Concern.objects.get(tracking=raised.get().concern_tracking).channel == "enterprise"
+
+
+@pytest.mark.django_db
+def test_baita_has_a_year_of_suggestions_in_every_state_36_adopted(seeded):
+    from petitions.models import Suggestion
+
+    with in_township(_township("baita")):
+        assert Suggestion.objects.count() == 42
+        assert Suggestion.objects.filter(answer_category__is_adopted=True).count() == 36
+        assert set(Suggestion.objects.values_list("status", flat=True)) == set(Suggestion.Status.values)
+        assert Suggestion.objects.filter(rehandle_count=1, status="closed").count() == 1
+        assert not [s for s in Suggestion.objects.filter(status__in=["assigned", "accepted"]) if s.is_overdue]
+        assert Suggestion.objects.filter(deputy__user__username="deputy").exists()

@@ -17,6 +17,7 @@ from liaison.outbox import notifications_muted
 from liaison.scoping import in_township
 from petitions.demo import seed_concerns
 from petitions.demo_households import seed_household_concerns
+from petitions.demo_suggestions import seed_suggestions
 from petitions.models import Category, Concern, Reception
 from petitions.opinions import opinion_raise_concern
 
@@ -79,6 +80,8 @@ class Command(BaseCommand):
             seed_household_concerns()
             seed_duty(township)
             _link_receptions_to_duty_days()
+            # A year of deputies' suggestions (42, 36 adopted), the demo deputy leading the newest few.
+            seed_suggestions(township, official=people["official"], deputy_user=people["deputy_user"])
         # A year of activities; of the enterprises' opinions gathered, the first became a concern (one step).
         opinions = seed_activities(township, recorded_by=people["official"], seed=directory.seed)
         with notifications_muted():  # demo cases text and e-mail nobody

@@ -83,14 +83,18 @@ def suggestion_create(
     return suggestion
 
 
-def suggestion_from_concern(*, concern: Concern, actor=None) -> Suggestion:
+def from_concern_initial(concern: Concern) -> dict:
+    """A suggestion's title and content taken from a concern (the deputy edits them before saving)."""
+    title = (concern.content.strip().splitlines() or [""])[0][:60] or str(concern.category)
+    return {"title": title, "content": concern.content}
+
+
+def suggestion_from_concern(*, concern: Concern, actor=None, cosigners=()) -> Suggestion:
     """One step from a concern: its deputy's draft with the concern's text, linked to it."""
     if concern.deputy_id is None:
         raise WorkflowError(_("Only a concern filed to a deputy can become that deputy's suggestion."))
-    title = (concern.content.strip().splitlines() or [""])[0][:60] or str(concern.category)
-    return suggestion_create(
-        deputy=concern.deputy, title=title, content=concern.content, concerns=[concern], actor=actor,
-    )
+    return suggestion_create(deputy=concern.deputy, concerns=[concern], cosigners=cosigners, actor=actor,
+                             **from_concern_initial(concern))
 
 
 def suggestion_invite(*, suggestion: Suggestion, deputy: Deputy) -> SuggestionCoSigner:

@@ -112,7 +112,6 @@ ROUTES: dict[str, list[Ask]] = {
         "deputy", "staff", "handler", answer=REDIRECT, official=OK, county_official=OK, admin=OK)),
     "desk:suggestion_cosign": post("/desk/suggestions/{suggestion}/cosign/", back_office()),  # nobody invited
     "desk:suggestion_co_view": post("/desk/suggestions/{suggestion}/view/", back_office()),  # no co-handling unit
-    "desk:suggestion_from_concern": post("/desk/concerns/{case}/suggestion/", back_office("deputy", answer=REDIRECT)),
     "desk:act": post("/desk/concerns/{case}/act/accept/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT)),
     "desk:comment": post("/desk/concerns/{case}/comment/", back_office(*EVERY_DESK_ROLE, answer=REDIRECT),
                          **{"comment-note": "看看"}),

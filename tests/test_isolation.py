@@ -151,6 +151,9 @@ OFFICE = {
     "desk:suggestions": lambda own, other: [_get(OWN, "/desk/suggestions/", shows_own=True)],
     "desk:suggestion_new": lambda own, other: [
         _get(OWN, "/desk/suggestions/new/"),
+        _get(FOREIGN, "/desk/suggestions/new/", concern=other.concerns["new"].tracking),
+        _post(FOREIGN, "/desk/suggestions/new/", {"title": "看看", "content": "看看", "kind": "other",
+                                                  "concern": other.concerns["new"].tracking}),
         _post(OWN, "/desk/suggestions/new/", {"title": "看看", "content": "看看", "kind": "other",
                                               "cosigners": [other.deputy.pk]}),
     ],
@@ -165,8 +168,6 @@ OFFICE = {
     "desk:suggestion_cosign": lambda own, other: [_post(FOREIGN, _url("desk:suggestion_cosign", other.suggestion.pk))],
     "desk:suggestion_co_view": lambda own, other: [
         _post(FOREIGN, _url("desk:suggestion_co_view", other.suggestion.pk), {"view": "看看"})],
-    "desk:suggestion_from_concern": lambda own, other: [
-        _post(FOREIGN, _url("desk:suggestion_from_concern", other.concerns["new"].tracking))],
     "desk:unit": lambda own, other: [_get(OWN, "/desk/unit/", shows_own=True)],
     "desk:patrol": lambda own, other: [
         _get(OWN, "/desk/patrol/"),

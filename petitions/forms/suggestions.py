@@ -37,10 +37,11 @@ class SuggestionForm(forms.Form):
         self.fields["cosigners"].queryset = self.fields["cosigners"].queryset.filter(
             township_id=deputy.township_id).exclude(pk=deputy.pk)
 
-    def save(self, *, actor) -> Suggestion:
+    def save(self, *, actor, concerns=()) -> Suggestion:
         data = self.cleaned_data
         return services.suggestion_create(deputy=self.deputy, title=data["title"], content=data["content"],
-                                          kind=data["kind"], cosigners=data["cosigners"], actor=actor)
+                                          kind=data["kind"], cosigners=data["cosigners"], concerns=concerns,
+                                          actor=actor)
 
 
 class SuggestionActionForm(forms.Form):

@@ -38,8 +38,6 @@ urlpatterns = [
     path("suggestions/<int:pk>/cosign/", work_suggestions.suggestion_cosign, name="suggestion_cosign"),
     path("suggestions/<int:pk>/view/", work_suggestions.suggestion_co_view, name="suggestion_co_view"),
     path("concerns/<slug:tracking>/", work_case.concern, name="concern"),
-    path("concerns/<slug:tracking>/suggestion/", work_suggestions.suggestion_from_concern,
-         name="suggestion_from_concern"),
     path("concerns/<slug:tracking>/act/<slug:action>/", work_case.act, name="act"),
     path("concerns/<slug:tracking>/comment/", work_case.comment, name="comment"),
     path("concerns/<slug:tracking>/reveal/", work_privacy.reveal_concern_mobile, name="reveal_mobile"),

@@ -51,28 +51,29 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_http_methods(["GET", "POST"])
-@role_required(roles.DEPUTY)
-def suggestion_new(request: HttpRequest) -> HttpResponse:
-    deputy = _own_deputy(request)
-    form = SuggestionForm(request.POST or None, deputy=deputy)
-    if request.method == "POST" and form.is_valid():
-        suggestion = form.save(actor=request.user)
-        messages.success(request, _("Saved as a draft. Submit it when the co-signers have confirmed."))
-        return redirect("desk:suggestion", suggestion.pk)
-    return render(request, "petitions/work/suggestion_new.html", {"form": form})
-
-
-@require_POST
-@role_required(roles.DEPUTY)
-def suggestion_from_concern(request: HttpRequest, tracking: str) -> HttpResponse:
-    """One step from the case page: the concern's own deputy makes it a draft suggestion."""
+def _own_concern(request, tracking: str):
+    """The concern a suggestion grows from: the deputy's own (404 if unseen, 403 if another deputy's)."""
     concern = access.get_concern_for_user(request, tracking)
     if concern.deputy_id is None or concern.deputy.user_id != request.user.pk:
         raise PermissionDenied
-    suggestion = suggestion_services.suggestion_from_concern(concern=concern, actor=request.user)
-    messages.success(request, _("A draft suggestion was made from the concern: check it and submit it."))
-    return redirect("desk:suggestion", suggestion.pk)
+    return concern
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(roles.DEPUTY)
+def suggestion_new(request: HttpRequest) -> HttpResponse:
+    """A new suggestion from the phone; with ?concern=<tracking> (the case page's button) the form comes
+    filled from the concern and the suggestion is linked to it: one step from a concern."""
+    deputy = _own_deputy(request)
+    tracking = request.POST.get("concern") or request.GET.get("concern") or ""
+    concern = _own_concern(request, tracking) if tracking else None
+    initial = suggestion_services.from_concern_initial(concern) if concern else {}
+    form = SuggestionForm(request.POST or None, deputy=deputy, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        suggestion = form.save(actor=request.user, concerns=[concern] if concern else [])
+        messages.success(request, _("Saved as a draft. Submit it when the co-signers have confirmed."))
+        return redirect("desk:suggestion", suggestion.pk)
+    return render(request, "petitions/work/suggestion_new.html", {"form": form, "concern": concern})
 
 
 def _action_form(action, suggestion, user, data=None) -> forms.Form:

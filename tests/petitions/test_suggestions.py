@@ -292,18 +292,23 @@ def test_deputy_files_on_the_phone_a_cosigner_confirms_then_it_is_submitted(clie
 
 @pytest.mark.django_db
 def test_a_concern_becomes_a_suggestion_in_one_step_from_the_case_page(client, deputy_user, staff):
-    concern = ConcernFactory(deputy=deputy_user.deputy, content="村口路灯不亮")
+    concern = ConcernFactory(deputy=deputy_user.deputy, content="村口路灯不亮\n已经一个月")
+    new_url = f"{reverse('desk:suggestion_new')}?concern={concern.tracking}"
     client.force_login(deputy_user)
-    assert "form-make-suggestion" in client.get(reverse("desk:concern", args=[concern.tracking])).content.decode()
+    assert new_url in client.get(reverse("desk:concern", args=[concern.tracking])).content.decode()
+    form = client.get(new_url).context["form"]
+    assert (form["title"].value(), form["content"].value()) == ("村口路灯不亮", concern.content)
 
-    response = client.post(reverse("desk:suggestion_from_concern", args=[concern.tracking]))
+    response = client.post(reverse("desk:suggestion_new"), {"concern": concern.tracking, "title": "村口路灯",
+                                                            "content": concern.content, "kind": "environment"})
     suggestion = Suggestion.objects.get()
     assert response["Location"] == reverse("desk:suggestion", args=[suggestion.pk])
     assert list(suggestion.concerns.all()) == [concern] and suggestion.deputy == deputy_user.deputy
 
-    client.force_login(staff)  # not the concern's deputy: no button, and the post is refused
-    assert "form-make-suggestion" not in client.get(reverse("desk:concern", args=[concern.tracking])).content.decode()
-    assert client.post(reverse("desk:suggestion_from_concern", args=[concern.tracking])).status_code == 403
+    other = ConcernFactory()  # another deputy's concern: not theirs to see
+    assert client.get(f"{reverse('desk:suggestion_new')}?concern={other.tracking}").status_code == 404
+    client.force_login(staff)  # not the concern's deputy: no button
+    assert new_url not in client.get(reverse("desk:concern", args=[concern.tracking])).content.decode()
 
 
 @pytest.mark.django_db

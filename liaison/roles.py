@@ -33,7 +33,7 @@ LABELS = {
 
 _DIRECTORY_MODELS = ["area", "village", "site", "deputy", "liaisonhousehold"]
 
-_CASE_SETUP = ["category", "unit"]
+_CASE_SETUP = ["category", "unit", "answercategory"]  # answercategory: suggestions' (petitions)
 _CASE_RECORDS = ["constituent", "concern", "reception"]
 
 # app_label.codename, as Django names permissions. These govern the Django admin;

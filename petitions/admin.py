@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from liaison.admin import TownshipAdmin, TownshipInline
 from liaison.audit import Action, audit_record
 from liaison.masking import mask_mobile
-from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Constituent, Reception, Unit
+from petitions.models import (
+    AnswerCategory,
+    Category,
+    Concern,
+    ConcernEvent,
+    ConcernPhoto,
+    Constituent,
+    Reception,
+    Unit,
+)
 
 
 @admin.register(Category)
@@ -18,6 +27,15 @@ class CategoryAdmin(TownshipAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
     list_editable = ["deadline_days", "position"]
+
+
+@admin.register(AnswerCategory)
+class AnswerCategoryAdmin(TownshipAdmin):
+    """The township's answer categories of suggestions (docs/suggestions.md): which count as adopted and
+    which are followed up. A township starts with A/B/C/D (petitions.suggestion_services)."""
+
+    list_display = ["code", "label", "is_adopted", "needs_follow_up", "order"]
+    list_editable = ["is_adopted", "needs_follow_up", "order"]
 
 
 @admin.register(Unit)

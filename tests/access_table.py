@@ -288,6 +288,7 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "deputies.issuedcode": {"admin": "v"},
     "petitions.category": _CASE_SETUP,
     "petitions.unit": _CASE_SETUP,
+    "petitions.answercategory": _CASE_SETUP,
     "petitions.constituent": {**_CASE_RECORDS, "staff": "vc"},
     "petitions.concern": {"staff": "vc", "official": "v", "county_official": "v", "admin": "v"},
     "petitions.reception": {**_CASE_RECORDS, "staff": "vc"},

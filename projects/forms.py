@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Deputy
+from projects.models import Candidate
+
+
+class CandidateForm(forms.ModelForm):
+    class Meta:
+        model = Candidate
+        fields = ["title", "description", "source", "source_department", "screening_notes", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s.value, s.label) for s in (Candidate.Status.RESERVE,
+                                                                       Candidate.Status.SCREENED)]
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=120)
+    held_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    seats = forms.IntegerField(label=_("places"), min_value=1, max_value=100)
+    candidates = forms.ModelMultipleChoiceField(label=_("candidates"), queryset=Candidate.objects.none(),
+                                                widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].queryset = Candidate.objects.filter(
+            status__in=[Candidate.Status.RESERVE, Candidate.Status.SCREENED]).order_by("pk")
+
+
+class BallotForm(forms.Form):
+    """The ballot: tick at most `seats` candidates."""
+
+    choices = forms.ModelMultipleChoiceField(label=_("Projects you vote for"), queryset=Candidate.objects.none(),
+                                             required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, session, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        field = self.fields["choices"]
+        field.queryset = session.candidates.order_by("pk")
+        field.choices = [(c.pk, c.title) for c in candidates]  # no second query to draw the boxes
+        field.help_text = _("Tick at most %(seats)s.") % {"seats": session.seats}
+
+
+class PaperBallotForm(BallotForm):
+    deputy = forms.ModelChoiceField(label=_("deputy"), queryset=Deputy.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = Deputy.objects.filter(is_active=True)
+        self.order_fields(["deputy", "choices"])

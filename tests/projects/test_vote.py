@@ -207,7 +207,7 @@ def test_staff_run_the_session(client, staff):
     assert client.get(reverse("projects:result", args=[session.code])).status_code == 200
 
 
-def test_result_is_public_only_once_announced(client):
+def test_result_is_public_only_once_announced(client, db):
     session = _session()
     assert client.get(reverse("projects:result", args=[session.code])).status_code == 404
 

@@ -11,6 +11,6 @@ class ProjectsConfig(AppConfig):
 
         desk = {roles.STAFF, roles.OFFICIAL}
         roles.menu_register(key="projects", url_name="projects_staff:sessions", label=_("Livelihood project votes"),
-                            roles=desk, order=26)
+                            roles=desk, order=27)
         roles.menu_register(key="public_projects", url_name="projects:list", label=_("Livelihood projects"),
                             order=13, desk=False)

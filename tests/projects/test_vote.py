@@ -11,7 +11,7 @@ from django.urls import reverse
 from liaison.scoping import in_township
 from projects import services
 from projects.models import Ballot, Candidate, LivelihoodProject, VoteSession
-from tests.factories import ConcernFactory, DeputyFactory, UnitFactory, the_township
+from tests.factories import ConcernFactory, DeputyFactory, the_township
 
 
 def _candidates(n: int) -> list[Candidate]:

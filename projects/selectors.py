@@ -29,7 +29,7 @@ def session_get_public(*, code: str) -> VoteSession | None:
 
 def session_by_code(*, code: str) -> VoteSession | None:
     """Any session of the current scope by its code (the ballot page and the back office)."""
-    return VoteSession.objects.filter(code=code).first()
+    return VoteSession.objects.filter(code=code).select_related("township").first()
 
 
 def session_candidates(session: VoteSession) -> list[Candidate]:

@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deputies.models import Deputy
+from deputies.qr import render_svg
 from liaison import roles
 from liaison.roles import role_required
 from liaison.scoping import found_in_township, one_township_required
@@ -123,8 +125,11 @@ def session(request: HttpRequest, code: str) -> HttpResponse:
     counted = services.tally(session)
     chosen = {c.pk for c in services.chosen(session, counted)} if session.is_announced else set()
     paper = PaperBallotForm(session=session, candidates=counted)
+    ballot_url = session.township.public_url + session.ballot_url()
+    # The QR code deputies scan in the hall: our own SVG, drawn inline (no inline style: the CSP allows it).
+    qr = mark_safe(render_svg(ballot_url).decode().split("?>", 1)[-1]) if session.status in ("draft", "open") else ""
     return render(request, "projects/session.html", {
-        "session": session, "counted": counted, "chosen": chosen, "paper": paper,
+        "session": session, "counted": counted, "chosen": chosen, "paper": paper, "qr": qr, "ballot_url": ballot_url,
         "ballots": session.ballots.count(),
         "next_move": {"draft": "open", "open": "close", "closed": "announce"}.get(session.status)})
 

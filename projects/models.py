@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.db import TimeStampedModel
 from liaison.scoping import TownshipScoped
@@ -50,10 +51,10 @@ class VoteSession(TimeStampedModel, TownshipScoped):
     """One vote of the township people's congress: `seats` places, more candidates than places (差额)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
-        ANNOUNCED = "announced", _("Announced")
+        DRAFT = "draft", pgettext_lazy("vote", "Draft")
+        OPEN = "open", pgettext_lazy("vote", "Open")
+        CLOSED = "closed", pgettext_lazy("vote", "Closed")
+        ANNOUNCED = "announced", pgettext_lazy("vote", "Announced")
 
     title = models.CharField(_("title"), max_length=120)
     held_on = models.DateField(_("date"))

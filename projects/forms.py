@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
+from petitions.models import Concern
 from projects.models import Candidate
 
 
@@ -10,10 +11,24 @@ class CandidateForm(forms.ModelForm):
         model = Candidate
         fields = ["title", "description", "source", "source_department", "screening_notes", "status"]
 
+    concern_codes = forms.CharField(
+        label=_("Concerns behind it"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Their tracking codes, separated by spaces or commas: the demand is counted from them."))
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [(s.value, s.label) for s in (Candidate.Status.RESERVE,
                                                                        Candidate.Status.SCREENED)]
+
+
+    def clean_concern_codes(self) -> list:
+        text = self.cleaned_data["concern_codes"].replace(",", " ").replace("，", " ")
+        codes = {code.lower() for code in text.split()}  # tracking codes are lower case
+        found = list(Concern.objects.filter(tracking__in=codes))
+        missing = codes - {c.tracking for c in found}
+        if missing:
+            raise forms.ValidationError(_("No such concern: %(codes)s") % {"codes": ", ".join(sorted(missing))})
+        return found
 
 
 class SessionForm(forms.Form):

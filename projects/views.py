@@ -80,7 +80,8 @@ def candidate_new(request: HttpRequest) -> HttpResponse:
     form = CandidateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.candidate_save(**{k: form.cleaned_data[k] for k in CandidateForm.Meta.fields})
+            services.candidate_save(concerns=form.cleaned_data["concern_codes"],
+                                    **{k: form.cleaned_data[k] for k in CandidateForm.Meta.fields})
         except ValidationError as error:
             form.add_error(None, error)
         else:

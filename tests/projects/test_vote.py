@@ -215,6 +215,20 @@ def test_staff_run_the_session(client, staff):
     assert client.get(reverse("projects:result", args=[session.code])).status_code == 200
 
 
+def test_staff_add_a_candidate_with_the_concerns_behind_it(client, staff):
+    concerns = [ConcernFactory() for _ in range(2)]
+    client.force_login(staff)
+    url = reverse("projects_staff:candidate_new")
+    form = {"title": "修路", "source": "concerns", "status": "screened", "screening_notes": "可行",
+            "concern_codes": f"{concerns[0].tracking.upper()}， {concerns[1].tracking}"}
+    assert client.post(url, form).status_code == 302
+    page = client.get(reverse("projects_staff:candidates")).content.decode()
+    assert "修路" in page and "2 条相关诉求" in page
+    refused = client.post(url, {**form, "title": "修桥", "concern_codes": "NOSUCH1"})
+    assert refused.status_code == 200 and "nosuch1" in refused.content.decode()
+    assert list(Candidate.objects.values_list("title", flat=True)) == ["修路"]
+
+
 def test_result_is_public_only_once_announced(client, db):
     session = _session()
     assert client.get(reverse("projects:result", args=[session.code])).status_code == 404

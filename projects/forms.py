@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
-from petitions.models import Concern
-from projects.models import Candidate
+from petitions.models import Concern, Unit
+from projects.models import Candidate, LivelihoodProject
 
 
 class CandidateForm(forms.ModelForm):
@@ -66,3 +66,23 @@ class PaperBallotForm(BallotForm):
         super().__init__(*args, **kwargs)
         self.fields["deputy"].queryset = Deputy.objects.filter(is_active=True)
         self.order_fields(["deputy", "choices"])
+
+
+class ProjectForm(forms.ModelForm):
+    # Declared: a model form's own choice fields would query units and deputies outside any township's scope.
+    responsible_unit = forms.ModelChoiceField(label=_("responsible unit"), queryset=Unit.objects.none(),
+                                              required=False)
+    supervisors = forms.ModelMultipleChoiceField(label=_("supervising deputies"), queryset=Deputy.objects.none(),
+                                                 required=False, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = LivelihoodProject
+        fields = ["responsible_unit", "supervisors", "budget", "planned_start", "planned_end", "actual_start",
+                  "actual_end"]
+        widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in (
+            "planned_start", "planned_end", "actual_start", "actual_end")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisors"].queryset = Deputy.objects.filter(is_active=True)
+        self.fields["responsible_unit"].queryset = Unit.objects.all()

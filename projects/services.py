@@ -165,3 +165,22 @@ def ballot_cast(*, session: VoteSession, deputy, choices, entered_by, is_paper: 
                                   % {"deputy": deputy.name}, code="voted") from None
         ballot.choices.set(choices)
     return ballot
+
+
+def project_update(*, project: LivelihoodProject, responsible_unit, supervisors, budget, planned_start, planned_end,
+                   actual_start, actual_end) -> LivelihoodProject:
+    """Who carries a chosen project out, who supervises it, its budget and dates. (Which project was chosen,
+    and with how many votes, is the announced result: never changed here.)"""
+    for start, end in ((planned_start, planned_end), (actual_start, actual_end)):
+        if start and end and end < start:
+            raise ValidationError(_("A project cannot end before it starts."), code="dates")
+    project.responsible_unit, project.budget = responsible_unit, budget
+    project.planned_start, project.planned_end = planned_start, planned_end
+    project.actual_start, project.actual_end = actual_start, actual_end
+    project.full_clean()
+    supervisors = list(supervisors)
+    check_same_township(project, *supervisors)
+    with transaction.atomic():
+        project.save()
+        project.supervisors.set(supervisors)
+    return project

@@ -16,8 +16,8 @@ from liaison import roles
 from liaison.roles import role_required
 from liaison.scoping import found_in_township, one_township_required
 from projects import selectors, services
-from projects.forms import BallotForm, CandidateForm, PaperBallotForm, SessionForm
-from projects.models import Ballot
+from projects.forms import BallotForm, CandidateForm, PaperBallotForm, ProjectForm, SessionForm
+from projects.models import Ballot, LivelihoodProject
 
 OFFICE = (roles.STAFF, roles.OFFICIAL)
 
@@ -129,7 +129,8 @@ def session(request: HttpRequest, code: str) -> HttpResponse:
     ballot_url = session.township.public_url + session.ballot_url()
     # The QR code deputies scan in the hall: our own SVG, drawn inline (no inline style: the CSP allows it).
     qr = mark_safe(render_svg(ballot_url).decode().split("?>", 1)[-1]) if session.status in ("draft", "open") else ""
-    return render(request, "projects/session.html", {
+    projects = session.projects.select_related("candidate", "responsible_unit") if session.is_announced else []
+    return render(request, "projects/session.html", {"projects": projects,
         "session": session, "counted": counted, "chosen": chosen, "paper": paper, "qr": qr, "ballot_url": ballot_url,
         "ballots": session.ballots.count(),
         "next_move": {"draft": "open", "open": "close", "closed": "announce"}.get(session.status)})
@@ -169,3 +170,23 @@ def paper_ballot(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("projects_staff:session", session.code)
 
 
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*OFFICE)
+def project(request: HttpRequest, pk: int) -> HttpResponse:
+    """A chosen project: its responsible unit, supervising deputies, budget and dates."""
+    found = LivelihoodProject.objects.select_related("candidate", "session").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    form = ProjectForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.project_update(project=found, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The project is updated."))
+            return redirect("projects_staff:session", found.session.code)
+    return render(request, "projects/form.html", {"form": form, "heading": found.candidate.title})

@@ -186,6 +186,7 @@ ROUTES: dict[str, list[Ask]] = {
                                       back_office(*OFFICE, county_official=CHOOSE, admin=CHOOSE)),
     "projects_staff:session": [*get("/staff/projects/votes/{open_vote}/", back_office(*OFFICE)),
                                *get("/staff/projects/votes/{vote}/", back_office(*OFFICE))],
+    "projects_staff:project": get("/staff/projects/{livelihood_project}/", back_office(*OFFICE)),
     "projects_staff:move": post("/staff/projects/votes/{open_vote}/open/", back_office(*OFFICE, answer=REDIRECT)),
     "projects_staff:paper_ballot": post("/staff/projects/votes/{open_vote}/paper/",
                                         back_office(*OFFICE, answer=REDIRECT)),  # empty form: refused

@@ -231,6 +231,12 @@ OFFICE = {
     "projects_staff:session": lambda own, other: [
         _get(OWN, _url("projects_staff:session", own.vote.code), shows_own=True),
         _get(FOREIGN, _url("projects_staff:session", other.open_vote.code))],
+    "projects_staff:project": lambda own, other: [
+        _get(OWN, _url("projects_staff:project", own.livelihood_project.pk), shows_own=True),
+        _get(FOREIGN, _url("projects_staff:project", other.livelihood_project.pk)),
+        _post(FOREIGN, _url("projects_staff:project", other.livelihood_project.pk), {"budget": "1"}),
+        _post(OWN, _url("projects_staff:project", own.livelihood_project.pk),
+              {"responsible_unit": other.unit.pk, "supervisors": [other.deputy.pk], "budget": "1"})],
     "projects_staff:move": lambda own, other: [
         _post(FOREIGN, _url("projects_staff:move", other.open_vote.code, "close"))],
     "projects_staff:paper_ballot": lambda own, other: [

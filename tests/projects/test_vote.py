@@ -12,7 +12,7 @@ from django.urls import reverse
 from liaison.scoping import in_township
 from projects import services
 from projects.models import Ballot, Candidate, LivelihoodProject, VoteSession
-from tests.factories import ConcernFactory, DeputyFactory, the_township
+from tests.factories import ConcernFactory, DeputyFactory, UnitFactory, the_township
 
 
 @contextlib.contextmanager
@@ -259,3 +259,20 @@ def test_query_counts_do_not_grow(client, staff, django_assert_num_queries, many
 
 
 QUERIES = {"tally": 12, "result": 2, "list": 3}
+
+
+def test_staff_set_a_chosen_projects_unit_supervisors_budget_and_dates(client, staff):
+    session = _session(seats=1, n=2)
+    services.session_close(session=session)
+    services.session_announce(session=session)
+    project, unit, deputy = LivelihoodProject.objects.get(), UnitFactory(), DeputyFactory()
+    client.force_login(staff)
+    url = reverse("projects_staff:project", args=[project.pk])
+    assert client.get(url).status_code == 200
+    form = {"responsible_unit": unit.pk, "supervisors": [deputy.pk], "budget": "120.50",
+            "planned_start": "2026-04-01", "planned_end": "2026-12-31"}
+    assert client.post(url, {**form, "planned_end": "2026-03-01"}).status_code == 200  # ends before it starts
+    assert client.post(url, form).status_code == 302
+    project.refresh_from_db()
+    assert (project.responsible_unit, list(project.supervisors.all()), str(project.budget)) == (unit, [deputy], "120.50")
+    assert project.candidate.title in client.get("/projects/").content.decode()

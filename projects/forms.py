@@ -64,7 +64,7 @@ class PaperBallotForm(BallotForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deputy"].queryset = Deputy.objects.filter(is_active=True)
+        self.fields["deputy"].queryset = Deputy.objects.filter(is_active=True, level=Deputy.Level.TOWNSHIP)
         self.order_fields(["deputy", "choices"])
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from deputies.codes import issue_public_code
+from deputies.models import Deputy
 from liaison.scoping import check_same_township
 from projects.models import Ballot, Candidate, LivelihoodProject, VoteSession
 
@@ -148,7 +149,10 @@ def ballot_cast(*, session: VoteSession, deputy, choices, entered_by, is_paper: 
             if session.is_announced:
                 raise ValidationError(_("The result is announced; the vote can no longer change."), code="announced")
             raise ValidationError(_("This vote is not open."), code="not_open")
-        if deputy.township_id != session.township_id or not deputy.is_active:
+        # The township people's congress votes: its own (township-level) deputies, not the county's or city's
+        # deputies who also sit at the station.
+        if (deputy.township_id != session.township_id or not deputy.is_active
+                or deputy.level != Deputy.Level.TOWNSHIP):
             raise ValidationError(_("Only the township's deputies vote."), code="not_a_deputy")
         if len(choices) > session.seats:
             raise ValidationError(_("Choose at most %(seats)s projects.") % {"seats": session.seats},

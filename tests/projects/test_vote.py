@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from deputies.models import Deputy
 from liaison.scoping import in_township
 from projects import services
 from projects.models import Ballot, Candidate, LivelihoodProject, VoteSession
@@ -119,9 +120,9 @@ def test_ballot_rules(db):
     other = services.candidate_save(township=the_township(), title="不在选票上")
     with refused("not_on_ballot"):
         services.ballot_cast(session=session, deputy=deputy, choices=[other], entered_by=None)
-    inactive = DeputyFactory(is_active=False)
-    with refused("not_a_deputy"):
-        services.ballot_cast(session=session, deputy=inactive, choices=[], entered_by=None)
+    for outsider in (DeputyFactory(is_active=False), DeputyFactory(level=Deputy.Level.COUNTY)):
+        with refused("not_a_deputy"):
+            services.ballot_cast(session=session, deputy=outsider, choices=[], entered_by=None)
     assert not Ballot.objects.exists()
 
 

@@ -23,14 +23,14 @@ def refused(code: str):
     assert [e.code for e in caught.value.error_list] == [code]
 
 
-def _candidates(n: int) -> list[Candidate]:
-    return [services.candidate_save(township=the_township(), title=f"候选项目{i}", status=Candidate.Status.SCREENED)
-            for i in range(n)]
+def _candidates(n: int, prefix="") -> list[Candidate]:
+    return [services.candidate_save(township=the_township(), title=f"{prefix}候选项目{i}",
+                                    status=Candidate.Status.SCREENED) for i in range(n)]
 
 
-def _session(seats=2, n=3, open_=True) -> VoteSession:
+def _session(seats=2, n=3, open_=True, prefix="") -> VoteSession:
     session = services.session_create(title="2026年民生实事票决", held_on=datetime.date(2026, 3, 1), seats=seats,
-                                      candidates=_candidates(n), township=the_township())
+                                      candidates=_candidates(n, prefix), township=the_township())
     return services.session_open(session=session) if open_ else session
 
 
@@ -259,7 +259,7 @@ def test_query_counts_do_not_grow(client, staff, django_assert_num_queries, many
             assert client.get(url).status_code == 200
 
 
-QUERIES = {"tally": 12, "result": 2, "list": 3}
+QUERIES = {"tally": 12, "result": 2, "list": 3, "staff_list": 9}
 
 
 def test_staff_set_a_chosen_projects_unit_supervisors_budget_and_dates(client, staff):
@@ -277,3 +277,15 @@ def test_staff_set_a_chosen_projects_unit_supervisors_budget_and_dates(client, s
     project.refresh_from_db()
     assert (project.responsible_unit, list(project.supervisors.all()), str(project.budget)) == (unit, [deputy], "120.50")
     assert project.candidate.title in client.get("/projects/").content.decode()
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_staff_lists_query_counts_do_not_grow(client, staff, django_assert_num_queries, many):
+    for i in range(3 if many else 1):
+        session = _session(seats=1, n=2, prefix=f"第{i}批")
+        session.candidates.first().concerns.add(ConcernFactory())
+    client.force_login(staff)
+    for url in ("/staff/projects/", "/staff/projects/candidates/"):
+        client.get(url)
+        with django_assert_num_queries(QUERIES["staff_list"]):
+            assert client.get(url).status_code == 200

@@ -198,3 +198,18 @@ def test_demo_has_a_year_of_activities_of_every_kind_and_two_reports_to_voters(s
         raised = EnterpriseOpinion.objects.exclude(concern_tracking="")
         assert raised.count() == 1 and EnterpriseOpinion.objects.filter(concern_tracking="").exists()
         assert Concern.objects.get(tracking=raised.get().concern_tracking).channel == "enterprise"
+
+
+@pytest.mark.django_db
+def test_demo_has_baitas_vote_on_livelihood_projects(seeded):
+    from projects.models import Ballot, LivelihoodProject, VoteSession
+    from projects.selectors import candidate_list
+
+    with in_township(_township("baita")):
+        session = VoteSession.objects.get()
+        assert (session.status, session.seats, session.candidates.count()) == ("announced", 8, 12)
+        assert Ballot.objects.filter(session=session).count() == 75
+        assert Ballot.objects.filter(session=session, is_paper=True).exists()
+        projects = LivelihoodProject.objects.all()
+        assert projects.count() == 8 and all(p.responsible_unit and p.supervisors.count() == 3 for p in projects)
+        assert any(c.demand > 0 for c in candidate_list())

@@ -60,7 +60,9 @@ NOT_PERSONAL: dict[str, set[str]] = {
     "deputies.Area": {"name"},
     "deputies.Village": {"name"},
     "deputies.Site": {"name", "address", "phone"},
-    "deputies.Deputy": {"publish_mobile"},  # the deputy's choice, not a datum about them
+    "deputies.Deputy": {"publish_mobile"},
+    # A candidate project's screening: need, feasibility, cost; never a constituent's name or number.
+    "projects.Candidate": {"screening_notes"},  # the deputy's choice, not a datum about them
     # Where a deputies' activity took place, and what an enterprise (not a person) told them on a visit.
     "deputies.Activity": {"place"},
     "deputies.EnterpriseOpinion": {"text"},

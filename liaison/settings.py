@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "liaison",
     "deputies",
     "petitions",
+    "projects",
     "dashboard",
 ]
 

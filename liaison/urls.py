@@ -17,7 +17,7 @@ from liaison.health import healthz
 # The pages the public opens: their township is the host's, or that of the row their code names. Every
 # other page is the back office, in the user's township (liaison.middleware.TownshipMiddleware): a page
 # added without a thought here is the back office, which shows an anonymous visitor nothing.
-PUBLIC_NAMESPACES = frozenset({"petitions", "deputies", "sites", "open311", "duty_feed", "activities"})
+PUBLIC_NAMESPACES = frozenset({"petitions", "deputies", "sites", "open311", "duty_feed", "activities", "projects"})
 PUBLIC_VIEWS = frozenset({"dashboard:portal", "healthz", "county-choose", "login", "logout", "set_language"})
 
 urlpatterns = [
@@ -31,6 +31,10 @@ urlpatterns = [
     path("duty/", include("deputies.urls.duty_feed")),
     path("activities/", include("deputies.urls.activities")),
     path("staff/activities/", include("deputies.urls.activities_staff")),
+    # Before projects/: the ballot (a deputy logged in) is back office, the result and the list are public.
+    path("projects/votes/", include("projects.urls.ballot")),
+    path("projects/", include("projects.urls.public")),
+    path("staff/projects/", include("projects.urls.staff")),
     path("desk/", include("petitions.urls.work")),
     path("desk/receptions/", include("petitions.urls.receptions")),
     # The open API for the county's other systems (Open311 GeoReport v2); its paths are a contract too.

@@ -185,6 +185,22 @@ ROUTES: dict[str, list[Ask]] = {
     "deputies_staff:report": get("/staff/deputies/{deputy_code}/report/", back_office("deputy", *OFFICE)),
     "deputies_staff:report_pdf": get("/staff/deputies/{deputy_code}/report.pdf", back_office("deputy", *OFFICE)),
     "deputies_staff:my_report": get("/staff/deputies/my-report/", back_office("deputy", answer=REDIRECT)),
+    # The vote on livelihood projects (projects.views): staff and officials run it; {vote} is announced, {open_vote}
+    # open. The moves asked are refused ones (open an open vote): the page says why and nothing changes.
+    "projects_staff:sessions": get("/staff/projects/", back_office(*OFFICE)),
+    "projects_staff:candidates": get("/staff/projects/candidates/", back_office(*OFFICE)),
+    "projects_staff:candidate_new": get("/staff/projects/candidates/new/",
+                                        back_office(*OFFICE, county_official=CHOOSE, admin=CHOOSE)),
+    "projects_staff:session_new": get("/staff/projects/votes/new/",
+                                      back_office(*OFFICE, county_official=CHOOSE, admin=CHOOSE)),
+    "projects_staff:session": [*get("/staff/projects/votes/{open_vote}/", back_office(*OFFICE)),
+                               *get("/staff/projects/votes/{vote}/", back_office(*OFFICE))],
+    "projects_staff:project": get("/staff/projects/{livelihood_project}/", back_office(*OFFICE)),
+    "projects_staff:move": post("/staff/projects/votes/{open_vote}/open/", back_office(*OFFICE, answer=REDIRECT)),
+    "projects_staff:paper_ballot": post("/staff/projects/votes/{open_vote}/paper/",
+                                        back_office(*OFFICE, answer=REDIRECT)),  # empty form: refused
+    # The deputy's ballot, from the session's QR code: deputies of the township only
+    "projects_ballot:ballot": get("/projects/votes/{open_vote}/ballot/", back_office("deputy")),
     # Anyone may post it; only a county account's choice is kept (tests/test_isolation.py)
     "county-choose": post("/county/township/", everyone(REDIRECT), fresh=True, township="", next="/desk/"),
 
@@ -219,6 +235,9 @@ ROUTES: dict[str, list[Ask]] = {
         *get("{internal_activity_photo}", {**back_office(*OFFICE), **dict.fromkeys(
             ("deputy", "handler", *SIGNED_OUT), NOT_FOUND)}),
     ],
+    "projects:list": get("/projects/", everyone(OK)),
+    "projects:result": [*get("/projects/votes/{vote}/", everyone(OK)),
+                        *get("/projects/votes/{open_vote}/", everyone(NOT_FOUND))],  # not announced: nobody's
     "media": get("{media_file}", everyone(OK)),  # public uploads only: QR images, portraits
     "healthz": get("/healthz", everyone(OK)),
     "login": get("/accounts/login/", everyone(OK)),

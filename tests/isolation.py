@@ -27,6 +27,7 @@ from petitions import suggestion_services, workflow
 from petitions.models import Concern, ConcernPhoto
 from petitions.receptions import reception_record
 from petitions.services import concern_assign, concern_comment, concern_resolve, concern_transition
+from projects import services as votes
 from tests.factories import (
     AreaFactory,
     CategoryFactory,
@@ -76,6 +77,7 @@ class Town:
             *(c.tracking for c in self.concerns.values()), *(str(p.key) for p in self.photos.values()),
             self.activity.code, self.internal_activity.code, str(self.opinion.key),
             *(str(p.key) for p in [*self.activity.photos.all(), *self.internal_activity.photos.all()]),
+            self.vote.code, self.open_vote.code,
             *self.mobiles,
         }
 
@@ -182,6 +184,27 @@ def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town
     town.rows |= {"suggestion": suggestion, "suggestion_unit": suggestion.assignments.get(),
                   "suggestion_event": suggestion.events.first(),
                   "answer_category": suggestion_services.answer_categories(township=township).first()}
+    # The vote on livelihood projects (projects.services): an announced one (a ballot, a chosen project) and
+    # an open one whose ballot page the deputy may open.
+    with in_township(township):
+        candidates = [votes.candidate_save(title=f"{marker}民生项目{i}", concerns=[town.concerns["new"]][:i < 1],
+                                           source_department=f"{marker}农办", screening_notes=f"{marker}可行")
+                      for i in range(5)]
+        vote = votes.session_create(title=f"{marker}民生实事票决", held_on=visit.held_on, seats=2,
+                                    candidates=candidates[:3])
+        votes.session_open(session=vote)
+        ballot = votes.ballot_cast(session=vote, deputy=deputy, choices=candidates[:2], entered_by=town.users["deputy"])
+        votes.session_close(session=vote)
+        votes.session_announce(session=vote)
+        open_vote = votes.session_create(title=f"{marker}第二次票决", held_on=visit.held_on, seats=1,
+                                         candidates=candidates[3:])
+        votes.session_open(session=open_vote)
+    project = vote.projects.get(candidate=candidates[0])
+    project.responsible_unit = unit
+    project.save()
+    project.supervisors.add(deputy)
+    town.rows |= {"candidate": candidates[0], "vote": vote, "open_vote": open_vote, "ballot": ballot,
+                  "livelihood_project": project}
     town.rows["audit"] = audit_record(actor=town.users["official"], action=AuditEntry.Action.EXPORT,
                                       label=f"{marker}.xlsx", township=township)[0]
     return town

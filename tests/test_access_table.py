@@ -99,6 +99,8 @@ def world(django_db_setup, django_db_blocker):
             "concern_type": ContentType.objects.get_for_model(Concern).pk, "concern_pk": working.pk,
             "duty_day": town.rows["duty_day"].pk, "shift": town.rows["future_shift"].pk, "swap": town.rows["swap"].pk,
             "feed_token": town.rows["duty_feed"].token, "suggestion": town.suggestion.pk,
+            "vote": town.vote.code, "open_vote": town.open_vote.code,
+            "livelihood_project": town.livelihood_project.pk,
         }
         pks = {}
         for model in admin.site._registry:

@@ -239,6 +239,36 @@ OFFICE = {
               {"content": "改写", "category": own.category.pk}),
         _post(OWN, _url("desk:opinion_concern", own.opinion.key),
               {"content": "企业意见", "category": other.category.pk, "deputy": other.deputy.pk})],
+    # The vote on livelihood projects (projects.views): the other township's sessions, ballots and deputies.
+    "projects_staff:sessions": lambda own, other: [_get(OWN, "/staff/projects/", shows_own=True)],
+    "projects_staff:candidates": lambda own, other: [_get(OWN, "/staff/projects/candidates/", shows_own=True)],
+    "projects_staff:candidate_new": lambda own, other: [
+        _get(OWN, "/staff/projects/candidates/new/"),
+        _post(OWN, "/staff/projects/candidates/new/", {"title": "新项目", "source": "concerns", "status": "reserve"})],
+    "projects_staff:session_new": lambda own, other: [
+        _get(OWN, "/staff/projects/votes/new/"),
+        _post(OWN, "/staff/projects/votes/new/", {"title": "票决", "held_on": "2026-03-07", "seats": "1",
+                                                  "candidates": [other.candidate.pk, other.open_vote.candidates.first().pk]})],
+    "projects_staff:session": lambda own, other: [
+        _get(OWN, _url("projects_staff:session", own.vote.code), shows_own=True),
+        _get(FOREIGN, _url("projects_staff:session", other.open_vote.code))],
+    "projects_staff:project": lambda own, other: [
+        _get(OWN, _url("projects_staff:project", own.livelihood_project.pk), shows_own=True),
+        _get(FOREIGN, _url("projects_staff:project", other.livelihood_project.pk)),
+        _post(FOREIGN, _url("projects_staff:project", other.livelihood_project.pk), {"budget": "1"}),
+        _post(OWN, _url("projects_staff:project", own.livelihood_project.pk),
+              {"responsible_unit": other.unit.pk, "supervisors": [other.deputy.pk], "budget": "1"})],
+    "projects_staff:move": lambda own, other: [
+        _post(FOREIGN, _url("projects_staff:move", other.open_vote.code, "close"))],
+    "projects_staff:paper_ballot": lambda own, other: [
+        _post(FOREIGN, _url("projects_staff:paper_ballot", other.open_vote.code),
+              {"deputy": other.deputy.pk, "choices": [other.open_vote.candidates.first().pk]}),
+        _post(OWN, _url("projects_staff:paper_ballot", own.open_vote.code),
+              {"deputy": other.deputy.pk, "choices": [own.open_vote.candidates.first().pk]})],
+    "projects_ballot:ballot": lambda own, other: [
+        _get(FOREIGN, _url("projects_ballot:ballot", other.open_vote.code)),
+        _post(FOREIGN, _url("projects_ballot:ballot", other.open_vote.code),
+              {"choices": [other.open_vote.candidates.first().pk]})],
     "receptions:list": lambda own, other: [
         _get(OWN, "/desk/receptions/", shows_own=True),
         _get(OWN, "/desk/receptions/", q=other.marker),
@@ -371,7 +401,7 @@ OFFICE = {
 # Public pages: for the host's township, or for the township of the row their code names.
 PUBLIC_HOST = {
     "dashboard:portal": ("GET", "/"), "deputies:directory": ("GET", "/d/"), "petitions:lookup": ("GET", "/t/"),
-    "activities:list": ("GET", "/activities/"),
+    "activities:list": ("GET", "/activities/"), "projects:list": ("GET", "/projects/"),
     "login": ("GET", "/accounts/login/"), "healthz": ("GET", "/healthz"), "logout": ("POST", "/accounts/logout/"),
     "set_language": ("POST", "/i18n/setlang/"),
 }
@@ -392,6 +422,7 @@ PUBLIC_CODE = {
     "petitions:photo": lambda town: ("GET", town.photos["public"].get_absolute_url()),
     "activities:activity": lambda town: ("GET", _url("activities:activity", town.activity.code)),
     "activities:photo": lambda town: ("GET", town.activity_photo.get_absolute_url()),
+    "projects:result": lambda town: ("GET", _url("projects:result", town.vote.code)),
 }
 # Routes no township owns anything of.
 BY_DESIGN = {

@@ -211,3 +211,18 @@ def test_baita_has_a_year_of_suggestions_in_every_state_36_adopted(seeded):
         assert Suggestion.objects.filter(rehandle_count=1, status="closed").count() == 1
         assert not [s for s in Suggestion.objects.filter(status__in=["assigned", "accepted"]) if s.is_overdue]
         assert Suggestion.objects.filter(deputy__user__username="deputy").exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_baitas_vote_on_livelihood_projects(seeded):
+    from projects.models import Ballot, LivelihoodProject, VoteSession
+    from projects.selectors import candidate_list
+
+    with in_township(_township("baita")):
+        session = VoteSession.objects.get()
+        assert (session.status, session.seats, session.candidates.count()) == ("announced", 8, 12)
+        assert Ballot.objects.filter(session=session).count() == 75
+        assert Ballot.objects.filter(session=session, is_paper=True).exists()
+        projects = LivelihoodProject.objects.all()
+        assert projects.count() == 8 and all(p.responsible_unit and p.supervisors.count() == 3 for p in projects)
+        assert any(c.demand > 0 for c in candidate_list())

@@ -20,6 +20,7 @@ from petitions.demo_households import seed_household_concerns
 from petitions.demo_suggestions import seed_suggestions
 from petitions.models import Category, Concern, Reception
 from petitions.opinions import opinion_raise_concern
+from projects.demo import seed_projects
 
 # township code: (concerns, walk-in receptions) over the year
 CASES = {"baita": (300, 600), "hengxi": (40, 30), "butou": (40, 30)}
@@ -82,6 +83,8 @@ class Command(BaseCommand):
             _link_receptions_to_duty_days()
             # A year of deputies' suggestions (42, 36 adopted), the demo deputy leading the newest few.
             seed_suggestions(township, official=people["official"], deputy_user=people["deputy_user"])
+            # This year's vote on livelihood projects: 12 candidates for 8 places, the 75 township deputies' ballots.
+            seed_projects(township, recorded_by=people["official"])
         # A year of activities; of the enterprises' opinions gathered, the first became a concern (one step).
         opinions = seed_activities(township, recorded_by=people["official"], seed=directory.seed)
         with notifications_muted():  # demo cases text and e-mail nobody

@@ -1,0 +1,88 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Deputy
+from petitions.models import Concern, Unit
+from projects.models import Candidate, LivelihoodProject
+
+
+class CandidateForm(forms.ModelForm):
+    class Meta:
+        model = Candidate
+        fields = ["title", "description", "source", "source_department", "screening_notes", "status"]
+
+    concern_codes = forms.CharField(
+        label=_("Concerns behind it"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Their tracking codes, separated by spaces or commas: the demand is counted from them."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(s.value, s.label) for s in (Candidate.Status.RESERVE,
+                                                                       Candidate.Status.SCREENED)]
+
+
+    def clean_concern_codes(self) -> list:
+        text = self.cleaned_data["concern_codes"].replace(",", " ").replace("，", " ")
+        codes = {code.lower() for code in text.split()}  # tracking codes are lower case
+        found = list(Concern.objects.filter(tracking__in=codes))
+        missing = codes - {c.tracking for c in found}
+        if missing:
+            raise forms.ValidationError(_("No such concern: %(codes)s") % {"codes": ", ".join(sorted(missing))})
+        return found
+
+
+class SessionForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=120)
+    held_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    seats = forms.IntegerField(label=_("places"), min_value=1, max_value=100)
+    candidates = forms.ModelMultipleChoiceField(label=_("candidates"), queryset=Candidate.objects.none(),
+                                                widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidates"].queryset = Candidate.objects.filter(
+            status__in=[Candidate.Status.RESERVE, Candidate.Status.SCREENED]).order_by("pk")
+
+
+class BallotForm(forms.Form):
+    """The ballot: tick at most `seats` candidates."""
+
+    choices = forms.ModelMultipleChoiceField(label=_("Projects you vote for"), queryset=Candidate.objects.none(),
+                                             required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, session, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        field = self.fields["choices"]
+        field.queryset = session.candidates.order_by("pk")
+        field.choices = [(c.pk, c.title) for c in candidates]  # no second query to draw the boxes
+        field.help_text = _("Tick at most %(seats)s.") % {"seats": session.seats}
+
+
+class PaperBallotForm(BallotForm):
+    deputy = forms.ModelChoiceField(label=_("deputy"), queryset=Deputy.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = Deputy.objects.filter(is_active=True, level=Deputy.Level.TOWNSHIP)
+        self.order_fields(["deputy", "choices"])
+
+
+class ProjectForm(forms.ModelForm):
+    # Declared: a model form's own choice fields would query units and deputies outside any township's scope.
+    responsible_unit = forms.ModelChoiceField(label=_("responsible unit"), queryset=Unit.objects.none(),
+                                              required=False)
+    supervisors = forms.ModelMultipleChoiceField(label=_("supervising deputies"), queryset=Deputy.objects.none(),
+                                                 required=False, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = LivelihoodProject
+        fields = ["responsible_unit", "supervisors", "budget", "planned_start", "planned_end", "actual_start",
+                  "actual_end"]
+        widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in (
+            "planned_start", "planned_end", "actual_start", "actual_end")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisors"].queryset = Deputy.objects.filter(is_active=True)
+        self.fields["responsible_unit"].queryset = Unit.objects.all()

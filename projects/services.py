@@ -1,0 +1,190 @@
+"""The vote on livelihood projects (docs/projects.md): keyword-only services that check, save and return.
+
+A session moves draft → open → closed → announced, never back. Once announced nothing of it changes:
+every service here refuses (ValidationError) to touch an announced session or its ballots.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from deputies.codes import issue_public_code
+from deputies.models import Deputy
+from liaison.scoping import check_same_township
+from projects.models import Ballot, Candidate, LivelihoodProject, VoteSession
+
+# What each status may become, and by which service.
+MOVES = {
+    VoteSession.Status.DRAFT: VoteSession.Status.OPEN,
+    VoteSession.Status.OPEN: VoteSession.Status.CLOSED,
+    VoteSession.Status.CLOSED: VoteSession.Status.ANNOUNCED,
+}
+
+
+def candidate_save(*, candidate: Candidate | None = None, township=None, title: str, description: str = "",
+                   source: str = Candidate.Source.CONCERNS, source_department: str = "", concerns=(),
+                   screening_notes: str = "", status: str = Candidate.Status.RESERVE) -> Candidate:
+    """Add a candidate to the reserve, or correct one that no announced vote has decided."""
+    if candidate is None:
+        candidate = Candidate(township=township) if township is not None else Candidate()
+    elif candidate.status in (Candidate.Status.CHOSEN, Candidate.Status.NOT_CHOSEN):
+        raise ValidationError(_("The vote has decided this candidate; it can no longer be changed."))
+    candidate.title, candidate.description, candidate.source = title, description, source
+    candidate.source_department = source_department if source == Candidate.Source.DEPARTMENT else ""
+    candidate.screening_notes, candidate.status = screening_notes, status
+    if candidate.township_id is None:
+        from liaison.scoping import current_township
+
+        candidate.township = current_township()
+    candidate.full_clean()
+    concerns = list(concerns)
+    check_same_township(candidate, *concerns)
+    with transaction.atomic():
+        candidate.save()
+        candidate.concerns.set(concerns)
+    return candidate
+
+
+def session_create(*, title: str, held_on, seats: int, candidates, township=None) -> VoteSession:
+    session = VoteSession(title=title, held_on=held_on, seats=seats, code=issue_public_code())
+    if township is not None:
+        session.township = township
+    else:
+        from liaison.scoping import current_township
+
+        session.township = current_township()
+    session.full_clean()
+    candidates = list(candidates)
+    check_same_township(session, *candidates)
+    _check_more_candidates_than_seats(seats, len(candidates))
+    with transaction.atomic():
+        session.save()
+        session.candidates.set(candidates)
+    return session
+
+
+def _check_more_candidates_than_seats(seats: int, candidates: int) -> None:
+    if candidates <= seats:
+        raise ValidationError(
+            _("A vote needs more candidates than places (差额): %(candidates)s candidates for %(seats)s places.")
+            % {"candidates": candidates, "seats": seats}, code="not_competitive")
+
+
+def _locked(session: VoteSession) -> VoteSession:
+    """The session, re-read and locked for the rest of the transaction: moves and ballots queue behind it."""
+    return VoteSession.objects.select_for_update().get(pk=session.pk)
+
+
+def _move(session: VoteSession, to: str) -> VoteSession:
+    if MOVES.get(session.status) != to:
+        if session.is_announced:
+            raise ValidationError(_("The result is announced; the vote can no longer change."), code="announced")
+        raise ValidationError(_("A %(status)s vote cannot be %(to)s.") % {
+            "status": session.get_status_display(), "to": VoteSession.Status(to).label}, code="not_allowed")
+    session.status = to
+    return session
+
+
+def session_open(*, session: VoteSession) -> VoteSession:
+    with transaction.atomic():
+        session = _move(_locked(session), VoteSession.Status.OPEN)
+        _check_more_candidates_than_seats(session.seats, session.candidates.count())
+        session.opened_at = timezone.now()
+        session.save(update_fields=["status", "opened_at", "updated_at"])
+        session.candidates.update(status=Candidate.Status.ON_BALLOT)
+    return session
+
+
+def session_close(*, session: VoteSession) -> VoteSession:
+    with transaction.atomic():
+        session = _move(_locked(session), VoteSession.Status.CLOSED)
+        session.closed_at = timezone.now()
+        session.save(update_fields=["status", "closed_at", "updated_at"])
+    return session
+
+
+def tally(session: VoteSession) -> list[Candidate]:
+    """Every candidate on the ballot with `votes`, most first; ties in ballot order (the candidate added to
+    the reserve first comes first). One query."""
+    return list(session.candidates.annotate(votes=Count("ballots", filter=Q(ballots__session=session)))
+                .order_by("-votes", "pk"))
+
+
+def chosen(session: VoteSession, counted: list[Candidate]) -> list[Candidate]:
+    """The top `seats` of the tally. The rule for a tie at the last place: the candidate earlier in the
+    reserve (lower number) takes it; a township that runs a second round instead enters it as a new vote."""
+    return counted[:session.seats]
+
+
+def session_announce(*, session: VoteSession) -> VoteSession:
+    """Close the count: the top `seats` are chosen and become livelihood projects, the others not chosen.
+    From now on the session, its ballots and its candidates' outcome never change."""
+    with transaction.atomic():
+        session = _move(_locked(session), VoteSession.Status.ANNOUNCED)
+        counted = tally(session)
+        winners = chosen(session, counted)
+        winner_pks = {c.pk for c in winners}
+        Candidate.objects.filter(pk__in=winner_pks).update(status=Candidate.Status.CHOSEN)
+        Candidate.objects.filter(pk__in=[c.pk for c in counted if c.pk not in winner_pks]).update(
+            status=Candidate.Status.NOT_CHOSEN)
+        LivelihoodProject.objects.bulk_create([
+            LivelihoodProject(township_id=session.township_id, candidate=c, session=session, votes=c.votes)
+            for c in winners])
+        session.announced_at = timezone.now()
+        session.save(update_fields=["status", "announced_at", "updated_at"])
+    return session
+
+
+def ballot_cast(*, session: VoteSession, deputy, choices, entered_by, is_paper: bool = False) -> Ballot:
+    """A deputy's ballot: by their phone while the vote is open, or a paper ballot that staff enter while
+    it is open or closed (not yet announced). A second ballot of the same deputy is refused, also when two
+    arrive at once: the database's unique constraint decides, not a check before saving."""
+    choices = list(choices)
+    with transaction.atomic():
+        session = _locked(session)
+        allowed = (VoteSession.Status.OPEN, VoteSession.Status.CLOSED) if is_paper else (VoteSession.Status.OPEN,)
+        if session.status not in allowed:
+            if session.is_announced:
+                raise ValidationError(_("The result is announced; the vote can no longer change."), code="announced")
+            raise ValidationError(_("This vote is not open."), code="not_open")
+        # The township people's congress votes: its own (township-level) deputies, not the county's or city's
+        # deputies who also sit at the station.
+        if (deputy.township_id != session.township_id or not deputy.is_active
+                or deputy.level != Deputy.Level.TOWNSHIP):
+            raise ValidationError(_("Only the township's deputies vote."), code="not_a_deputy")
+        if len(choices) > session.seats:
+            raise ValidationError(_("Choose at most %(seats)s projects.") % {"seats": session.seats},
+                                  code="too_many")
+        on_ballot = set(session.candidates.values_list("pk", flat=True))
+        if any(c.pk not in on_ballot for c in choices):
+            raise ValidationError(_("Choose among the candidates on this ballot."), code="not_on_ballot")
+        try:
+            with transaction.atomic():
+                ballot = Ballot.objects.create(township_id=session.township_id, session=session, deputy=deputy,
+                                               entered_by=entered_by, is_paper=is_paper)
+        except IntegrityError:
+            raise ValidationError(_("%(deputy)s has already voted in this session; a deputy votes once.")
+                                  % {"deputy": deputy.name}, code="voted") from None
+        ballot.choices.set(choices)
+    return ballot
+
+
+def project_update(*, project: LivelihoodProject, responsible_unit, supervisors, budget, planned_start, planned_end,
+                   actual_start, actual_end) -> LivelihoodProject:
+    """Who carries a chosen project out, who supervises it, its budget and dates. (Which project was chosen,
+    and with how many votes, is the announced result: never changed here.)"""
+    for start, end in ((planned_start, planned_end), (actual_start, actual_end)):
+        if start and end and end < start:
+            raise ValidationError(_("A project cannot end before it starts."), code="dates")
+    project.responsible_unit, project.budget = responsible_unit, budget
+    project.planned_start, project.planned_end = planned_start, planned_end
+    project.actual_start, project.actual_end = actual_start, actual_end
+    project.full_clean()
+    supervisors = list(supervisors)
+    check_same_township(project, *supervisors)
+    with transaction.atomic():
+        project.save()
+        project.supervisors.set(supervisors)
+    return project

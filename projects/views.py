@@ -1,0 +1,192 @@
+"""The vote's pages: the back office (staff and officials), the deputy's ballot from the session's QR code,
+and the public result and list of projects."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from deputies.models import Deputy
+from deputies.qr import render_svg
+from liaison import roles
+from liaison.roles import role_required
+from liaison.scoping import found_in_township, one_township_required
+from projects import selectors, services
+from projects.forms import BallotForm, CandidateForm, PaperBallotForm, ProjectForm, SessionForm
+from projects.models import Ballot, LivelihoodProject
+
+OFFICE = (roles.STAFF, roles.OFFICIAL)
+
+# --- public -----------------------------------------------------------------------------------------
+
+
+@require_safe
+def project_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "projects/public_list.html", {"projects": selectors.project_list_public()})
+
+
+@require_safe
+def result(request: HttpRequest, code: str) -> HttpResponse:
+    session = found_in_township(request, selectors.session_get_public(code=code))
+    counted = services.tally(session)
+    chosen = {c.pk for c in services.chosen(session, counted)}
+    return render(request, "projects/result.html", {"session": session, "counted": counted, "chosen": chosen})
+
+
+# --- the deputy's ballot ----------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@role_required(roles.DEPUTY)
+def ballot(request: HttpRequest, code: str) -> HttpResponse:
+    session = selectors.session_by_code(code=code)
+    deputy = Deputy.objects.filter(user=request.user).first()
+    if session is None or deputy is None:
+        raise Http404
+    voted = Ballot.objects.filter(session=session, deputy=deputy).exists()
+    candidates = selectors.session_candidates(session)
+    form = BallotForm(request.POST or None, session=session, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ballot_cast(session=session, deputy=deputy, choices=form.cleaned_data["choices"],
+                                 entered_by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your ballot is cast. Thank you."))
+        return redirect("projects_ballot:ballot", session.code)
+    return render(request, "projects/ballot.html", {"session": session, "form": form, "voted": voted,
+                                                    "deputy": deputy})
+
+
+# --- back office ------------------------------------------------------------------------------------
+
+
+@require_safe
+@role_required(*OFFICE)
+def candidates(request: HttpRequest) -> HttpResponse:
+    return render(request, "projects/candidates.html", {"candidates": selectors.candidate_list()})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*OFFICE)
+@one_township_required
+def candidate_new(request: HttpRequest) -> HttpResponse:
+    form = CandidateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.candidate_save(concerns=form.cleaned_data["concern_codes"],
+                                    **{k: form.cleaned_data[k] for k in CandidateForm.Meta.fields})
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The candidate is in the reserve."))
+            return redirect("projects_staff:candidates")
+    return render(request, "projects/form.html", {"form": form, "heading": _("Add a candidate project")})
+
+
+@require_safe
+@role_required(*OFFICE)
+def sessions(request: HttpRequest) -> HttpResponse:
+    return render(request, "projects/sessions.html", {"sessions": selectors.session_list()})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*OFFICE)
+@one_township_required
+def session_new(request: HttpRequest) -> HttpResponse:
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(**form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("projects_staff:session", session.code)
+    return render(request, "projects/form.html", {"form": form, "heading": _("Prepare a vote")})
+
+
+def _office_session(code: str):
+    session = selectors.session_by_code(code=code)
+    if session is None:
+        raise Http404
+    return session
+
+
+@require_safe
+@role_required(*OFFICE)
+def session(request: HttpRequest, code: str) -> HttpResponse:
+    """The session's page: its state, the live tally, the paper-ballot form and the moves."""
+    session = _office_session(code)
+    counted = services.tally(session)
+    chosen = {c.pk for c in services.chosen(session, counted)} if session.is_announced else set()
+    paper = PaperBallotForm(session=session, candidates=counted)
+    ballot_url = session.township.public_url + session.ballot_url()
+    # The QR code deputies scan in the hall: our own SVG, drawn inline (no inline style: the CSP allows it).
+    qr = mark_safe(render_svg(ballot_url).decode().split("?>", 1)[-1]) if session.status in ("draft", "open") else ""
+    projects = session.projects.select_related("candidate", "responsible_unit") if session.is_announced else []
+    return render(request, "projects/session.html", {"projects": projects,
+        "session": session, "counted": counted, "chosen": chosen, "paper": paper, "qr": qr, "ballot_url": ballot_url,
+        "ballots": session.ballots.count(),
+        "next_move": {"draft": "open", "open": "close", "closed": "announce"}.get(session.status)})
+
+
+@require_POST
+@role_required(*OFFICE)
+def session_move(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    session = _office_session(code)
+    move = {"open": services.session_open, "close": services.session_close,
+            "announce": services.session_announce}.get(action)
+    if move is None:
+        raise Http404
+    try:
+        move(session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("projects_staff:session", session.code)
+
+
+@require_POST
+@role_required(*OFFICE)
+def paper_ballot(request: HttpRequest, code: str) -> HttpResponse:
+    session = _office_session(code)
+    form = PaperBallotForm(request.POST, session=session, candidates=selectors.session_candidates(session))
+    if form.is_valid():
+        try:
+            services.ballot_cast(session=session, deputy=form.cleaned_data["deputy"],
+                                 choices=form.cleaned_data["choices"], entered_by=request.user, is_paper=True)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The paper ballot of %(deputy)s is entered.")
+                             % {"deputy": form.cleaned_data["deputy"].name})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("projects_staff:session", session.code)
+
+
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*OFFICE)
+def project(request: HttpRequest, pk: int) -> HttpResponse:
+    """A chosen project: its responsible unit, supervising deputies, budget and dates."""
+    found = LivelihoodProject.objects.select_related("candidate", "session").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    form = ProjectForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.project_update(project=found, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The project is updated."))
+            return redirect("projects_staff:session", found.session.code)
+    return render(request, "projects/form.html", {"form": form, "heading": found.candidate.title})

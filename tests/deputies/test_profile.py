@@ -46,8 +46,9 @@ def test_profile_never_shows_primary_keys_in_links(client):
 def test_profile_query_count_is_fixed(client, django_assert_max_num_queries):
     deputy = DeputyFactory()
     # The deputy, the year's record (one query per topic: duty, activities, reports to voters, households,
-    # concerns, receptions) and the recent activities: whatever the number of events (tests/deputies/test_record.py).
-    with django_assert_max_num_queries(8):
+    # concerns, receptions, suggestions) and the recent activities: whatever the number of events
+    # (tests/deputies/test_record.py).
+    with django_assert_max_num_queries(9):
         client.get(f"/d/{deputy.code}/")
 
 

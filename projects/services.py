@@ -91,6 +91,11 @@ def session_open(*, session: VoteSession) -> VoteSession:
     with transaction.atomic():
         session = _move(_locked(session), VoteSession.Status.OPEN)
         _check_more_candidates_than_seats(session.seats, session.candidates.count())
+        # A candidate decided by another vote (or on its ballot now) is not put to a second one: that would
+        # rewrite an announced result.
+        if session.candidates.exclude(status__in=[Candidate.Status.RESERVE, Candidate.Status.SCREENED]).exists():
+            raise ValidationError(_("A candidate of this vote is already on another ballot or decided by "
+                                          "another vote; take it off this one first."), code="candidate_taken")
         session.opened_at = timezone.now()
         session.save(update_fields=["status", "opened_at", "updated_at"])
         session.candidates.update(status=Candidate.Status.ON_BALLOT)

@@ -203,10 +203,12 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def balance(request: HttpRequest) -> HttpResponse:
     site = _site(request)
     today = timezone.localdate()
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
+    years = range(today.year - 2, today.year + 2)
+    asked = request.GET.get("year", "")
+    year = int(asked) if asked.isdigit() and int(asked) in years else today.year  # only the years offered
     return render(request, "deputies/duty/balance.html", {
         "site": site, "sites": _sites(), "year": year,
-        "rows": duty_balance(site=site, year=year, today=today), "years": range(today.year - 2, today.year + 2),
+        "rows": duty_balance(site=site, year=year, today=today), "years": years,
     })
 
 

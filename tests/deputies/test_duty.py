@@ -7,6 +7,7 @@ from collections import Counter
 import icalendar
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from deputies import duty
 from deputies.duty_selectors import duty_balance, duty_days_public
@@ -482,3 +483,11 @@ def test_the_roster_opens_on_the_station_whatever_the_points_are_called(client, 
 
     for page in ("/staff/duty/", "/staff/duty/balance/"):
         assert client.get(page).context["site"] == station
+
+
+def test_the_balance_report_takes_only_the_years_it_offers(client, staff, station):
+    client.force_login(staff)
+
+    response = client.get("/staff/duty/balance/", {"year": "99999"})
+
+    assert response.status_code == 200 and response.context["year"] == timezone.localdate().year

@@ -159,6 +159,23 @@ def test_result_is_immutable_once_announced(db):
     assert LivelihoodProject.objects.count() == 2 and not Ballot.objects.exists()
 
 
+def test_a_candidate_decided_by_one_vote_is_not_put_to_another(db):
+    candidates = _candidates(3)
+    first = services.session_create(title="第一次票决", held_on=datetime.date(2026, 3, 1), seats=2,
+                                    candidates=candidates, township=the_township())
+    second = services.session_create(title="第二次票决", held_on=datetime.date(2026, 4, 1), seats=1,
+                                     candidates=[candidates[0], *_candidates(1, prefix="新")], township=the_township())
+    services.session_open(session=first)
+    services.session_close(session=first)
+    services.session_announce(session=first)
+
+    with refused("candidate_taken"):
+        services.session_open(session=second)
+
+    candidates[0].refresh_from_db()
+    assert candidates[0].status == Candidate.Status.CHOSEN and LivelihoodProject.objects.count() == 2
+
+
 @pytest.mark.parametrize(("status", "phone", "paper"), [
     ("draft", False, False), ("open", True, True), ("closed", False, True)])
 def test_who_may_vote_when(db, status, phone, paper):

@@ -6,15 +6,32 @@ actions) and work_patrol.py (a deputy's patrol report).
 
 from collections.abc import Iterable
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from liaison import roles
 from petitions import workflow
+from petitions.workflow import WorkflowError
 
 # When a person holds several roles on one concern, they act in the most senior one that the action allows.
 _ACTING_PREFERENCE = (workflow.OFFICIAL, workflow.STAFF, workflow.DEPUTY, workflow.HANDLER)
+
+
+def action_perform(request: HttpRequest, form, *, action: str, role: str, label) -> None:
+    """Carry out a valid action form (a concern's or a suggestion's) and say how it went: the move may still
+    be refused if someone else moved the record between the page and the click."""
+    try:
+        form.perform(action=action, actor=request.user, role=role)
+    except WorkflowError as err:
+        messages.error(request, err.message)
+    except ValidationError as err:
+        messages.error(request, " ".join(err.messages))
+    else:
+        messages.success(request, gettext("Done: %(action)s.") % {"action": label})
 
 
 def acting_role(held: Iterable[str], allowed: Iterable[str] = roles.DESK_ROLES) -> str | None:

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from petitions import access, selectors, services, workflow
 from petitions.forms.work import CommentForm
 from petitions.models import Concern
 from petitions.views import work_privacy
-from petitions.views.work import acting_role
+from petitions.views.work import acting_role, action_perform
 from petitions.workflow import WorkflowError
 
 _COMMENT_PREFIX = "comment"
@@ -88,15 +88,7 @@ def act(request: HttpRequest, tracking: str, action: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please correct the form below."))
         return _render_case(request, concern, bound_action=action, bound_form=form)
-    try:
-        form.perform(action=action, actor=request.user, role=role)
-    except WorkflowError as err:
-        # Someone else moved the concern between the page and the click.
-        messages.error(request, err.message)
-    except ValidationError as err:
-        messages.error(request, " ".join(err.messages))
-    else:
-        messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+    action_perform(request, form, action=action, role=role, label=spec.label)
     return redirect(case_url)
 
 

@@ -3,7 +3,7 @@ concern in one step), the detail with one form per move the user may make, co-si
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +18,7 @@ from petitions import suggestion_workflow as workflow
 from petitions.forms.suggestions import CoViewForm, StatusFilterForm, SuggestionForm
 from petitions.models import Suggestion
 from petitions.suggestion_workflow import WorkflowError
-from petitions.views.work import acting_role
+from petitions.views.work import acting_role, action_perform
 
 PAGE_SIZE = 30
 
@@ -124,14 +124,7 @@ def suggestion_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Please correct the form below."))
         return _render(request, suggestion, bound_action=action, bound_form=form)
-    try:
-        form.perform(action=action, actor=request.user, role=role)
-    except WorkflowError as err:
-        messages.error(request, err.message)
-    except ValidationError as err:
-        messages.error(request, " ".join(err.messages))
-    else:
-        messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+    action_perform(request, form, action=action, role=role, label=spec.label)
     return redirect(url)
 
 

@@ -48,12 +48,19 @@ def seed_projects(township, *, recorded_by, seed: int = 20260310) -> int:
                                       seats=SEATS, candidates=candidates, township=township)
     services.session_open(session=session)
     voters = list(Deputy.objects.filter(level=Deputy.Level.TOWNSHIP, is_active=True).order_by("pk"))
+    on_paper, papers = [], []
     for deputy in voters:
         ticked = [c for c, (*_r, popularity) in zip(candidates, CANDIDATES, strict=True) if rng.random() < popularity]
         rng.shuffle(ticked)
-        is_paper = rng.random() < PAPER_SHARE or deputy.user_id is None and rng.random() < 0.5
-        services.ballot_cast(session=session, deputy=deputy, choices=ticked[:SEATS], is_paper=is_paper,
-                             entered_by=recorded_by if is_paper else deputy.user)
+        if deputy.user_id is None or rng.random() < PAPER_SHARE:  # no account, or chose paper in the hall
+            on_paper.append(deputy)
+            papers.append(ticked[:SEATS])
+        else:
+            services.ballot_cast(session=session, deputy=deputy, choices=ticked[:SEATS])
+    services.paper_voters_sign(session=session, deputies=on_paper, entered_by=recorded_by)
+    rng.shuffle(papers)  # the ballot box
+    for choices in papers:
+        services.paper_enter(session=session, choices=choices)
     services.session_close(session=session)
     services.session_announce(session=session)
     by_title = {title: (unit, budget) for title, _c, unit, budget, _p in CANDIDATES}

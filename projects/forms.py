@@ -59,13 +59,16 @@ class BallotForm(forms.Form):
         field.help_text = _("Tick at most %(seats)s.") % {"seats": session.seats}
 
 
-class PaperBallotForm(BallotForm):
-    deputy = forms.ModelChoiceField(label=_("deputy"), queryset=Deputy.objects.none())
+class PaperVotersForm(forms.Form):
+    """Sign in the deputies who handed in a paper ballot: those of the township congress who have not voted."""
 
-    def __init__(self, *args, **kwargs):
+    deputies = forms.ModelMultipleChoiceField(label=_("Deputies who voted on paper"), queryset=Deputy.objects.none(),
+                                              widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deputy"].queryset = Deputy.objects.filter(is_active=True, level=Deputy.Level.TOWNSHIP)
-        self.order_fields(["deputy", "choices"])
+        self.fields["deputies"].queryset = (Deputy.objects.filter(is_active=True, level=Deputy.Level.TOWNSHIP)
+                                            .exclude(project_ballots__session=session).order_by("name", "pk"))
 
 
 class ProjectForm(forms.ModelForm):

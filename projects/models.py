@@ -1,5 +1,7 @@
 """民生实事项目人大代表票决制: candidates, the deputies' vote on them, and the projects chosen (docs/projects.md)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -91,12 +93,12 @@ class VoteSession(TimeStampedModel, TownshipScoped):
 
 
 class Ballot(TimeStampedModel, TownshipScoped):
-    """One deputy's ballot: one per deputy per session, by the database (two sent at once still make one)."""
+    """That a deputy voted in a session (the register, 签到): one per deputy per session, by the database (two
+    sent at once still make one). It never says what the deputy chose: that is an anonymous `BallotPaper`."""
 
     session = models.ForeignKey(VoteSession, models.CASCADE, related_name="ballots", verbose_name=_("vote session"))
     deputy = models.ForeignKey("deputies.Deputy", models.PROTECT, related_name="project_ballots",
                                verbose_name=_("deputy"))
-    choices = models.ManyToManyField(Candidate, blank=True, related_name="ballots", verbose_name=_("chosen"))
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+",
                                    verbose_name=_("entered by"))
     is_paper = models.BooleanField(_("paper ballot"), default=False)
@@ -109,6 +111,41 @@ class Ballot(TimeStampedModel, TownshipScoped):
 
     def __str__(self) -> str:
         return f"{self.session} · {self.deputy}"
+
+
+class BallotPaper(TownshipScoped):
+    """What one ballot chose, without who cast it (无记名投票). No deputy, no time, and a random key: nothing
+    in the row orders or links it to its `Ballot` (docs/projects.md says what a database superuser could
+    still infer)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(VoteSession, models.CASCADE, related_name="papers", verbose_name=_("vote session"))
+    choices = models.ManyToManyField(Candidate, through="BallotMark", blank=True, related_name="papers",
+                                     verbose_name=_("chosen"))
+    is_paper = models.BooleanField(_("paper ballot"), default=False)
+
+    class Meta:
+        verbose_name = _("ballot paper")
+        verbose_name_plural = _("ballot papers")
+
+    def __str__(self) -> str:
+        return str(self.session)
+
+
+class BallotMark(TownshipScoped):
+    """One tick on a ballot paper (random key, like its paper)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    paper = models.ForeignKey(BallotPaper, models.CASCADE, related_name="marks", verbose_name=_("ballot paper"))
+    candidate = models.ForeignKey(Candidate, models.PROTECT, related_name="marks", verbose_name=_("candidate"))
+
+    class Meta:
+        verbose_name = _("ballot mark")
+        verbose_name_plural = _("ballot marks")
+        constraints = [models.UniqueConstraint(fields=["paper", "candidate"], name="ballotmark_once_per_paper")]
+
+    def __str__(self) -> str:
+        return str(self.candidate)
 
 
 class LivelihoodProject(TimeStampedModel, TownshipScoped):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from deputies.codes import issue_public_code
 from deputies.models import Deputy
 from liaison.scoping import check_same_township
-from projects.models import Ballot, Candidate, LivelihoodProject, VoteSession
+from projects.models import Ballot, BallotMark, BallotPaper, Candidate, LivelihoodProject, VoteSession
 
 # What each status may become, and by which service.
 MOVES = {
@@ -113,7 +113,7 @@ def session_close(*, session: VoteSession) -> VoteSession:
 def tally(session: VoteSession) -> list[Candidate]:
     """Every candidate on the ballot with `votes`, most first; ties in ballot order (the candidate added to
     the reserve first comes first). One query."""
-    return list(session.candidates.annotate(votes=Count("ballots", filter=Q(ballots__session=session)))
+    return list(session.candidates.annotate(votes=Count("marks", filter=Q(marks__paper__session=session)))
                 .order_by("-votes", "pk"))
 
 
@@ -128,6 +128,10 @@ def session_announce(*, session: VoteSession) -> VoteSession:
     From now on the session, its ballots and its candidates' outcome never change."""
     with transaction.atomic():
         session = _move(_locked(session), VoteSession.Status.ANNOUNCED)
+        if missing := papers_outstanding(session):
+            raise ValidationError(_("%(n)s paper ballots of signed-in deputies are not entered yet; enter them "
+                                    "(an unmarked or spoilt one as a blank ballot) before announcing.") % {"n": missing},
+                                  code="papers_outstanding")
         counted = tally(session)
         winners = chosen(session, counted)
         winner_pks = {c.pk for c in winners}
@@ -142,38 +146,85 @@ def session_announce(*, session: VoteSession) -> VoteSession:
     return session
 
 
-def ballot_cast(*, session: VoteSession, deputy, choices, entered_by, is_paper: bool = False) -> Ballot:
-    """A deputy's ballot: by their phone while the vote is open, or a paper ballot that staff enter while
-    it is open or closed (not yet announced). A second ballot of the same deputy is refused, also when two
-    arrive at once: the database's unique constraint decides, not a check before saving."""
+def _open_for(session: VoteSession, *, paper: bool) -> VoteSession:
+    """The session locked, if it takes ballots now: by phone while open; from paper while open or closed (the
+    count of the ballot box may finish after the hall closes the vote), never once announced."""
+    session = _locked(session)
+    allowed = (VoteSession.Status.OPEN, VoteSession.Status.CLOSED) if paper else (VoteSession.Status.OPEN,)
+    if session.status not in allowed:
+        if session.is_announced:
+            raise ValidationError(_("The result is announced; the vote can no longer change."), code="announced")
+        raise ValidationError(_("This vote is not open."), code="not_open")
+    return session
+
+
+def _register(session: VoteSession, deputy, *, entered_by, is_paper: bool) -> Ballot:
+    """The register's row for `deputy`. The unique constraint decides a second one, not a check before saving:
+    two sent at once make one, the other is refused."""
+    # The township people's congress votes: its own (township-level) deputies, not the county's or city's
+    # deputies who also sit at the station.
+    if deputy.township_id != session.township_id or not deputy.is_active or deputy.level != Deputy.Level.TOWNSHIP:
+        raise ValidationError(_("Only the township's deputies vote."), code="not_a_deputy")
+    try:
+        with transaction.atomic():
+            return Ballot.objects.create(township_id=session.township_id, session=session, deputy=deputy,
+                                         entered_by=entered_by, is_paper=is_paper)
+    except IntegrityError:
+        raise ValidationError(_("%(deputy)s has already voted in this session; a deputy votes once.")
+                              % {"deputy": deputy.name}, code="voted") from None
+
+
+def _paper(session: VoteSession, choices: list[Candidate], *, is_paper: bool) -> BallotPaper:
+    if len(choices) > session.seats:
+        raise ValidationError(_("Choose at most %(seats)s projects.") % {"seats": session.seats}, code="too_many")
+    on_ballot = set(session.candidates.values_list("pk", flat=True))
+    if any(c.pk not in on_ballot for c in choices):
+        raise ValidationError(_("Choose among the candidates on this ballot."), code="not_on_ballot")
+    paper = BallotPaper.objects.create(township_id=session.township_id, session=session, is_paper=is_paper)
+    BallotMark.objects.bulk_create([BallotMark(township_id=session.township_id, paper=paper, candidate=c)
+                                    for c in dict.fromkeys(choices)])
+    return paper
+
+
+def ballot_cast(*, session: VoteSession, deputy, choices) -> Ballot:
+    """A deputy's own ballot from their phone while the vote is open: the register's row that they voted, and
+    an anonymous paper with their choices, in one transaction (both or neither)."""
     choices = list(choices)
     with transaction.atomic():
-        session = _locked(session)
-        allowed = (VoteSession.Status.OPEN, VoteSession.Status.CLOSED) if is_paper else (VoteSession.Status.OPEN,)
-        if session.status not in allowed:
-            if session.is_announced:
-                raise ValidationError(_("The result is announced; the vote can no longer change."), code="announced")
-            raise ValidationError(_("This vote is not open."), code="not_open")
-        # The township people's congress votes: its own (township-level) deputies, not the county's or city's
-        # deputies who also sit at the station.
-        if (deputy.township_id != session.township_id or not deputy.is_active
-                or deputy.level != Deputy.Level.TOWNSHIP):
-            raise ValidationError(_("Only the township's deputies vote."), code="not_a_deputy")
-        if len(choices) > session.seats:
-            raise ValidationError(_("Choose at most %(seats)s projects.") % {"seats": session.seats},
-                                  code="too_many")
-        on_ballot = set(session.candidates.values_list("pk", flat=True))
-        if any(c.pk not in on_ballot for c in choices):
-            raise ValidationError(_("Choose among the candidates on this ballot."), code="not_on_ballot")
-        try:
-            with transaction.atomic():
-                ballot = Ballot.objects.create(township_id=session.township_id, session=session, deputy=deputy,
-                                               entered_by=entered_by, is_paper=is_paper)
-        except IntegrityError:
-            raise ValidationError(_("%(deputy)s has already voted in this session; a deputy votes once.")
-                                  % {"deputy": deputy.name}, code="voted") from None
-        ballot.choices.set(choices)
+        session = _open_for(session, paper=False)
+        ballot = _register(session, deputy, entered_by=deputy.user, is_paper=False)
+        _paper(session, choices, is_paper=False)
     return ballot
+
+
+def paper_voters_sign(*, session: VoteSession, deputies, entered_by) -> list[Ballot]:
+    """Staff sign in the deputies who handed in a paper ballot (the register). Their papers are entered apart,
+    from the ballot box, without names (`paper_enter`). All or none: one who already voted refuses the lot."""
+    with transaction.atomic():
+        session = _open_for(session, paper=True)
+        return [_register(session, deputy, entered_by=entered_by, is_paper=True) for deputy in deputies]
+
+
+def paper_enter(*, session: VoteSession, choices) -> BallotPaper:
+    """One paper ballot from the box. There are never more paper ballots than deputies signed in as paper
+    voters: the count is taken with the session locked, so two clerks entering at once cannot pass it."""
+    choices = list(choices)
+    with transaction.atomic():
+        session = _open_for(session, paper=True)
+        if papers_outstanding(session) <= 0:
+            signed = session.ballots.filter(is_paper=True).count()
+            raise ValidationError(_("Every paper ballot of the %(n)s deputies signed in as paper voters is entered; "
+                                    "sign in the deputy who handed this one in first.") % {"n": signed},
+                                  code="no_paper_voter")
+        return _paper(session, choices, is_paper=True)
+
+
+def papers_outstanding(session: VoteSession) -> int:
+    """Paper voters signed in whose paper is not entered yet (the staff page shows it before closing the count)."""
+    counts = VoteSession.objects.filter(pk=session.pk).aggregate(
+        signed=Count("ballots", filter=Q(ballots__is_paper=True), distinct=True),
+        entered=Count("papers", filter=Q(papers__is_paper=True), distinct=True))
+    return counts["signed"] - counts["entered"]
 
 
 def project_update(*, project: LivelihoodProject, responsible_unit, supervisors, budget, planned_start, planned_end,

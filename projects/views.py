@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -16,7 +17,7 @@ from liaison import roles
 from liaison.roles import role_required
 from liaison.scoping import found_in_township, one_township_required
 from projects import selectors, services
-from projects.forms import BallotForm, CandidateForm, PaperBallotForm, ProjectForm, SessionForm
+from projects.forms import BallotForm, CandidateForm, PaperVotersForm, ProjectForm, SessionForm
 from projects.models import Ballot, LivelihoodProject
 
 OFFICE = (roles.STAFF, roles.OFFICIAL)
@@ -53,8 +54,7 @@ def ballot(request: HttpRequest, code: str) -> HttpResponse:
     form = BallotForm(request.POST or None, session=session, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ballot_cast(session=session, deputy=deputy, choices=form.cleaned_data["choices"],
-                                 entered_by=request.user)
+            services.ballot_cast(session=session, deputy=deputy, choices=form.cleaned_data["choices"])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -125,14 +125,15 @@ def session(request: HttpRequest, code: str) -> HttpResponse:
     session = _office_session(code)
     counted = services.tally(session)
     chosen = {c.pk for c in services.chosen(session, counted)} if session.is_announced else set()
-    paper = PaperBallotForm(session=session, candidates=counted)
+    paper = BallotForm(session=session, candidates=counted, prefix="paper")
+    voters = PaperVotersForm(session=session) if session.status in ("open", "closed") else None
     ballot_url = session.township.public_url + session.ballot_url()
     # The QR code deputies scan in the hall: our own SVG, drawn inline (no inline style: the CSP allows it).
     qr = mark_safe(render_svg(ballot_url).decode().split("?>", 1)[-1]) if session.status in ("draft", "open") else ""
     projects = session.projects.select_related("candidate", "responsible_unit") if session.is_announced else []
     return render(request, "projects/session.html", {"projects": projects,
         "session": session, "counted": counted, "chosen": chosen, "paper": paper, "qr": qr, "ballot_url": ballot_url,
-        "ballots": session.ballots.count(),
+        "ballots": session.ballots.count(), "voters": voters, "outstanding": services.papers_outstanding(session),
         "next_move": {"draft": "open", "open": "close", "closed": "announce"}.get(session.status)})
 
 
@@ -153,23 +154,41 @@ def session_move(request: HttpRequest, code: str, action: str) -> HttpResponse:
 
 @require_POST
 @role_required(*OFFICE)
-def paper_ballot(request: HttpRequest, code: str) -> HttpResponse:
+def paper_voters(request: HttpRequest, code: str) -> HttpResponse:
+    """Sign in the deputies who handed in a paper ballot (the register; their papers are entered apart)."""
     session = _office_session(code)
-    form = PaperBallotForm(request.POST, session=session, candidates=selectors.session_candidates(session))
+    form = PaperVotersForm(request.POST, session=session)
     if form.is_valid():
         try:
-            services.ballot_cast(session=session, deputy=form.cleaned_data["deputy"],
-                                 choices=form.cleaned_data["choices"], entered_by=request.user, is_paper=True)
+            signed = services.paper_voters_sign(session=session, deputies=form.cleaned_data["deputies"],
+                                                entered_by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("The paper ballot of %(deputy)s is entered.")
-                             % {"deputy": form.cleaned_data["deputy"].name})
+            messages.success(request, ngettext("%(n)s deputy signed in as a paper voter.",
+                                               "%(n)s deputies signed in as paper voters.", len(signed))
+                             % {"n": len(signed)})
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("projects_staff:session", session.code)
 
 
+@require_POST
+@role_required(*OFFICE)
+def paper_ballot(request: HttpRequest, code: str) -> HttpResponse:
+    """One paper ballot from the box, without a name."""
+    session = _office_session(code)
+    form = BallotForm(request.POST, session=session, candidates=selectors.session_candidates(session), prefix="paper")
+    if form.is_valid():
+        try:
+            services.paper_enter(session=session, choices=form.cleaned_data["choices"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The paper ballot is entered."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("projects_staff:session", session.code)
 
 
 @require_http_methods(["GET", "POST"])

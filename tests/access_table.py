@@ -199,6 +199,8 @@ ROUTES: dict[str, list[Ask]] = {
     "projects_staff:move": post("/staff/projects/votes/{open_vote}/open/", back_office(*OFFICE, answer=REDIRECT)),
     "projects_staff:paper_ballot": post("/staff/projects/votes/{open_vote}/paper/",
                                         back_office(*OFFICE, answer=REDIRECT)),  # empty form: refused
+    "projects_staff:paper_voters": post("/staff/projects/votes/{open_vote}/paper-voters/",
+                                        back_office(*OFFICE, answer=REDIRECT)),  # empty form: refused
     # The deputy's ballot, from the session's QR code: deputies of the township only
     "projects_ballot:ballot": get("/projects/votes/{open_vote}/ballot/", back_office("deputy")),
     # Anyone may post it; only a county account's choice is kept (tests/test_isolation.py)

@@ -193,7 +193,7 @@ def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town
         vote = votes.session_create(title=f"{marker}民生实事票决", held_on=visit.held_on, seats=2,
                                     candidates=candidates[:3])
         votes.session_open(session=vote)
-        ballot = votes.ballot_cast(session=vote, deputy=deputy, choices=candidates[:2], entered_by=town.users["deputy"])
+        ballot = votes.ballot_cast(session=vote, deputy=deputy, choices=candidates[:2])
         votes.session_close(session=vote)
         votes.session_announce(session=vote)
         open_vote = votes.session_create(title=f"{marker}第二次票决", held_on=visit.held_on, seats=1,

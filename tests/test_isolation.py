@@ -262,9 +262,12 @@ OFFICE = {
         _post(FOREIGN, _url("projects_staff:move", other.open_vote.code, "close"))],
     "projects_staff:paper_ballot": lambda own, other: [
         _post(FOREIGN, _url("projects_staff:paper_ballot", other.open_vote.code),
-              {"deputy": other.deputy.pk, "choices": [other.open_vote.candidates.first().pk]}),
+              {"paper-choices": [other.open_vote.candidates.first().pk]}),
         _post(OWN, _url("projects_staff:paper_ballot", own.open_vote.code),
-              {"deputy": other.deputy.pk, "choices": [own.open_vote.candidates.first().pk]})],
+              {"paper-choices": [other.open_vote.candidates.first().pk]})],
+    "projects_staff:paper_voters": lambda own, other: [
+        _post(FOREIGN, _url("projects_staff:paper_voters", other.open_vote.code), {"deputies": [other.deputy.pk]}),
+        _post(OWN, _url("projects_staff:paper_voters", own.open_vote.code), {"deputies": [other.deputy.pk]})],
     "projects_ballot:ballot": lambda own, other: [
         _get(FOREIGN, _url("projects_ballot:ballot", other.open_vote.code)),
         _post(FOREIGN, _url("projects_ballot:ballot", other.open_vote.code),

@@ -12,5 +12,6 @@ urlpatterns = [
     path("votes/new/", views.session_new, name="session_new"),
     path("votes/<slug:code>/", views.session, name="session"),
     path("votes/<slug:code>/paper/", views.paper_ballot, name="paper_ballot"),
+    path("votes/<slug:code>/paper-voters/", views.paper_voters, name="paper_voters"),
     path("votes/<slug:code>/<slug:action>/", views.session_move, name="move"),
 ]

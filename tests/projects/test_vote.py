@@ -3,6 +3,7 @@
 import contextlib
 import datetime
 import threading
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from django.urls import reverse
 from deputies.models import Deputy
 from liaison.scoping import in_township
 from projects import services
-from projects.models import Ballot, Candidate, LivelihoodProject, VoteSession
+from projects.models import Ballot, BallotMark, BallotPaper, Candidate, LivelihoodProject, VoteSession
 from tests.factories import ConcernFactory, DeputyFactory, UnitFactory, the_township
 
 
@@ -72,11 +73,13 @@ def test_seats_must_be_positive_in_the_database(db):
 
 def test_one_ballot_per_deputy(db):
     session, deputy = _session(), DeputyFactory()
-    services.ballot_cast(session=session, deputy=deputy, choices=[_cand(session, 0)], entered_by=deputy.user)
+    services.ballot_cast(session=session, deputy=deputy, choices=[_cand(session, 0)])
     with refused("voted"):
-        services.ballot_cast(session=session, deputy=deputy, choices=[_cand(session, 1)], entered_by=None,
-                             is_paper=True)
-    assert Ballot.objects.get().choices.get() == _cand(session, 0)
+        services.paper_voters_sign(session=session, deputies=[deputy], entered_by=None)
+    with refused("voted"):
+        services.ballot_cast(session=session, deputy=deputy, choices=[_cand(session, 1)])
+    assert Ballot.objects.get().deputy == deputy
+    assert list(BallotPaper.objects.values_list("choices", flat=True)) == [_cand(session, 0).pk]
 
 
 def test_the_database_refuses_a_second_ballot(db):
@@ -97,7 +100,7 @@ def test_two_ballots_sent_at_once_make_one():
         try:
             with in_township(session.township):
                 barrier.wait()
-                services.ballot_cast(session=session, deputy=deputy, choices=[_cand(session, i)], entered_by=None)
+                services.ballot_cast(session=session, deputy=deputy, choices=[_cand(session, i)])
             outcomes.append("cast")
         except ValidationError:
             outcomes.append("refused")
@@ -116,13 +119,13 @@ def test_two_ballots_sent_at_once_make_one():
 def test_ballot_rules(db):
     session, deputy = _session(seats=2, n=3), DeputyFactory()
     with refused("too_many"):
-        services.ballot_cast(session=session, deputy=deputy, choices=list(session.candidates.all()), entered_by=None)
+        services.ballot_cast(session=session, deputy=deputy, choices=list(session.candidates.all()))
     other = services.candidate_save(township=the_township(), title="不在选票上")
     with refused("not_on_ballot"):
-        services.ballot_cast(session=session, deputy=deputy, choices=[other], entered_by=None)
+        services.ballot_cast(session=session, deputy=deputy, choices=[other])
     for outsider in (DeputyFactory(is_active=False), DeputyFactory(level=Deputy.Level.COUNTY)):
         with refused("not_a_deputy"):
-            services.ballot_cast(session=session, deputy=outsider, choices=[], entered_by=None)
+            services.ballot_cast(session=session, deputy=outsider, choices=[])
     assert not Ballot.objects.exists()
 
 
@@ -130,7 +133,7 @@ def test_tally_and_announcement(db):
     session = _session(seats=2, n=4)
     votes = {0: [1, 2], 1: [1, 3], 2: [1], 3: [2, 3], 4: [0]}  # deputy → candidates: 1→3, 2→2, 3→2, 0→1
     for who, picks in votes.items():
-        services.ballot_cast(session=session, deputy=DeputyFactory(), entered_by=None,
+        services.ballot_cast(session=session, deputy=DeputyFactory(),
                              choices=[_cand(session, i) for i in picks])
     counted = {c.title: c.votes for c in services.tally(session)}
     assert counted == {"候选项目0": 1, "候选项目1": 3, "候选项目2": 2, "候选项目3": 2}
@@ -148,7 +151,9 @@ def test_result_is_immutable_once_announced(db):
     services.session_close(session=session)
     services.session_announce(session=session)
     for attempt in (
-        lambda: services.ballot_cast(session=session, deputy=deputy, choices=[], entered_by=None, is_paper=True),
+        lambda: services.ballot_cast(session=session, deputy=deputy, choices=[]),
+        lambda: services.paper_voters_sign(session=session, deputies=[deputy], entered_by=None),
+        lambda: services.paper_enter(session=session, choices=[]),
         lambda: services.session_open(session=session),
         lambda: services.session_close(session=session),
         lambda: services.session_announce(session=session),
@@ -184,13 +189,15 @@ def test_who_may_vote_when(db, status, phone, paper):
         services.session_open(session=session)
     if status == "closed":
         services.session_close(session=session)
+    moves = {False: lambda deputy: services.ballot_cast(session=session, deputy=deputy, choices=[]),
+             True: lambda deputy: services.paper_voters_sign(session=session, deputies=[deputy], entered_by=None)}
     for is_paper, allowed in ((False, phone), (True, paper)):
         deputy = DeputyFactory()
         if allowed:
-            services.ballot_cast(session=session, deputy=deputy, choices=[], entered_by=None, is_paper=is_paper)
+            moves[is_paper](deputy)
         else:
             with refused("not_open"):
-                services.ballot_cast(session=session, deputy=deputy, choices=[], entered_by=None, is_paper=is_paper)
+                moves[is_paper](deputy)
 
 
 # --- the pages ------------------------------------------------------------------------------------
@@ -206,21 +213,46 @@ def test_deputy_votes_from_the_qr_page(client, deputy_user):
     assert client.post(url, {"choices": [choice]}).status_code == 302
     second = client.post(url, {"choices": [_cand(session, 1).pk]}, follow=True)
     assert "已在本次票决中投票" in second.content.decode()
-    assert list(Ballot.objects.values_list("choices", "is_paper", "entered_by")) == [(choice, False, deputy_user.pk)]
+    assert list(Ballot.objects.values_list("is_paper", "entered_by")) == [(False, deputy_user.pk)]
+    assert list(BallotPaper.objects.values_list("choices", flat=True)) == [choice]
     assert "您已在本次票决中投票" in client.get(url).content.decode()
 
 
-def test_staff_enter_a_paper_ballot(client, staff):
-    session, deputy = _session(), DeputyFactory()
+def test_staff_sign_in_paper_voters_then_enter_their_papers_without_names(client, staff):
+    session, deputies = _session(), [DeputyFactory(), DeputyFactory()]
     client.force_login(staff)
-    url = reverse("projects_staff:paper_ballot", args=[session.code])
-    response = client.post(url, {"deputy": deputy.pk, "choices": [_cand(session, 2).pk]}, follow=True)
-    assert "纸质选票已录入" in response.content.decode()
-    ballot = Ballot.objects.get()
-    assert (ballot.deputy, ballot.is_paper, ballot.entered_by, list(ballot.choices.all())) == (
-        deputy, True, staff, [_cand(session, 2)])
-    again = client.post(url, {"deputy": deputy.pk, "choices": []}, follow=True)
-    assert "已在本次票决中投票" in again.content.decode() and Ballot.objects.count() == 1
+    sign = reverse("projects_staff:paper_voters", args=[session.code])
+    enter = reverse("projects_staff:paper_ballot", args=[session.code])
+    early = client.post(enter, {"paper-choices": [_cand(session, 2).pk]}, follow=True)
+    assert "先登记" in early.content.decode() and not BallotPaper.objects.exists()
+    page = client.post(sign, {"deputies": [d.pk for d in deputies]}, follow=True).content.decode()
+    assert "2 名代表已登记为纸质投票" in page and "还有 2 张纸质选票待录入" in page
+    assert client.post(enter, {"paper-choices": [_cand(session, 2).pk]}, follow=True).status_code == 200
+    with refused("papers_outstanding"):
+        services.session_close(session=session)
+        services.session_announce(session=session)
+    client.post(enter, {"paper-choices": []})  # a blank (spoilt) paper still counts as entered
+    third = client.post(enter, {"paper-choices": [_cand(session, 0).pk]}, follow=True)
+    assert "先登记" in third.content.decode()
+    assert sorted(Ballot.objects.values_list("deputy", "is_paper", "entered_by")) == sorted(
+        (d.pk, True, staff.pk) for d in deputies)
+    assert BallotPaper.objects.count() == 2 and {c.title: c.votes for c in services.tally(session)}["候选项目2"] == 1
+    # A deputy already signed in is no longer offered: the form refuses them, and nothing changes.
+    again = client.post(sign, {"deputies": [deputies[0].pk]}, follow=True)
+    assert again.status_code == 200 and Ballot.objects.count() == 2
+
+
+def test_nothing_stored_links_a_ballot_paper_to_its_deputy(db):
+    """无记名投票: the register says who voted, the papers what was chosen; no field, key or time joins them."""
+    session = _session(seats=2, n=3)
+    for i in range(3):
+        services.ballot_cast(session=session, deputy=DeputyFactory(), choices=[_cand(session, i)])
+    paper_fields = {f.name for f in BallotPaper._meta.get_fields()}
+    assert not paper_fields & {"deputy", "ballot", "created_at", "updated_at", "entered_by"}
+    assert {f.name for f in BallotMark._meta.concrete_fields} == {"id", "township", "paper", "candidate"}
+    assert all(isinstance(pk, uuid.UUID) for pk in BallotPaper.objects.values_list("pk", flat=True))
+    assert all(isinstance(pk, uuid.UUID) for pk in BallotMark.objects.values_list("pk", flat=True))
+    assert not [f for f in Ballot._meta.get_fields() if f.related_model in (BallotPaper, BallotMark, Candidate)]
 
 
 def test_staff_run_the_session(client, staff):
@@ -254,7 +286,7 @@ def test_result_is_public_only_once_announced(client, db):
 
 def _votes(session, deputies: int):
     for _ in range(deputies):
-        services.ballot_cast(session=session, deputy=DeputyFactory(), entered_by=None,
+        services.ballot_cast(session=session, deputy=DeputyFactory(),
                              choices=[_cand(session, 0), _cand(session, 1)])
 
 
@@ -276,7 +308,7 @@ def test_query_counts_do_not_grow(client, staff, django_assert_num_queries, many
             assert client.get(url).status_code == 200
 
 
-QUERIES = {"tally": 12, "result": 2, "list": 3, "staff_list": 9}
+QUERIES = {"tally": 13, "result": 2, "list": 3, "staff_list": 9}
 
 
 def test_staff_set_a_chosen_projects_unit_supervisors_budget_and_dates(client, staff):

@@ -150,6 +150,16 @@ def activity_list_latest_public(*, limit: int = 3) -> list[Activity]:
                 .order_by("-held_on", "-pk")[:limit])
 
 
+def activity_list_with_photos_public(*, limit: int = 6) -> list[Activity]:
+    """The newest public activities that have photos, with them (`photos_shown`, oldest first), for the big
+    screen: two queries however many."""
+    with_photos = ActivityPhoto.objects.values("activity_id")
+    return list(Activity.objects.filter(is_public=True, pk__in=with_photos).only("code", "title", "held_on", "place", "township_id")
+                .prefetch_related(Prefetch("photos", queryset=ActivityPhoto.objects.order_by("created_at", "pk"),
+                                           to_attr="photos_shown"))
+                .order_by("-held_on", "-pk")[:limit])
+
+
 def activity_get_public(*, code: str) -> Activity | None:
     """A public activity by its code, found across the county (the view enters its township)."""
     with county_wide():

@@ -208,6 +208,12 @@ CELERY_BEAT_SCHEDULE = {
 # the staff and reminded by SMS, once per such period.
 HOUSEHOLDS_PER_DEPUTY = env.int("HOUSEHOLDS_PER_DEPUTY", default=10)
 HOUSEHOLD_CONTACT_DAYS = env.int("HOUSEHOLD_CONTACT_DAYS", default=90)
+# The big screen (dashboard/screen.py): how long its data is cached, how often a screen fetches it, how long
+# each panel shows, and the hour (station time) each screen reloads itself to start fresh.
+SCREEN_CACHE_SECONDS = env.int("SCREEN_CACHE_SECONDS", default=60)
+SCREEN_REFRESH_SECONDS = env.int("SCREEN_REFRESH_SECONDS", default=60)
+SCREEN_ROTATE_SECONDS = env.int("SCREEN_ROTATE_SECONDS", default=15)
+SCREEN_RELOAD_HOUR = env.int("SCREEN_RELOAD_HOUR", default=3)
 
 # Concerns: reminders this many working days before a deadline; resolved concerns
 # left unrated close after this many days.

@@ -18,7 +18,8 @@ from liaison.health import healthz
 # other page is the back office, in the user's township (liaison.middleware.TownshipMiddleware): a page
 # added without a thought here is the back office, which shows an anonymous visitor nothing.
 PUBLIC_NAMESPACES = frozenset({"petitions", "deputies", "sites", "open311", "duty_feed", "activities", "projects"})
-PUBLIC_VIEWS = frozenset({"dashboard:portal", "healthz", "county-choose", "login", "logout", "set_language"})
+PUBLIC_VIEWS = frozenset({"dashboard:portal", "dashboard:screen", "dashboard:screen_json", "dashboard:site_screen",
+                          "dashboard:site_screen_json", "healthz", "county-choose", "login", "logout", "set_language"})
 
 urlpatterns = [
     path("", include("dashboard.urls")),

@@ -11,7 +11,7 @@ from deputies.models import Deputy, Village
 from liaison.masking import mask_in_text
 from liaison.scoping import county_wide
 from petitions import access, workflow
-from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Unit
+from petitions.models import Category, Concern, ConcernEvent, ConcernPhoto, Reception, Unit
 from petitions.search import concern_search_q
 
 S = Concern.Status
@@ -148,7 +148,8 @@ def _aware(moment: datetime.date | datetime.datetime) -> datetime.datetime:
 
 
 def concern_counts(
-    *, since: datetime.date | datetime.datetime | None = None, until: datetime.date | datetime.datetime | None = None
+    *, since: datetime.date | datetime.datetime | None = None, until: datetime.date | datetime.datetime | None = None,
+    site=None,
 ) -> dict[str, int]:
     """The station's figures for concerns filed in [since, until) (either end open when None), in one query.
 
@@ -179,7 +180,15 @@ def concern_counts(
     # IS_CASE (held and discarded filings are no cases) is a WHERE on status, read from the same
     # row the FILTERs read: it adds no pass and no index.
     concerns, figures = _counted(since, until)
+    if site is not None:  # a liaison point's own figures (its screen)
+        concerns = concerns.filter(site=site)
     return concerns.aggregate(**figures)
+
+
+def reception_count(*, since: datetime.date, until: datetime.date, site=None) -> int:
+    """Walk-in receptions logged on days in [since, until), of the township or of one site: one query."""
+    receptions = Reception.objects.filter(received_on__gte=since, received_on__lt=until)
+    return (receptions.filter(site=site) if site is not None else receptions).count()
 
 
 def concern_counts_by_township(

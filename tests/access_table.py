@@ -208,6 +208,10 @@ ROUTES: dict[str, list[Ask]] = {
 
     # The public pages: the same for every role, signed in or not
     "dashboard:portal": get("/", everyone(OK)),
+    "dashboard:screen": get("/screen/", everyone(OK)),
+    "dashboard:screen_json": get("/screen/data.json", everyone(OK)),
+    "dashboard:site_screen": get("/screen/{site_code}/", everyone(OK)),
+    "dashboard:site_screen_json": get("/screen/{site_code}/data.json", everyone(OK)),
     "deputies:directory": get("/d/", everyone(OK)),
     "deputies:profile": get("/d/{deputy_code}/", everyone(OK)),
     "deputies:qr_png": get("/d/{deputy_code}/qr.png", everyone(OK)),

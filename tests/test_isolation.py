@@ -407,6 +407,7 @@ PUBLIC_HOST = {
     "activities:list": ("GET", "/activities/"), "projects:list": ("GET", "/projects/"),
     "login": ("GET", "/accounts/login/"), "healthz": ("GET", "/healthz"), "logout": ("POST", "/accounts/logout/"),
     "set_language": ("POST", "/i18n/setlang/"),
+    "dashboard:screen": ("GET", "/screen/"), "dashboard:screen_json": ("GET", "/screen/data.json"),
 }
 PUBLIC_CODE = {
     "deputies:profile": lambda town: ("GET", _url("deputies:profile", town.deputy.code)),
@@ -415,6 +416,8 @@ PUBLIC_CODE = {
     "sites:site": lambda town: ("GET", _url("sites:site", town.site.code)),
     "sites:qr_png": lambda town: ("GET", _url("sites:qr_png", town.site.code)),
     "sites:qr_svg": lambda town: ("GET", _url("sites:qr_svg", town.site.code)),
+    "dashboard:site_screen": lambda town: ("GET", _url("dashboard:site_screen", town.site.code)),
+    "dashboard:site_screen_json": lambda town: ("GET", _url("dashboard:site_screen_json", town.site.code)),
     "duty_feed:ics": lambda town: ("GET", _url("duty_feed:ics", town.rows["duty_feed"].token)),
     "petitions:file_to_deputy": lambda town: ("GET", _url("petitions:file_to_deputy", town.deputy.code)),
     "petitions:file_to_site": lambda town: ("GET", _url("petitions:file_to_site", town.site.code)),

@@ -1,6 +1,8 @@
 """A deputy's public page lists the public suggestions they led or co-signed, in the duty record's year, and
 the duty record counts their suggestions, within the page's query ceiling."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -33,7 +35,7 @@ def test_the_deputy_page_lists_public_suggestions_led_and_cosigned(client):
     assert "领衔代表" in body and "已附议" in body
     for hidden in (handled, refused, others):
         assert hidden.title not in body
-    figures = dict(__import__("re").findall(r'data-figure="(suggestions_\w+)">(\d+)', body))
+    figures = dict(re.findall(r'data-figure="(suggestions_\w+)">(\d+)', body))
     assert figures == {"suggestions_made": "3", "suggestions_cosigned": "1", "suggestions_answered": "2",
                        "suggestions_adopted": "1"}
 

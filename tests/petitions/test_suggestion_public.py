@@ -28,7 +28,8 @@ def _suggestion(*, title="关于修缮村道的建议", content="村道破损，
         services.suggestion_cosign(suggestion=suggestion, deputy=cosigner)
     steps = [("submit", workflow.DEPUTY, {}), ("assign", workflow.STAFF, {"lead_unit": unit or UnitFactory()}),
              ("accept", workflow.HANDLER, {}),
-             ("answer", workflow.HANDLER, {"answer": f"已列入年度计划。{content}", "answer_category": _category(category)}),
+             ("answer", workflow.HANDLER, {"answer": f"已列入年度计划。{content}",
+                                           "answer_category": _category(category)}),
              (rating, workflow.DEPUTY, {"note": "答复不具体"})]
     order = [S.SUBMITTED, S.ASSIGNED, S.ACCEPTED, S.ANSWERED, S.CLOSED]
     for (action, role, extra), reached in zip(steps, order, strict=True):

@@ -26,23 +26,25 @@ class Figure:
 
 
 @dataclass(frozen=True)
-class Section:
-    """One topic's figures, in the order the topic wants them shown."""
-
-    key: str
-    title: str | Promise
-    figures: list[Figure] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
 class Entry:
-    """One event on the staff timeline."""
+    """One event on the staff timeline (or an item a section lists)."""
 
     on: datetime.date
     kind: str | Promise  # what happened, translated ("Duty day", "Enterprise visit", …)
     text: str  # a short line: place, title, tracking code; never a constituent's name or mobile
-    url: str = ""  # the back-office page of the event, if any
+    url: str = ""  # the page of the event, if any: the back office's, or for a public entry its public page
     public: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """One topic's figures, in the order the topic wants them shown, and the topic's own items to list with
+    them (e.g. the deputy's suggestions: the public page links the public ones)."""
+
+    key: str
+    title: str | Promise
+    figures: list[Figure] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
 
 
 SectionPart = Callable[..., Section | None]  # (deputy, year) → Section, or None when the topic has nothing
@@ -103,7 +105,8 @@ def chosen_year(value: str | None, today: datetime.date) -> int:
 
 
 def public_sections(sections: list[Section]) -> list[Section]:
-    """The sections as the public deputy page shows them: public figures only; a section left with none is
-    dropped."""
-    shown = (replace(section, figures=[f for f in section.figures if f.public]) for section in sections)
-    return [section for section in shown if section.figures]
+    """The sections as the public deputy page shows them: public figures and entries only; a section left
+    with neither is dropped."""
+    shown = (replace(section, figures=[f for f in section.figures if f.public],
+                     entries=[e for e in section.entries if e.public]) for section in sections)
+    return [section for section in shown if section.figures or section.entries]

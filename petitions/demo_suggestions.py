@@ -14,7 +14,7 @@ from liaison.outbox import notifications_muted
 from petitions import suggestion_services as services
 from petitions import suggestion_workflow as workflow
 from petitions.demo import _unit_handlers
-from petitions.models import Concern, Suggestion, SuggestionEvent, Unit
+from petitions.models import Concern, Suggestion, SuggestionEvent, SuggestionUnit, Unit
 
 DEPUTY, STAFF, HANDLER, OFFICIAL = workflow.DEPUTY, workflow.STAFF, workflow.HANDLER, workflow.OFFICIAL
 
@@ -31,6 +31,7 @@ TOPICS = [
     ("关于简化民宿审批手续的建议", "民宿开办涉及多个部门，建议推行一窗受理、并联审批。", "governance", "经济发展办公室"),
     ("关于加强{v}野猪防控的建议", "野猪下山毁坏庄稼，建议组建防控队伍并给予损失补偿。", "economy", "农业农村办公室"),
 ]
+CO_VIEW = "同意牵头单位意见，本单位配合做好相关工作。"
 # (final state, answer category, rating path) for each of the 42, oldest first.
 PLAN = (
     [("closed", "A", ["rate_satisfied"])] * 18
@@ -99,6 +100,10 @@ def seed_suggestions(township, *, seed: int = 20240310, official=None, deputy_us
             for action, role, extra in steps:
                 suggestion = services.suggestion_transition(suggestion=suggestion, action=action, role=role,
                                                             actor=actors[role], **extra)
+                if action == "accept" and co_unit and final in ("answered", "closed"):
+                    # The co-handling unit sent its view to the lead unit before the answer.
+                    services.suggestion_co_view(suggestion=suggestion, unit=co_unit, role=HANDLER,
+                                                actor=handler_for(co_unit), view=CO_VIEW)
             # Old ones closed long ago; the open ones are recent, so none is overdue on the demo's today.
             days_ago = int(330 * (1 - number / len(PLAN))) + 20 if final in ("answered", "closed") else \
                 rng.randint(3, 15)
@@ -124,6 +129,10 @@ def _backdate(suggestion: Suggestion, start: datetime.date, today: datetime.date
                                                         workflow.ASSIGN_WORKING_DAYS)
     if suggestion.assigned_at and "assign" in times:
         fields["assigned_at"] = times["assign"]
+        assigned_on = timezone.localtime(times["assign"]).date()
+        fields["return_by"] = services.return_deadline(assigned_on)
+        suggestion.assignments.update(assigned_at=times["assign"])
+        suggestion.assignments.filter(role=SuggestionUnit.Role.CO).update(view_by=services.view_deadline(assigned_on))
         if suggestion.rehandle_count == 0:
             fields["answer_by"] = services.answer_deadline(timezone.localtime(times["assign"]).date())
     if suggestion.answered_at and "answer" in times:

@@ -8,6 +8,7 @@ petitions.suggestion_workflow; every move goes through petitions.suggestion_serv
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,9 @@ class Suggestion(TimeStampedModel, TownshipScoped):
         BASICALLY = "basically", _("Basically satisfied")
         UNSATISFIED = "unsatisfied", _("Not satisfied")
 
+    # The public page's code (deputies.codes.issue_public_code: unique across the county, never reused):
+    # public pages never show primary keys.
+    code = models.CharField(_("public code"), max_length=16, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
     content = models.TextField(_("content"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.LIVELIHOOD)
@@ -70,6 +74,8 @@ class Suggestion(TimeStampedModel, TownshipScoped):
     assign_by = models.DateField(_("to be assigned by"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     answer_by = models.DateField(_("to be answered by"), null=True, blank=True)
+    # The last day the lead unit may return it as not its responsibility; after it, it counts as accepted.
+    return_by = models.DateField(_("may be returned until"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     answer_category = models.ForeignKey(
         AnswerCategory, models.PROTECT, null=True, blank=True, related_name="suggestions",
@@ -96,6 +102,19 @@ class Suggestion(TimeStampedModel, TownshipScoped):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:suggestion", args=[self.code])
+
+    @property
+    def is_public(self) -> bool:
+        """Shown on the public pages (docs/suggestions.md): answered, in a category that counts as adopted.
+        petitions.suggestion_selectors.PUBLIC is the same rule as a query."""
+        return self.status in (self.Status.ANSWERED, self.Status.CLOSED) and self.is_adopted
+
+    @property
+    def may_still_be_returned(self) -> bool:
+        return self.return_by is None or timezone.localdate() <= self.return_by
 
     @property
     def is_adopted(self) -> bool:
@@ -150,6 +169,11 @@ class SuggestionUnit(TownshipScoped):
     return_reason = models.TextField(_("reason for returning"), blank=True)
     view = models.TextField(_("co-handler's view"), blank=True)
     view_at = models.DateTimeField(_("view sent"), null=True, blank=True)
+    # A co-handling unit sends its view to the lead unit within a month of assignment; the sweep reminds it
+    # before and escalates after, and marks what it sent so a second run sends nothing.
+    view_by = models.DateField(_("view due by"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
     class Meta:
         ordering = ["role", "assigned_at", "pk"]

@@ -1,5 +1,6 @@
 """Writes for deputies' suggestions (docs/suggestions.md): filing, co-signing, the one transition service,
-co-handlers' views, and the reminder/escalation sweep. Keyword-only arguments; each returns the object."""
+co-handlers' views. Keyword-only arguments; each returns the object. The deadline sweeps (reminders,
+escalation, "accepted: not returned in time") are petitions.suggestion_deadlines."""
 
 import datetime
 
@@ -9,12 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deputies.codes import issue_public_code
 from deputies.models import Deputy
-from liaison import roles
-from liaison.calendar import add_working_days, working_days_between
-from liaison.models import Notification
-from liaison.outbox import notification_queue
-from liaison.scoping import accounts_of, check_same_township, current_township
+from liaison.calendar import add_working_days
+from liaison.scoping import check_same_township, current_township
 from petitions import suggestion_workflow as workflow
 from petitions.models import (
     AnswerCategory,
@@ -51,9 +50,24 @@ def answer_categories(*, township=None):
     return categories
 
 
+def _on_a_working_day(day: datetime.date) -> datetime.date:
+    """`day`, or the next working day if it is a day off."""
+    return add_working_days(day - datetime.timedelta(days=1), 1)
+
+
 def answer_deadline(start: datetime.date) -> datetime.date:
     """Three calendar months after `start`, moved to the next working day if it falls on a day off."""
-    return add_working_days(start + relativedelta(months=workflow.ANSWER_MONTHS) - datetime.timedelta(days=1), 1)
+    return _on_a_working_day(start + relativedelta(months=workflow.ANSWER_MONTHS))
+
+
+def return_deadline(start: datetime.date) -> datetime.date:
+    """The lead unit's last day to return it: RETURN_DAYS calendar days after assignment, on a working day."""
+    return _on_a_working_day(start + datetime.timedelta(days=workflow.RETURN_DAYS))
+
+
+def view_deadline(start: datetime.date) -> datetime.date:
+    """A co-handling unit's view is due one calendar month after assignment, on a working day."""
+    return _on_a_working_day(start + relativedelta(months=workflow.CO_VIEW_MONTHS))
 
 
 def _event(*, suggestion, kind, actor=None, role: str, note: str = "", action: str = "", from_status: str = "",
@@ -70,7 +84,8 @@ def suggestion_create(
     cosigners=(), actor=None,
 ) -> Suggestion:
     """A draft by `deputy`, optionally grown from concerns and with co-signers invited."""
-    suggestion = Suggestion(township_id=deputy.township_id, deputy=deputy, title=title, content=content, kind=kind, created_by=actor)
+    suggestion = Suggestion(township_id=deputy.township_id, deputy=deputy, title=title, content=content, kind=kind,
+                            created_by=actor, code=issue_public_code())
     suggestion.full_clean(exclude=["township"])
     suggestion.save()
     concerns = list(concerns)
@@ -152,21 +167,35 @@ def suggestion_transition(
             [SuggestionUnit(suggestion=suggestion, unit=lead_unit, role=SuggestionUnit.Role.LEAD,
                             township_id=suggestion.township_id, assigned_at=now)]
             + [SuggestionUnit(suggestion=suggestion, unit=unit, role=SuggestionUnit.Role.CO,
-                              township_id=suggestion.township_id, assigned_at=now) for unit in co_units]
+                              view_by=view_deadline(today), township_id=suggestion.township_id, assigned_at=now)
+               for unit in co_units]
         )
         suggestion.assigned_at = now
+        suggestion.return_by = return_deadline(today)
         suggestion.answer_by = answer_by or answer_deadline(today)
         suggestion.reminded_at = suggestion.escalated_at = None
         note = "\n".join(filter(None, [", ".join(u.name for u in [lead_unit, *co_units]), note]))
     elif action == "accept":
         suggestion.assignments.filter(role=SuggestionUnit.Role.LEAD, returned_at__isnull=True).update(accepted_at=now)
+    elif action == "accept_by_default":
+        if suggestion.may_still_be_returned:
+            raise WorkflowError(_("The lead unit may still return it until %(date)s.")
+                                % {"date": suggestion.return_by.isoformat() if suggestion.return_by else "—"})
+        suggestion.assignments.filter(role=SuggestionUnit.Role.LEAD, returned_at__isnull=True).update(accepted_at=now)
+        note = note or _("Not returned by %(date)s: it counts as accepted.") % {
+            "date": suggestion.return_by.isoformat()}
     elif action == "return":
+        if not suggestion.may_still_be_returned:
+            raise WorkflowError(_(
+                "The time to return this suggestion ended on %(date)s: it counts as accepted by your unit. "
+                "If it really is not your unit's responsibility, ask the township's officials."
+            ) % {"date": suggestion.return_by.isoformat()})
         if not note.strip():
             raise WorkflowError(_("Give the reason for returning it."))
         # Every current assignment ends: the station assigns the suggestion again.
         suggestion.assignments.filter(returned_at__isnull=True).update(returned_at=now)
         suggestion.assignments.filter(role=SuggestionUnit.Role.LEAD, returned_at=now).update(return_reason=note)
-        suggestion.assigned_at = suggestion.answer_by = None
+        suggestion.assigned_at = suggestion.answer_by = suggestion.return_by = None
         suggestion.assign_by = add_working_days(today, workflow.ASSIGN_WORKING_DAYS)
     elif action == "answer":
         if not answer.strip() or answer_category is None:
@@ -226,53 +255,3 @@ def suggestion_co_view(*, suggestion: Suggestion, unit: Unit, view: str, actor=N
     _event(suggestion=suggestion, kind=SuggestionEvent.Kind.VIEW, actor=actor, role=role,
            note=f"{unit.name}: {view}")
     return assignment
-
-
-def suggestion_reminders(*, today: datetime.date | None = None) -> tuple[int, int]:
-    """In the current township: remind lead units whose answer is due within REMINDER_WORKING_DAYS and
-    escalate overdue suggestions to the station's officials. Run twice, one effect (marks + unique keys)."""
-    today = today or timezone.localdate()
-    reminded = escalated = 0
-    open_ = Suggestion.objects.filter(status__in=[S.ASSIGNED, S.ACCEPTED], answer_by__isnull=False)
-    for suggestion in open_.filter(reminded_at__isnull=True, answer_by__gte=today):
-        if working_days_between(today, suggestion.answer_by) > workflow.REMINDER_WORKING_DAYS:
-            continue
-        with transaction.atomic():
-            _notify_unit(suggestion, "suggestion-remind", _("Suggestion “%(title)s” is to be answered by %(date)s."))
-            Suggestion.objects.filter(pk=suggestion.pk).update(reminded_at=timezone.now())
-            _event(suggestion=suggestion, kind=SuggestionEvent.Kind.REMINDER, role=workflow.SYSTEM,
-                   note=suggestion.answer_by.isoformat())
-        reminded += 1
-    for suggestion in open_.filter(escalated_at__isnull=True, answer_by__lt=today):
-        with transaction.atomic():
-            _notify_unit(suggestion, "suggestion-escalate",
-                         _("Suggestion “%(title)s” was to be answered by %(date)s and is overdue."))
-            _notify_officials(suggestion)
-            Suggestion.objects.filter(pk=suggestion.pk).update(escalated_at=timezone.now())
-            _event(suggestion=suggestion, kind=SuggestionEvent.Kind.ESCALATION, role=workflow.SYSTEM,
-                   note=suggestion.answer_by.isoformat())
-        escalated += 1
-    return reminded, escalated
-
-
-def _notify_unit(suggestion: Suggestion, occasion: str, text: str) -> None:
-    lead = current_lead(suggestion)
-    if lead is None:
-        return
-    body = text % {"title": suggestion.title, "date": suggestion.answer_by.isoformat()}
-    for user in lead.unit.members.filter(is_active=True).exclude(email=""):
-        notification_queue(
-            key=f"{occasion}:{suggestion.pk}:{suggestion.answer_by.isoformat()}:user:{user.pk}",
-            channel=Notification.Channel.EMAIL, recipient=user.email, subject=body, body=body, about=suggestion,
-        )
-
-
-def _notify_officials(suggestion: Suggestion) -> None:
-    body = _("Suggestion “%(title)s” is overdue (due %(date)s).") % {
-        "title": suggestion.title, "date": suggestion.answer_by.isoformat()}
-    officials = accounts_of(suggestion.township).filter(groups__name=roles.OFFICIAL, is_active=True).exclude(email="")
-    for user in officials:
-        notification_queue(
-            key=f"suggestion-escalate:{suggestion.pk}:{suggestion.answer_by.isoformat()}:official:{user.pk}",
-            channel=Notification.Channel.EMAIL, recipient=user.email, subject=body, body=body, about=suggestion,
-        )

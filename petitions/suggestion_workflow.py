@@ -28,6 +28,13 @@ ASSIGN_WORKING_DAYS = 5
 ANSWER_MONTHS = 3
 REHANDLE_WORKING_DAYS = 20
 REMINDER_WORKING_DAYS = 5
+# The units' own limits (issue 10). Counted as the issue words them: a lead unit that is not responsible
+# returns the suggestion within 10 *calendar* days of assignment ("about 7–10 days"), co-handling units
+# send their view within one calendar *month* ("within a month"); a limit falling on a day off moves to
+# the next working day of the shared calendar (liaison/calendar.py). After RETURN_DAYS the return is
+# refused and the sweep records the suggestion as accepted.
+RETURN_DAYS = 10
+CO_VIEW_MONTHS = 1
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,8 @@ ACTIONS = {
         # A unit that is not responsible returns it with a reason; the station assigns it again.
         _action("return", _("Return: not our responsibility"), {S.ASSIGNED}, S.SUBMITTED, {HANDLER},
                 form="SuggestionReasonForm"),
+        # Not returned in time: it counts as accepted (the daily sweep; the service checks the limit passed).
+        _action("accept_by_default", _("Accepted: not returned in time"), {S.ASSIGNED}, S.ACCEPTED, {SYSTEM}),
         _action("answer", _("Answer in writing"), {S.ACCEPTED}, S.ANSWERED, {HANDLER}, form="SuggestionAnswerForm"),
         _action("extend", _("Extend the answer deadline"), {S.ASSIGNED, S.ACCEPTED}, None, {OFFICIAL},
                 form="SuggestionExtendForm"),
@@ -101,4 +110,6 @@ def check(*, action_name: str, suggestion: Suggestion, role: str) -> Action:
 
 
 def available_actions(*, suggestion: Suggestion, roles: set[str]) -> list[Action]:
-    return [a for a in ACTIONS.values() if suggestion.status in a.sources and a.roles & roles]
+    """The moves to offer now: a return past its limit is not offered (the service refuses it too)."""
+    return [a for a in ACTIONS.values() if suggestion.status in a.sources and a.roles & roles
+            and not (a.name == "return" and not suggestion.may_still_be_returned)]

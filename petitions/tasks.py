@@ -37,8 +37,11 @@ def anonymise_ended_cases() -> int:
 
 @shared_task(name="petitions.remind_suggestion_units")
 def remind_suggestion_units() -> int:
-    """Daily: remind lead units of suggestions due soon, escalate overdue ones (docs/suggestions.md)."""
+    """Daily, in each township: suggestions not returned in time count as accepted; lead units are reminded
+    of answers and co-handling units of views due soon; overdue ones are escalated to the officials
+    (petitions.suggestion_deadlines, docs/suggestions.md). Returns how many rows it acted on; a second run
+    the same day acts on none."""
     from liaison.scoping import each_township
-    from petitions.suggestion_services import suggestion_reminders
+    from petitions.suggestion_deadlines import suggestion_deadlines_sweep
 
-    return sum(sum(suggestion_reminders()) for _township in each_township())
+    return sum(sum(suggestion_deadlines_sweep().values()) for _township in each_township())

@@ -10,7 +10,8 @@ and who gets what, with the shorthands below. The admin's model pages come from 
 per model. Paths and form values take the fixture's values by name: {case} (a tracking code every desk
 role may see), {resolved} (a resolved case of the same deputy), {deputy_code}, {site_code},
 {public_photo}, {private_photo}, {media_file} (a public upload), {township} (its code), {category_code},
-{user} (an account's pk), {concern_type} and {concern_pk} (for the admin's "view on site"); an admin
+{user} (an account's pk), {public_suggestion} and {suggestion_code} (the codes of a public suggestion and of
+one still being handled), {concern_type} and {concern_pk} (for the admin's "view on site"); an admin
 model page takes {pk}, a row of that model.
 
 The roles: the township's four desk roles (members of the township), the county official and the
@@ -241,6 +242,10 @@ ROUTES: dict[str, list[Ask]] = {
         *get("{internal_activity_photo}", {**back_office(*OFFICE), **dict.fromkeys(
             ("deputy", "handler", *SIGNED_OUT), NOT_FOUND)}),
     ],
+    # Adopted suggestions with their answers: public; one still being handled is nobody's public page.
+    "petitions:suggestions": get("/suggestions/", everyone(OK)),
+    "petitions:suggestion": [*get("/suggestions/{public_suggestion}/", everyone(OK)),
+                             *get("/suggestions/{suggestion_code}/", everyone(NOT_FOUND))],
     "projects:list": get("/projects/", everyone(OK)),
     "projects:result": [*get("/projects/votes/{vote}/", everyone(OK)),
                         *get("/projects/votes/{open_vote}/", everyone(NOT_FOUND))],  # not announced: nobody's

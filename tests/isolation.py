@@ -77,7 +77,7 @@ class Town:
             *(c.tracking for c in self.concerns.values()), *(str(p.key) for p in self.photos.values()),
             self.activity.code, self.internal_activity.code, str(self.opinion.key),
             *(str(p.key) for p in [*self.activity.photos.all(), *self.internal_activity.photos.all()]),
-            self.vote.code, self.open_vote.code,
+            self.vote.code, self.open_vote.code, self.suggestion.code, self.public_suggestion.code,
             *self.mobiles,
         }
 
@@ -181,9 +181,19 @@ def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town
     suggestion = suggestion_services.suggestion_transition(
         suggestion=suggestion, action="assign", role=workflow.OFFICIAL, actor=official, lead_unit=unit)
     town.suggestion = suggestion
+    # A second one answered in an adopted category: public (/suggestions/<code>/).
+    public = suggestion_services.suggestion_create(deputy=deputy, title=f"{marker}建设村口路灯",
+                                                   content=f"{marker}建议建设村口路灯", actor=town.users["deputy"])
+    for action, role, extra in [("submit", workflow.DEPUTY, {}), ("assign", workflow.OFFICIAL, {"lead_unit": unit}),
+                                ("accept", workflow.HANDLER, {}),
+                                ("answer", workflow.HANDLER, {"answer": f"{marker}已建成", "answer_category":
+                                                              suggestion_services.answer_categories(
+                                                                  township=township).get(code="A")})]:
+        public = suggestion_services.suggestion_transition(suggestion=public, action=action, role=role, **extra)
     town.rows |= {"suggestion": suggestion, "suggestion_unit": suggestion.assignments.get(),
                   "suggestion_event": suggestion.events.first(),
-                  "answer_category": suggestion_services.answer_categories(township=township).first()}
+                  "answer_category": suggestion_services.answer_categories(township=township).first(),
+                  "public_suggestion": public}
     # The vote on livelihood projects (projects.services): an announced one (a ballot, a chosen project) and
     # an open one whose ballot page the deputy may open.
     with in_township(township):

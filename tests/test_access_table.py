@@ -99,6 +99,7 @@ def world(django_db_setup, django_db_blocker):
             "concern_type": ContentType.objects.get_for_model(Concern).pk, "concern_pk": working.pk,
             "duty_day": town.rows["duty_day"].pk, "shift": town.rows["future_shift"].pk, "swap": town.rows["swap"].pk,
             "feed_token": town.rows["duty_feed"].token, "suggestion": town.suggestion.pk,
+            "public_suggestion": town.public_suggestion.code, "suggestion_code": town.suggestion.code,
             "vote": town.vote.code, "open_vote": town.open_vote.code,
             "livelihood_project": town.livelihood_project.pk,
         }

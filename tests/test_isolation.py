@@ -405,6 +405,7 @@ OFFICE = {
 PUBLIC_HOST = {
     "dashboard:portal": ("GET", "/"), "deputies:directory": ("GET", "/d/"), "petitions:lookup": ("GET", "/t/"),
     "activities:list": ("GET", "/activities/"), "projects:list": ("GET", "/projects/"),
+    "petitions:suggestions": ("GET", "/suggestions/"),
     "login": ("GET", "/accounts/login/"), "healthz": ("GET", "/healthz"), "logout": ("POST", "/accounts/logout/"),
     "set_language": ("POST", "/i18n/setlang/"),
     "dashboard:screen": ("GET", "/screen/"), "dashboard:screen_json": ("GET", "/screen/data.json"),
@@ -429,6 +430,7 @@ PUBLIC_CODE = {
     "activities:activity": lambda town: ("GET", _url("activities:activity", town.activity.code)),
     "activities:photo": lambda town: ("GET", town.activity_photo.get_absolute_url()),
     "projects:result": lambda town: ("GET", _url("projects:result", town.vote.code)),
+    "petitions:suggestion": lambda town: ("GET", _url("petitions:suggestion", town.public_suggestion.code)),
 }
 # Routes no township owns anything of.
 BY_DESIGN = {

@@ -18,6 +18,9 @@ from django.urls import resolve, reverse
         ("petitions:file_to_site", {"code": "a3b4c5d"}, "/s/a3b4c5d/concern/"),
         ("petitions:lookup", {}, "/t/"),
         ("petitions:track", {"tracking": "ab23cd45ef"}, "/t/ab23cd45ef/"),
+        # Deputies' suggestions adopted, with their answers (docs/suggestions.md).
+        ("petitions:suggestions", {}, "/suggestions/"),
+        ("petitions:suggestion", {"code": "k7m2x9q"}, "/suggestions/k7m2x9q/"),
         ("healthz", {}, "/healthz"),
         # The open API: integrators' systems are built against these paths (Open311 GeoReport v2).
         ("open311:root", {}, "/open311/v2/"),

@@ -1,6 +1,8 @@
 """Forms of deputies' suggestions: filing, one form per workflow action (named in
 petitions.suggestion_workflow.ACTIONS), co-signing invitations and co-handlers' views."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,25 @@ def _date() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+@dataclass(frozen=True)
+class CosignerOption:
+    """One deputy in the co-signer picker (templates/petitions/work/partials/cosigner_picker.html)."""
+
+    value: int
+    name: str
+    village: str
+    search: str  # what the filter matches: name, village, pinyin and its initials, lower case
+    checked: bool
+    shown: bool  # matches the filter (a ticked one is always shown: a filter never hides a choice made)
+
+
+def _search_text(deputy: Deputy) -> str:
+    # name_pinyin is "wang2 zhi4 hui4 王智慧": the syllables without tones, then "wangzhihui" and "wzh".
+    syllables = ["".join(ch for ch in part if ch.isalpha()) for part in deputy.name_pinyin.split(" ")[:-1]]
+    village = deputy.village.name if deputy.village_id else ""
+    return " ".join([deputy.name, village, "".join(syllables), "".join(s[:1] for s in syllables)]).lower()
+
+
 class SuggestionForm(forms.Form):
     """A deputy's new suggestion: one matter, with the deputies invited to co-sign."""
 
@@ -26,7 +47,9 @@ class SuggestionForm(forms.Form):
     content = forms.CharField(label=_("Content (one matter)"), max_length=CONTENT_MAX_LENGTH, widget=_textarea(6))
     kind = forms.ChoiceField(label=_("Kind"), choices=Suggestion.Kind.choices, initial=Suggestion.Kind.LIVELIHOOD)
     cosigners = TownshipMultipleChoiceField(
-        label=_("Invite co-signers"), required=False, queryset=lambda: Deputy.objects.only("pk", "name"),
+        label=_("Invite co-signers"), required=False,
+        queryset=lambda: Deputy.objects.filter(is_active=True).select_related("village").only(
+            "pk", "name", "name_pinyin", "township_id", "village__name").order_by("name_pinyin"),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Each invited deputy confirms from their desk; the suggestion is submitted after that."),
     )
@@ -36,6 +59,20 @@ class SuggestionForm(forms.Form):
         self.deputy = deputy
         self.fields["cosigners"].queryset = self.fields["cosigners"].queryset.filter(
             township_id=deputy.township_id).exclude(pk=deputy.pk)
+
+    def cosigner_options(self, query: str = "") -> list[CosignerOption]:
+        """The picker's deputies (one query), those matching `query` (name, village or pinyin) marked shown;
+        the ticked ones are kept ticked and always shown."""
+        ticked = {str(value) for value in self["cosigners"].value() or []}
+        words = query.lower().split()
+        options = []
+        for deputy in self.fields["cosigners"].queryset:
+            search = _search_text(deputy)
+            checked = str(deputy.pk) in ticked
+            options.append(CosignerOption(
+                value=deputy.pk, name=deputy.name, village=deputy.village.name if deputy.village_id else "",
+                search=search, checked=checked, shown=checked or all(word in search for word in words)))
+        return options
 
     def save(self, *, actor, concerns=()) -> Suggestion:
         data = self.cleaned_data

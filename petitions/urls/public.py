@@ -3,7 +3,7 @@
 from django.urls import path
 
 from liaison.canonical import lower_case_codes
-from petitions.views import public
+from petitions.views import public, public_suggestions
 
 app_name = "petitions"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("t/<slug:tracking>/verify/", lower_case_codes(public.verify), name="verify"),
     path("t/<slug:tracking>/rate/", lower_case_codes(public.rate), name="rate"),
     path("photos/<uuid:key>.jpg", public.photo, name="photo"),
+    # Deputies' suggestions adopted, with their answers (docs/suggestions.md): no personal data.
+    path("suggestions/", public_suggestions.suggestions, name="suggestions"),
+    path("suggestions/<slug:code>/", lower_case_codes(public_suggestions.suggestion), name="suggestion"),
 ]

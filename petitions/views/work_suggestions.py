@@ -59,21 +59,40 @@ def _own_concern(request, tracking: str):
     return concern
 
 
+# The co-signer picker's filter (templates/petitions/work/partials/cosigner_picker.html).
+FIND, FIND_ALL, QUERY = "find", "all", "cosigner_q"
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(roles.DEPUTY)
 def suggestion_new(request: HttpRequest) -> HttpResponse:
     """A new suggestion from the phone; with ?concern=<tracking> (the case page's button) the form comes
-    filled from the concern and the suggestion is linked to it: one step from a concern."""
+    filled from the concern and the suggestion is linked to it: one step from a concern.
+
+    The co-signer picker filters by name, village or pinyin without JavaScript: its "Find" button posts the
+    whole form (a GET would carry the suggestion's text in the URL, past length limits and into logs), and
+    the page comes back with everything typed and ticked kept, unsaved, showing the matching deputies.
+    static/js/cosigner-picker.js filters the same list as one types."""
     deputy = _own_deputy(request)
     tracking = request.POST.get("concern") or request.GET.get("concern") or ""
     concern = _own_concern(request, tracking) if tracking else None
-    initial = suggestion_services.from_concern_initial(concern) if concern else {}
-    form = SuggestionForm(request.POST or None, deputy=deputy, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        suggestion = form.save(actor=request.user, concerns=[concern] if concern else [])
-        messages.success(request, _("Saved as a draft. Submit it when the co-signers have confirmed."))
-        return redirect("desk:suggestion", suggestion.pk)
-    return render(request, "petitions/work/suggestion_new.html", {"form": form, "concern": concern})
+    data = request.POST if request.method == "POST" else request.GET
+    query = "" if data.get(FIND) == FIND_ALL else data.get(QUERY, "").strip()[:50]
+    if request.method == "POST" and FIND in request.POST:
+        typed = {name: request.POST.get(name, "") for name in ("title", "content", "kind")}
+        form = SuggestionForm(deputy=deputy, initial={**typed, "cosigners": request.POST.getlist("cosigners")})
+    else:
+        initial = suggestion_services.from_concern_initial(concern) if concern else {}
+        form = SuggestionForm(request.POST or None, deputy=deputy, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            suggestion = form.save(actor=request.user, concerns=[concern] if concern else [])
+            messages.success(request, _("Saved as a draft. Submit it when the co-signers have confirmed."))
+            return redirect("desk:suggestion", suggestion.pk)
+    options = form.cosigner_options(query)
+    return render(request, "petitions/work/suggestion_new.html", {
+        "form": form, "concern": concern, "cosigner_options": options, "cosigner_query": query,
+        "cosigners_shown": sum(1 for option in options if option.shown),
+    })
 
 
 def _action_form(action, suggestion, user, data=None) -> forms.Form:

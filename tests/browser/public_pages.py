@@ -29,7 +29,7 @@ OLD_PHONE = {
 }
 PAGES = [
     "portal", "directory", "deputy", "site", "concern form", "receipt",
-    "tracking locked", "tracking unlocked", "rating form", "not found",
+    "tracking locked", "tracking unlocked", "rating form", "not found", "suggestions", "suggestion",
 ]
 NAMES = ["吴立新", "王智慧", "单雄信", "曾国藩", "欧阳明月", "仇英", "李安", "陈秀英", "朱晓燕", "周海燕"]
 LONG_POST = "仙居县白塔镇白塔村党支部书记、村民委员会主任、白塔镇葡萄产业协会副会长"
@@ -66,7 +66,30 @@ def public_site(db):
     resolved = concern_assign(concern=resolved, unit=unit, actor=None, role=workflow.STAFF)
     resolved = concern_resolve(concern=resolved, result="窨井盖已更换，路面已修复平整。",
                                outcome=Concern.Outcome.FIXED, actor=None, role=workflow.HANDLER)
-    yield {"deputy": deputy, "site": site, "category": category, "filed": filed, "resolved": resolved}
+    suggestion = _public_suggestion(deputy=deputy, cosigner=deputies[2], unit=unit, concern=filed)
+    yield {"deputy": deputy, "site": site, "category": category, "filed": filed, "resolved": resolved,
+           "suggestion": suggestion}
+
+
+def _public_suggestion(*, deputy, cosigner, unit, concern):
+    """A suggestion grown from 陈西荣's concern, co-signed, answered in an adopted category and rated: public."""
+    from petitions import suggestion_services as services
+    from petitions import suggestion_workflow as flow
+
+    suggestion = services.suggestion_create(
+        deputy=deputy, title="关于白塔村葡萄园周边环境卫生整治的建议", concerns=[concern], cosigners=[cosigner],
+        content="白塔村葡萄园周边枝叶和垃圾长期堆放，群众反映强烈。建议镇里统一设置收集点，定期清运，"
+                "并将葡萄园环境卫生纳入村规民约。")
+    services.suggestion_cosign(suggestion=suggestion, deputy=cosigner)
+    category = services.answer_categories(township=deputy.township).get(code="A")
+    for action, role, extra in [
+        ("submit", flow.DEPUTY, {}), ("assign", flow.STAFF, {"lead_unit": unit}), ("accept", flow.HANDLER, {}),
+        ("answer", flow.HANDLER, {"answer": "已在白塔村设置三处枝叶垃圾收集点，每周清运两次，并纳入村规民约。",
+                                  "answer_category": category}),
+        ("rate_satisfied", flow.DEPUTY, {}),
+    ]:
+        suggestion = services.suggestion_transition(suggestion=suggestion, action=action, role=role, **extra)
+    return suggestion
 
 
 def _verify(page, base: str, concern: Concern) -> int:
@@ -99,6 +122,8 @@ def open_public_page(page, base: str, records: dict, name: str) -> int:
         "concern form": f"/d/{records['deputy'].code}/concern/",
         "tracking locked": f"/t/{records['filed'].tracking}/",
         "not found": "/d/nosuch1/",
+        "suggestions": "/suggestions/",
+        "suggestion": f"/suggestions/{records['suggestion'].code}/",
     }
     if name in paths:
         return page.goto(base + paths[name]).status

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from liaison.calendar import add_working_days
 from liaison.models import Notification
+from petitions import suggestion_deadlines as deadlines
 from petitions import suggestion_services as services
 from petitions import suggestion_workflow as workflow
 from petitions.models import AnswerCategory, Suggestion, SuggestionEvent, SuggestionUnit
@@ -60,6 +61,8 @@ MOVES = [(name, status, role) for name in workflow.ACTIONS for status in S.value
 @pytest.mark.parametrize(("action", "status", "role"), MOVES)
 def test_every_move_per_state_and_role_follows_the_table(action, status, role):
     suggestion = _suggestion_in(status)
+    if action == "accept_by_default":  # its guard: the time to return it has passed
+        Suggestion.objects.filter(pk=suggestion.pk).update(return_by=timezone.localdate() - datetime.timedelta(days=1))
     spec = workflow.ACTIONS[action]
     allowed = status in spec.sources and role in spec.roles
     events = SuggestionEvent.objects.filter(suggestion=suggestion).count()
@@ -227,10 +230,13 @@ def test_reminders_and_escalation_run_twice_have_one_effect(handler):
                                    answer_by=today - datetime.timedelta(days=1))
     far = _suggestion_in(S.ASSIGNED)  # three months away: nothing
 
-    assert services.suggestion_reminders() == (1, 1)
-    assert services.suggestion_reminders() == (0, 0)
-    keys = sorted(Notification.objects.values_list("key", flat=True))
-    assert len(keys) == 2 and keys[0].startswith("suggestion-escalate:") and keys[1].startswith("suggestion-remind:")
+    assert deadlines.suggestion_reminders() == (1, 1)
+    assert deadlines.suggestion_reminders() == (0, 0)
+    # The unit's members by e-mail and the unit's own mobile by SMS (as concerns reach units), once each.
+    sent = Notification.objects.values_list("key", "channel")
+    assert sorted((key.split(":")[0], channel) for key, channel in sent) == [
+        ("suggestion-escalate", "email"), ("suggestion-escalate", "sms"),
+        ("suggestion-remind", "email"), ("suggestion-remind", "sms")]
     assert soon.events.filter(kind=SuggestionEvent.Kind.REMINDER).count() == 1
     assert late.events.filter(kind=SuggestionEvent.Kind.ESCALATION).count() == 1
     assert not far.events.filter(kind__in=["reminder", "escalation"]).exists()
@@ -249,7 +255,7 @@ def test_the_periodic_task_goes_over_every_township_and_runs_twice_with_one_effe
                                    answer_by=timezone.localdate() - datetime.timedelta(days=1))
     assert remind_suggestion_units() == 1
     assert remind_suggestion_units() == 0
-    assert Notification.objects.filter(key__startswith="suggestion-escalate:").count() == 1
+    assert Notification.objects.filter(key__startswith="suggestion-escalate:").count() == 2  # e-mail and SMS
 
 
 # --- the desk pages -------------------------------------------------------------------------------

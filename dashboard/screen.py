@@ -20,6 +20,7 @@ from deputies.duty_selectors import duty_days_public
 from liaison.scoping import current_township
 from petitions.models import Concern
 from petitions.selectors import concern_counts, concern_list_public, concern_public_text, reception_count
+from petitions.suggestion_selectors import suggestion_adopted_count, suggestion_list_public, suggestion_public
 
 LIST_LENGTH = 8
 CASES_SHOWN = 6  # a column of a 1080-line screen
@@ -48,6 +49,7 @@ def _compute(site) -> dict:
         ("open", _("Being handled"), counts["open"]),
         ("satisfaction", _("Satisfied or fairly satisfied"),
          f"{round(100 * (counts['satisfied'] + counts['basic']) / rated)}%" if rated else "—"),
+        ("suggestions", _("Suggestions adopted this year"), suggestion_adopted_count(since=year_start)),
         ("receptions", _("Walk-in receptions this year"),
          reception_count(since=year_start, until=today + datetime.timedelta(days=1), site=site)),
     ]
@@ -62,6 +64,8 @@ def _compute(site) -> dict:
             {"title": a.title, "date": _day(a.held_on), "place": a.place,
              "photo": a.photos_shown[0].get_absolute_url() if a.photos_shown else ""}
             for a in activity_list_with_photos_public(limit=LIST_LENGTH)],
+        "suggestions": [{"title": s.title, "deputy": s.deputy.name, "unit": s.unit, "category": s.category}
+                        for s in map(suggestion_public, suggestion_list_public()[:CASES_SHOWN])],
         "open_cases": _cases(Concern.OPEN_STATUSES),
         "resolved_cases": _cases((Concern.Status.RESOLVED, Concern.Status.CLOSED)),
     }

@@ -75,6 +75,12 @@ def suggestion_list_public() -> QuerySet[Suggestion]:
     return _public_rows().order_by("-answered_at", "-pk")
 
 
+def suggestion_adopted_count(*, since: datetime.date) -> int:
+    """Suggestions of the current township answered as adopted since `since` (station time): one query."""
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    return Suggestion.objects.filter(PUBLIC, answered_at__gte=start).count()
+
+
 def suggestion_get_public(*, code: str) -> Suggestion | None:
     """One public suggestion by its code, looked up across the county (codes are unique county-wide); the
     view then enters its township."""

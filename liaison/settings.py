@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
 HOUSEHOLDS_PER_DEPUTY = env.int("HOUSEHOLDS_PER_DEPUTY", default=10)
 HOUSEHOLD_CONTACT_DAYS = env.int("HOUSEHOLD_CONTACT_DAYS", default=90)
 
+# Study materials (docs/study.md): an uploaded PDF larger than this is refused with a message. A web server in
+# front must accept bodies at least this large.
+STUDY_PDF_MAX_BYTES = env.int("STUDY_PDF_MAX_BYTES", default=20 * 1024 * 1024)
+
 # Concerns: reminders this many working days before a deadline; resolved concerns
 # left unrated close after this many days.
 REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=1)

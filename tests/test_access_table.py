@@ -101,6 +101,8 @@ def world(django_db_setup, django_db_blocker):
             "feed_token": town.rows["duty_feed"].token, "suggestion": town.suggestion.pk,
             "vote": town.vote.code, "open_vote": town.open_vote.code,
             "livelihood_project": town.livelihood_project.pk,
+            "study_material": town.study_material.code, "deputies_material": town.deputies_material.code,
+            "draft_material": town.draft_material.code,
         }
         pks = {}
         for model in admin.site._registry:

@@ -96,7 +96,8 @@ def seed_study(township, *, published_by=None) -> int:
             pdf=_pdf(title, paragraphs) if title == WITH_PDF else None, is_published=days_ago is not None,
             by=published_by)
         if days_ago is not None:  # spread over the past months, as staff would have published them
-            StudyMaterial.objects.filter(pk=material.pk).update(published_at=now - datetime.timedelta(days=days_ago))
+            day = timezone.localtime(now - datetime.timedelta(days=days_ago))
+            StudyMaterial.objects.filter(pk=material.pk).update(published_at=day.replace(hour=9, minute=30))
             material.refresh_from_db()
         made[title] = material
     deputies = list(Deputy.objects.filter(is_active=True).exclude(user__username="deputy").order_by("pk"))

@@ -2,6 +2,8 @@
 marked read or not), the PDF files behind an access check, and the back office where staff and officials
 write, publish and take them down and see who of the deputies has read what."""
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,7 +19,7 @@ from dashboard.study_forms import StudyMaterialForm
 from deputies.models import Deputy
 from liaison import roles
 from liaison.roles import role_required
-from liaison.scoping import back_office_scope, found_in_township, one_township_required, scope_of
+from liaison.scoping import back_office_scope, enter_township, in_township, one_township_required, scope_of
 
 PUBLIC_PAGE_SIZE = 30
 OFFICE_PAGE_SIZE = 30
@@ -26,12 +28,13 @@ OFFICE = (roles.STAFF, roles.OFFICIAL)
 # --- who is reading ---------------------------------------------------------------------------------
 
 
-def _reader(request: HttpRequest) -> Deputy | None:
-    """The deputy reading this page: a deputy's account, of the township the page is in. A deputy of another
-    township (on this host) reads as the public does: the deputy is looked up in the page's township scope."""
+def _reader(request: HttpRequest, township=None) -> Deputy | None:
+    """The deputy reading: a deputy's account of `township` (default: the page's, the host's). A deputy of
+    another township reads as the public does: the deputy is looked up in that township's scope only."""
     if roles.DEPUTY not in roles.user_roles(request.user):
         return None
-    return Deputy.objects.filter(user=request.user, is_active=True).first()
+    with in_township(township) if township is not None else nullcontext():
+        return Deputy.objects.filter(user=request.user, is_active=True).first()
 
 
 def _office_sees(request: HttpRequest, material: StudyMaterial) -> bool:
@@ -40,6 +43,24 @@ def _office_sees(request: HttpRequest, material: StudyMaterial) -> bool:
         return False
     with scope_of(back_office_scope(request)):
         return StudyMaterial.objects.filter(pk=material.pk).exists()
+
+
+def _open(request: HttpRequest, material: StudyMaterial | None) -> tuple[StudyMaterial, Deputy | None]:
+    """The material (found across the county by its code) and the deputy reading it, if this visitor may open
+    it: the rest of the request is then in its township, and a GET by one of its deputies records their first
+    opening. Else a 404, in the host's township, so the refusal does not even name the material's township.
+
+    Anyone opens a published public material; a published deputies-only one, its township's deputies; any
+    material, its township's back office."""
+    if material is None:
+        raise Http404
+    reader = _reader(request, material.township) if material.is_published and material.is_for_deputies else None
+    if not (material.is_public or reader is not None or _office_sees(request, material)):
+        raise Http404
+    enter_township(request, material.township)
+    if reader is not None and request.method == "GET":
+        study.study_material_open(material=material, deputy=reader)
+    return material, reader
 
 
 # --- public -----------------------------------------------------------------------------------------
@@ -56,15 +77,8 @@ def material_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def material_page(request: HttpRequest, code: str) -> HttpResponse:
     """A published material. A deputies-only one: its township's deputies (each GET by one records their first
-    opening) and back office; everyone else gets a 404, as if it did not exist."""
-    material = found_in_township(request, study.study_material_get_published(code=code))
-    reader = None
-    if material.is_for_deputies:
-        reader = _reader(request)
-        if reader is None and not _office_sees(request, material):
-            raise Http404
-        if reader is not None and request.method == "GET":
-            study.study_material_open(material=material, deputy=reader)
+    opening) and back office; everyone else gets a 404, as if it did not exist (a draft: everyone)."""
+    material, reader = _open(request, study.study_material_get_published(code=code))
     return render(request, "dashboard/study/detail.html", {"material": material, "reader": reader})
 
 
@@ -72,12 +86,7 @@ def material_page(request: HttpRequest, code: str) -> HttpResponse:
 def pdf(request: HttpRequest, code: str) -> FileResponse:
     """A material's PDF: anyone's while it is published for everyone; while published for deputies only, its
     township's deputies' (opening it counts as reading) and back office's; a draft's, the back office's."""
-    material = found_in_township(request, study.study_material_get_with_file(code=code))
-    reader = _reader(request) if material.is_published and material.is_for_deputies else None
-    if not (material.is_public or reader is not None or _office_sees(request, material)):
-        raise Http404
-    if reader is not None and request.method == "GET":
-        study.study_material_open(material=material, deputy=reader)
+    material, _deputy = _open(request, study.study_material_get_with_file(code=code))
     response = FileResponse(material.pdf.open("rb"), content_type="application/pdf",
                             filename=f"{material.title}.pdf")
     if material.is_public:

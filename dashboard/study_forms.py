@@ -16,7 +16,7 @@ class StudyMaterialForm(forms.Form):
     category = TownshipChoiceField(label=_("Category"), queryset=_categories,
                                    help_text=_("Categories are kept in the administration."))
     title = forms.CharField(label=_("Title"), max_length=100)
-    body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 12}),
+    body = forms.CharField(label=_("Body text"), required=False, widget=forms.Textarea(attrs={"rows": 12}),
                            help_text=_("Plain text; an empty line starts a new paragraph."))
     pdf = forms.FileField(label=_("PDF file"), required=False, validators=[validate_pdf],
                           widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}))

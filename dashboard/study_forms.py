@@ -42,6 +42,8 @@ class StudyMaterialForm(forms.Form):
     def clean(self):
         data = super().clean()
         keeps_file = bool(self.material and self.material.pdf) and not data.get("remove_pdf")
+        if "pdf" in self.errors:  # a file was chosen, and refused: its own message says why
+            return data
         if not (data.get("body") or "").strip() and not data.get("pdf") and not keeps_file:
             raise forms.ValidationError(_("Give the material a text, a PDF file, or both."), code="empty")
         return data

@@ -35,6 +35,8 @@ _DIRECTORY_MODELS = ["area", "village", "site", "deputy", "liaisonhousehold"]
 
 _CASE_SETUP = ["category", "unit", "answercategory"]  # answercategory: suggestions' (petitions)
 _CASE_RECORDS = ["constituent", "concern", "reception"]
+# The headings of study materials (dashboard): staff and officials keep them; the materials have their own pages.
+_STUDY_SETUP = [f"dashboard.{action}_studycategory" for action in ("add", "change", "delete", "view")]
 
 # app_label.codename, as Django names permissions. These govern the Django admin;
 # the back office decides access by role (role_required below).
@@ -44,15 +46,16 @@ PERMISSIONS: dict[str, list[str]] = {
     + ["deputies.import_deputies", "deputies.print_window"]
     + [f"petitions.{action}_{model}" for model in ["constituent", "reception"] for action in ("add", "change", "view")]
     + ["petitions.change_concern", "petitions.view_concern"]
-    + [f"petitions.view_{model}" for model in _CASE_SETUP] + ["liaison.view_calendarday"],
+    + [f"petitions.view_{model}" for model in _CASE_SETUP] + ["liaison.view_calendarday"] + _STUDY_SETUP,
     HANDLER: ["deputies.view_deputy", "deputies.view_site", "deputies.view_village"],
     OFFICIAL: [f"deputies.view_{model}" for model in _DIRECTORY_MODELS] + ["deputies.print_window"]
     + [f"petitions.{action}_{model}" for model in _CASE_SETUP for action in ("add", "change", "view")]
     + [f"liaison.{action}_calendarday" for action in ("add", "change", "view")]
-    + [f"petitions.view_{model}" for model in _CASE_RECORDS] + ["liaison.view_notification", "liaison.view_auditentry"],
+    + [f"petitions.view_{model}" for model in _CASE_RECORDS] + ["liaison.view_notification", "liaison.view_auditentry"]
+    + _STUDY_SETUP,
     COUNTY_OFFICIAL: [f"deputies.view_{model}" for model in _DIRECTORY_MODELS]
     + [f"petitions.view_{model}" for model in _CASE_SETUP + _CASE_RECORDS]
-    + ["liaison.view_calendarday", "liaison.view_auditentry"],
+    + ["liaison.view_calendarday", "liaison.view_auditentry", "dashboard.view_studycategory"],
     ADMIN: [],  # the admin account is a superuser; the group only names the role
 }
 

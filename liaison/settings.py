@@ -215,6 +215,10 @@ SCREEN_REFRESH_SECONDS = env.int("SCREEN_REFRESH_SECONDS", default=60)
 SCREEN_ROTATE_SECONDS = env.int("SCREEN_ROTATE_SECONDS", default=15)
 SCREEN_RELOAD_HOUR = env.int("SCREEN_RELOAD_HOUR", default=3)
 
+# Study materials (docs/study.md): an uploaded PDF larger than this is refused with a message. A web server in
+# front must accept bodies at least this large.
+STUDY_PDF_MAX_BYTES = env.int("STUDY_PDF_MAX_BYTES", default=20 * 1024 * 1024)
+
 # Concerns: reminders this many working days before a deadline; resolved concerns
 # left unrated close after this many days.
 REMINDER_WORKING_DAYS = env.int("REMINDER_WORKING_DAYS", default=1)

@@ -17,7 +17,8 @@ from liaison.health import healthz
 # The pages the public opens: their township is the host's, or that of the row their code names. Every
 # other page is the back office, in the user's township (liaison.middleware.TownshipMiddleware): a page
 # added without a thought here is the back office, which shows an anonymous visitor nothing.
-PUBLIC_NAMESPACES = frozenset({"petitions", "deputies", "sites", "open311", "duty_feed", "activities", "projects"})
+PUBLIC_NAMESPACES = frozenset({"petitions", "deputies", "sites", "open311", "duty_feed", "activities", "projects",
+                               "study"})
 PUBLIC_VIEWS = frozenset({"dashboard:portal", "dashboard:screen", "dashboard:screen_json", "dashboard:site_screen",
                           "dashboard:site_screen_json", "healthz", "county-choose", "login", "logout", "set_language"})
 
@@ -36,6 +37,8 @@ urlpatterns = [
     path("projects/votes/", include("projects.urls.ballot")),
     path("projects/", include("projects.urls.public")),
     path("staff/projects/", include("projects.urls.staff")),
+    path("study/", include("dashboard.study_urls")),
+    path("staff/study/", include("dashboard.study_staff_urls")),
     path("desk/", include("petitions.urls.work")),
     path("desk/receptions/", include("petitions.urls.receptions")),
     # The open API for the county's other systems (Open311 GeoReport v2); its paths are a contract too.

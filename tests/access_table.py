@@ -59,6 +59,9 @@ EVERY_DESK_ROLE = SIGNED_IN
 OFFICE = ("staff", "official", "county_official", "admin")  # see every case of their township(s)
 BACK_OFFICE_STAFF_ONLY = ("staff", "admin")  # record receptions and calls, import deputies
 
+# A page for the township's deputies and its back office, that nobody else may know exists.
+DEPUTIES_AND_OFFICE = {**everyone(NOT_FOUND), **dict.fromkeys(("deputy", *OFFICE), OK)}
+
 # --- what to ask ------------------------------------------------------------------------------------
 
 
@@ -202,6 +205,15 @@ ROUTES: dict[str, list[Ask]] = {
                                         back_office(*OFFICE, answer=REDIRECT)),  # empty form: refused
     "projects_staff:paper_voters": post("/staff/projects/votes/{open_vote}/paper-voters/",
                                         back_office(*OFFICE, answer=REDIRECT)),  # empty form: refused
+    # Study materials (dashboard.study_views): staff and officials write them; {deputies_material} is for deputies
+    # only, {draft_material} unpublished. Publishing and taking down do their work and go back to the page.
+    "study_staff:list": get("/staff/study/", back_office(*OFFICE)),
+    "study_staff:new": get("/staff/study/new/", back_office(*OFFICE, county_official=CHOOSE, admin=CHOOSE)),
+    "study_staff:material": [*get("/staff/study/{deputies_material}/", back_office(*OFFICE)),
+                             *get("/staff/study/{draft_material}/", back_office(*OFFICE))],
+    "study_staff:edit": get("/staff/study/{study_material}/edit/", back_office(*OFFICE)),
+    "study_staff:publish": post("/staff/study/{draft_material}/publish/", back_office(*OFFICE, answer=REDIRECT)),
+    "study_staff:unpublish": post("/staff/study/{study_material}/unpublish/", back_office(*OFFICE, answer=REDIRECT)),
     # The deputy's ballot, from the session's QR code: deputies of the township only
     "projects_ballot:ballot": get("/projects/votes/{open_vote}/ballot/", back_office("deputy")),
     # Anyone may post it; only a county account's choice is kept (tests/test_isolation.py)
@@ -247,6 +259,14 @@ ROUTES: dict[str, list[Ask]] = {
     "petitions:suggestion": [*get("/suggestions/{public_suggestion}/", everyone(OK)),
                              *get("/suggestions/{suggestion_code}/", everyone(NOT_FOUND))],
     "projects:list": get("/projects/", everyone(OK)),
+    # Study materials: a public one is anyone's; a deputies-only one (and its file) is for the township's deputies
+    # and back office, nobody else's page; a draft's page is nobody's, its file only the back office's.
+    "study:list": get("/study/", everyone(OK)),
+    "study:material": [*get("/study/{study_material}/", everyone(OK)),
+                       *get("/study/{deputies_material}/", DEPUTIES_AND_OFFICE),
+                       *get("/study/{draft_material}/", everyone(NOT_FOUND))],
+    "study:pdf": [*get("/study/{study_material}/file.pdf", everyone(OK)),
+                  *get("/study/{deputies_material}/file.pdf", DEPUTIES_AND_OFFICE)],
     "projects:result": [*get("/projects/votes/{vote}/", everyone(OK)),
                         *get("/projects/votes/{open_vote}/", everyone(NOT_FOUND))],  # not announced: nobody's
     "media": get("{media_file}", everyone(OK)),  # public uploads only: QR images, portraits
@@ -322,6 +342,7 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "petitions.constituent": {**_CASE_RECORDS, "staff": "vc"},
     "petitions.concern": {"staff": "vc", "official": "v", "county_official": "v", "admin": "v"},
     "petitions.reception": {**_CASE_RECORDS, "staff": "vc"},
+    "dashboard.studycategory": {"staff": "vacd", "official": "vacd", "county_official": "v", "admin": "v"},
 }
 
 # Which of v, a, c, d opens each page of a model (the admin: a change page reads with view alone).

@@ -16,6 +16,8 @@ from django.core.files.base import ContentFile
 from django.db.models import F
 from PIL import Image
 
+from dashboard import study
+from dashboard.models import StudyCategory
 from deputies.activities import activity_record, report_to_voters_record
 from deputies.households import household_contact_record
 from deputies.models import DutyDay, DutyFeed, DutyRule, Shift, SwapRequest
@@ -78,6 +80,7 @@ class Town:
             self.activity.code, self.internal_activity.code, str(self.opinion.key),
             *(str(p.key) for p in [*self.activity.photos.all(), *self.internal_activity.photos.all()]),
             self.vote.code, self.open_vote.code, self.suggestion.code, self.public_suggestion.code,
+            self.study_material.code, self.deputies_material.code, self.draft_material.code,
             *self.mobiles,
         }
 
@@ -86,6 +89,13 @@ def _jpeg() -> ContentFile:
     buffer = io.BytesIO()
     Image.new("RGB", (20, 20), "#abc").save(buffer, format="JPEG")
     return ContentFile(buffer.getvalue(), name="x.jpg")
+
+
+def _pdf() -> ContentFile:
+    """A real one-page PDF (its text is read back by response_text)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "#fff").save(buffer, format="PDF")
+    return ContentFile(buffer.getvalue(), name="x.pdf")
 
 
 def _account(town: Town, role: str, group: str, **fields):
@@ -215,6 +225,20 @@ def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town
     project.supervisors.add(deputy)
     town.rows |= {"candidate": candidates[0], "vote": vote, "open_vote": open_vote, "ballot": ballot,
                   "livelihood_project": project}
+    # Study materials (dashboard.study): a public one and a deputies-only one, each with a PDF, a draft, and the
+    # deputy's receipt for the deputies-only one.
+    with in_township(township):
+        heading = StudyCategory.objects.create(township=township, name=f"{marker}履职指南")
+        study_public = study.study_material_create(category=heading, title=f"{marker}学习代表法", body=f"{marker}正文",
+                                                   audience="public", pdf=_pdf(), is_published=True, by=official)
+        study_deputies = study.study_material_create(
+            category=heading, title=f"{marker}内部学习材料", body=f"{marker}仅代表可见", audience="deputies", pdf=_pdf(),
+            is_published=True, by=official)
+        study_draft = study.study_material_create(category=heading, title=f"{marker}草稿", body=f"{marker}草稿正文",
+                                                  audience="public")
+        study.study_material_open(material=study_deputies, deputy=deputy)
+    town.rows |= {"study_category": heading, "study_material": study_public, "deputies_material": study_deputies,
+                  "draft_material": study_draft, "study_receipt": study_deputies.receipts.get()}
     town.rows["audit"] = audit_record(actor=town.users["official"], action=AuditEntry.Action.EXPORT,
                                       label=f"{marker}.xlsx", township=township)[0]
     return town

@@ -102,6 +102,8 @@ def world(django_db_setup, django_db_blocker):
             "public_suggestion": town.public_suggestion.code, "suggestion_code": town.suggestion.code,
             "vote": town.vote.code, "open_vote": town.open_vote.code,
             "livelihood_project": town.livelihood_project.pk,
+            "study_material": town.study_material.code, "deputies_material": town.deputies_material.code,
+            "draft_material": town.draft_material.code,
         }
         pks = {}
         for model in admin.site._registry:

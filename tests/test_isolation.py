@@ -268,6 +268,32 @@ OFFICE = {
     "projects_staff:paper_voters": lambda own, other: [
         _post(FOREIGN, _url("projects_staff:paper_voters", other.open_vote.code), {"deputies": [other.deputy.pk]}),
         _post(OWN, _url("projects_staff:paper_voters", own.open_vote.code), {"deputies": [other.deputy.pk]})],
+    # Study materials (dashboard.study_views): the other township's deputies-only ones and their files, on A's host;
+    # its materials in the back office; its categories offered in the form.
+    "study:material": lambda own, other: [
+        Ask(FOREIGN, "GET", _url("study:material", other.deputies_material.code), public=True),
+        Ask(FOREIGN, "GET", _url("study:material", other.draft_material.code), public=True)],
+    "study:pdf": lambda own, other: [
+        Ask(FOREIGN, "GET", _url("study:pdf", other.deputies_material.code), public=True)],
+    "study_staff:list": lambda own, other: [_get(OWN, "/staff/study/", shows_own=True)],
+    "study_staff:new": lambda own, other: [
+        _get(OWN, "/staff/study/new/"),
+        _post(OWN, "/staff/study/new/", {"category": other.study_category.pk, "title": "学习", "body": "学习",
+                                         "audience": "public", "is_published": "on"})],
+    "study_staff:material": lambda own, other: [
+        _get(OWN, _url("study_staff:material", own.deputies_material.code), shows_own=True),
+        _get(FOREIGN, _url("study_staff:material", other.deputies_material.code)),
+        _get(FOREIGN, _url("study_staff:material", other.draft_material.code))],
+    "study_staff:edit": lambda own, other: [
+        _get(FOREIGN, _url("study_staff:edit", other.study_material.code)),
+        _post(FOREIGN, _url("study_staff:edit", other.study_material.code),
+              {"category": own.study_category.pk, "title": "改写", "body": "改写", "audience": "public"}),
+        _post(OWN, _url("study_staff:edit", own.draft_material.code),
+              {"category": other.study_category.pk, "title": "改写", "body": "改写", "audience": "public"})],
+    "study_staff:publish": lambda own, other: [
+        _post(FOREIGN, _url("study_staff:publish", other.draft_material.code))],
+    "study_staff:unpublish": lambda own, other: [
+        _post(FOREIGN, _url("study_staff:unpublish", other.study_material.code))],
     "projects_ballot:ballot": lambda own, other: [
         _get(FOREIGN, _url("projects_ballot:ballot", other.open_vote.code)),
         _post(FOREIGN, _url("projects_ballot:ballot", other.open_vote.code),
@@ -406,6 +432,7 @@ PUBLIC_HOST = {
     "dashboard:portal": ("GET", "/"), "deputies:directory": ("GET", "/d/"), "petitions:lookup": ("GET", "/t/"),
     "activities:list": ("GET", "/activities/"), "projects:list": ("GET", "/projects/"),
     "petitions:suggestions": ("GET", "/suggestions/"),
+    "study:list": ("GET", "/study/"),
     "login": ("GET", "/accounts/login/"), "healthz": ("GET", "/healthz"), "logout": ("POST", "/accounts/logout/"),
     "set_language": ("POST", "/i18n/setlang/"),
     "dashboard:screen": ("GET", "/screen/"), "dashboard:screen_json": ("GET", "/screen/data.json"),
@@ -431,6 +458,8 @@ PUBLIC_CODE = {
     "activities:photo": lambda town: ("GET", town.activity_photo.get_absolute_url()),
     "projects:result": lambda town: ("GET", _url("projects:result", town.vote.code)),
     "petitions:suggestion": lambda town: ("GET", _url("petitions:suggestion", town.public_suggestion.code)),
+    "study:material": lambda town: ("GET", _url("study:material", town.study_material.code)),
+    "study:pdf": lambda town: ("GET", _url("study:pdf", town.study_material.code)),
 }
 # Routes no township owns anything of.
 BY_DESIGN = {

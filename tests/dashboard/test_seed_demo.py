@@ -226,3 +226,20 @@ def test_demo_has_baitas_vote_on_livelihood_projects(seeded):
         projects = LivelihoodProject.objects.all()
         assert projects.count() == 8 and all(p.responsible_unit and p.supervisors.count() == 3 for p in projects)
         assert any(c.demand > 0 for c in candidate_list())
+
+
+@pytest.mark.django_db
+def test_demo_has_baitas_study_materials_two_for_deputies_with_receipts(seeded):
+    from dashboard.models import StudyCategory, StudyMaterial, StudyReadReceipt
+
+    with in_township(_township("baita")):
+        assert list(StudyCategory.objects.values_list("name", flat=True)) == ["代表法解读", "履职指南", "政策文件"]
+        assert StudyMaterial.objects.count() == 10 and StudyMaterial.objects.filter(is_published=False).count() == 1
+        deputies_only = StudyMaterial.objects.filter(audience="deputies")
+        assert deputies_only.count() == 2
+        assert sorted(m.receipts.count() for m in deputies_only) == [6, 24]
+        assert StudyReadReceipt.objects.filter(deputy__user__username="deputy").count() == 1
+        with_file = StudyMaterial.objects.exclude(pdf="").get()
+        assert with_file.pdf.read(5) == b"%PDF-"
+    with in_township(_township("hengxi")):
+        assert not StudyMaterial.objects.exists()

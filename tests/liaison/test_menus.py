@@ -12,18 +12,20 @@ def _keys(user) -> list[str]:
 
 @pytest.mark.django_db
 def test_each_role_sees_its_own_menu(staff, official, deputy_user, handler, county_official, admin_user):
-    public = ["directory", "lookup", "activities_public", "public_projects"]
+    public = ["directory", "lookup", "activities_public", "public_projects", "study"]
     assert _keys(AnonymousUser()) == public
     assert _keys(deputy_user) == [*public, "inbox", "patrol", "my_duty", "my_report", "my_households", "suggestions"]
     assert _keys(handler) == [*public, "suggestions", "unit"]
     assert _keys(staff) == [*public, "concerns", "receptions", "held", "households", "activities", "projects",
-                            "suggestions", "duty", "window", "import", "accounts", "admin"]
+                            "study_office", "suggestions", "duty", "window", "import", "accounts", "admin"]
     assert _keys(official) == [*public, "concerns", "receptions", "held", "households", "activities", "projects",
-                               "suggestions", "duty", "window", "accounts", "admin"]
+                               "study_office", "suggestions", "duty", "window", "accounts", "admin"]
     assert _keys(county_official) == [*public, "county", "concerns", "receptions", "held", "households",
-                                      "activities", "projects", "suggestions", "duty", "accounts", "admin"]
+                                      "activities", "projects", "study_office", "suggestions", "duty", "accounts",
+                                      "admin"]
     assert _keys(admin_user) == [*public, "county", "concerns", "receptions", "held", "households", "activities",
-                                 "projects", "suggestions", "duty", "window", "import", "accounts", "admin"]
+                                 "projects", "study_office", "suggestions", "duty", "window", "import", "accounts",
+                                 "admin"]
 
 
 @pytest.mark.django_db
@@ -34,8 +36,8 @@ def test_a_link_follows_the_check_of_its_page(handler):
     handler.save()
     handler = type(handler).objects.get(pk=handler.pk)  # permissions are cached on the object
 
-    assert _keys(handler) == ["directory", "lookup", "activities_public", "public_projects", "suggestions", "unit",
-                               "window", "admin"]
+    assert _keys(handler) == ["directory", "lookup", "activities_public", "public_projects", "study", "suggestions",
+                               "unit", "window", "admin"]
 
 
 @pytest.mark.django_db

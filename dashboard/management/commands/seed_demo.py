@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from dashboard.demo_study import seed_study
 from deputies.demo import DIRECTORIES, link_demo_deputy_account, seed_deputies, seed_places
 from deputies.demo_activities import seed_activities
 from deputies.demo_duty import seed_duty
@@ -85,6 +86,8 @@ class Command(BaseCommand):
             seed_suggestions(township, official=people["official"], deputy_user=people["deputy_user"])
             # This year's vote on livelihood projects: 12 candidates for 8 places, the 75 township deputies' ballots.
             seed_projects(township, recorded_by=people["official"])
+            # Study materials (学习资料) in three categories, two for deputies only with some read receipts.
+            seed_study(township, published_by=people["official"])
         # A year of activities; of the enterprises' opinions gathered, the first became a concern (one step).
         opinions = seed_activities(township, recorded_by=people["official"], seed=directory.seed)
         with notifications_muted():  # demo cases text and e-mail nobody

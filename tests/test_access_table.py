@@ -100,7 +100,9 @@ def world(django_db_setup, django_db_blocker):
             "duty_day": town.rows["duty_day"].pk, "shift": town.rows["future_shift"].pk, "swap": town.rows["swap"].pk,
             "feed_token": town.rows["duty_feed"].token, "suggestion": town.suggestion.pk,
             "vote": town.vote.code, "open_vote": town.open_vote.code,
-            "livelihood_project": town.livelihood_project.pk,
+            "livelihood_project": town.livelihood_project.pk, "milestone": town.milestone.pk,
+            "supervision_comment": town.supervision_comment.pk,
+            "project_photo": town.project_photo.get_absolute_url(),
         }
         pks = {}
         for model in admin.site._registry:

@@ -98,7 +98,7 @@ class ProjectForm(forms.ModelForm):
         model = LivelihoodProject
         fields = ["responsible_unit", "supervisors", "budget", "planned_start", "planned_end", "actual_start",
                   "actual_end"]
-        widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in (
+        widgets = {name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in (
             "planned_start", "planned_end", "actual_start", "actual_end")}
 
     def __init__(self, *args, **kwargs):

@@ -13,7 +13,7 @@ TEXT_MAX_LENGTH = 2000
 
 
 def _date(**kwargs) -> forms.DateField:
-    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
 
 
 def _text(label, rows: int = 3, **kwargs) -> forms.CharField:

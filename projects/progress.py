@@ -79,6 +79,17 @@ def _photos_attach(project: LivelihoodProject, photos: Iterable, **of) -> None:
         ProjectPhoto.objects.create(township_id=project.township_id, project=project, image=photo, **of)
 
 
+def _lock(project: LivelihoodProject) -> None:
+    """Lock the project's row for the rest of the transaction: writes that must not cross queue behind it."""
+    LivelihoodProject.objects.select_for_update().filter(pk=project.pk).first()
+
+
+def _check_not_published(project: LivelihoodProject, year: int) -> None:
+    if RatingPublication.objects.filter(project=project, year=year).exists():
+        raise ValidationError(_("The ratings of %(year)s are published; no more are taken.") % {"year": year},
+                              code="published")
+
+
 def _not_in_the_future(day) -> None:
     if day is not None and day > timezone.localdate():
         raise ValidationError(_("A milestone cannot be reached on a future date."), code="future")
@@ -214,13 +225,3 @@ def ratings_publish(*, project: LivelihoodProject, year: int, actor) -> RatingPu
         _check_not_published(project, year)
         publication.save()
     return publication
-
-
-def _lock(project: LivelihoodProject) -> None:
-    LivelihoodProject.objects.select_for_update().filter(pk=project.pk).first()
-
-
-def _check_not_published(project: LivelihoodProject, year: int) -> None:
-    if RatingPublication.objects.filter(project=project, year=year).exists():
-        raise ValidationError(_("The ratings of %(year)s are published; no more are taken.") % {"year": year},
-                              code="published")

@@ -119,7 +119,8 @@ class ProjectPhoto(TownshipScoped):
         verbose_name = _("project photo")
         verbose_name_plural = _("project photos")
         constraints = [
-            models.CheckConstraint(condition=Q(milestone__isnull=True) ^ Q(comment__isnull=True),
+            models.CheckConstraint(condition=Q(milestone__isnull=False, comment__isnull=True)
+                                   | Q(milestone__isnull=True, comment__isnull=False),
                                    name="projectphoto_of_milestone_or_comment"),
         ]
 

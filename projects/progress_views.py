@@ -113,7 +113,7 @@ def _render(request: HttpRequest, project: LivelihoodProject, viewer: Viewer, *,
             status: int = 200) -> HttpResponse:
     """The project's page. `bound`: the form posted with an error, shown again as typed (under its name, or on
     its milestone's or comment's `row`)."""
-    bound = bound or {}
+    bound = dict(bound or {})
     page = project_page(project, public=False)
     context = {"page": page, "viewer": viewer, "project": project,
                "nav": "projects" if viewer.is_office else "my_projects"}
@@ -123,12 +123,15 @@ def _render(request: HttpRequest, project: LivelihoodProject, viewer: Viewer, *,
         context["milestone_form"] = bound.get("milestone") or MilestoneForm(prefix="milestone")
         for milestone in page.milestones:
             if not milestone.is_reached:
-                milestone.reach_form = (bound["reach"] if row == ("reach", milestone.pk)
+                milestone.reach_form = (bound.pop("reach") if row == ("reach", milestone.pk)
                                         else ReachForm(prefix=f"reach-{milestone.pk}"))
         for comment in page.comments:
             if not comment.is_answered:
-                comment.answer_form = (bound["answer"] if row == ("answer", comment.pk)
+                comment.answer_form = (bound.pop("answer") if row == ("answer", comment.pk)
                                        else AnswerForm(prefix=f"answer-{comment.pk}"))
+    for form in (bound.get("reach"), bound.get("answer")):
+        if form is not None:  # its milestone was reached, or its comment answered, meanwhile: say why here
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     if viewer.is_supervisor:
         context["comment_form"] = bound.get("comment") or CommentForm(prefix="comment")
     # Every published year has ratings (projects.progress.ratings_publish), so the summaries name them all.

@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='projectphoto',
-            constraint=models.CheckConstraint(condition=models.Q(('milestone__isnull', True), ('comment__isnull', True), _connector='XOR'), name='projectphoto_of_milestone_or_comment'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('comment__isnull', True), ('milestone__isnull', False)), models.Q(('comment__isnull', False), ('milestone__isnull', True)), _connector='OR'), name='projectphoto_of_milestone_or_comment'),
         ),
         migrations.AddConstraint(
             model_name='yearendrating',

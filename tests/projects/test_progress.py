@@ -4,13 +4,14 @@ unit's answers, the deputies' year-end rating — projects.progress (every refus
 import contextlib
 import datetime
 import io
+import threading
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -18,6 +19,7 @@ from PIL import Image
 from deputies.models import Deputy
 from liaison import roles
 from liaison.models import Membership
+from liaison.scoping import in_township
 from projects import progress, services
 from projects.models import (
     Candidate,
@@ -178,6 +180,14 @@ def test_progress_is_the_latest_reached_milestones_and_100_once_finished(project
     assert _progress(project) == 100
 
 
+def test_a_photo_belongs_to_a_milestone_or_a_comment_in_the_database(project, staff, deputy_user):
+    milestone = _plan(project, staff, 10)
+    comment = progress.supervision_comment(project=project, deputy=deputy_user.deputy, text="看看")
+    for of in ({}, {"milestone": milestone, "comment": comment}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ProjectPhoto.objects.create(township=project.township, project=project, image="x.jpg", **of)
+
+
 # --- supervision -----------------------------------------------------------------------------------
 
 
@@ -250,6 +260,34 @@ def test_the_database_refuses_a_second_rating(project, deputy_user):
     YearEndRating.objects.create(**fields)
     with pytest.raises(IntegrityError), transaction.atomic():
         YearEndRating.objects.create(**fields)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once: the PostgreSQL tier")
+def test_two_ratings_sent_at_once_make_one():
+    project, deputy = _announced_project(), DeputyFactory()
+    staff = UserFactory(username="paper-staff")
+    staff.groups.add(Group.objects.get(name=roles.STAFF))
+    barrier, outcomes = threading.Barrier(2), []
+
+    def rate(grade):
+        try:
+            with in_township(project.township):
+                barrier.wait()
+                progress.rating_cast(project=project, deputy=deputy, grade=grade, year=YEAR, entered_by=staff)
+            outcomes.append("cast")
+        except ValidationError as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=rate, args=(grade,)) for grade in ("satisfied", "unsatisfied")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["cast", "rated"]
+    assert YearEndRating.objects.filter(project=project).count() == 1
 
 
 def test_the_station_enters_paper_ratings_and_nobody_else_rates_for_a_deputy(project, staff, handler, deputy_user):
@@ -510,6 +548,16 @@ def test_the_station_enters_a_paper_rating(client, project, staff):
         (deputy.pk, staff.pk, "satisfied")]
 
 
+def test_a_milestone_reached_meanwhile_says_so(client, project, staff):
+    milestone = _plan(project, staff, 10, reached_on=TODAY)
+    client.force_login(staff)
+
+    again = client.post(reverse("projects_staff:milestone_reach", args=[milestone.pk]),
+                        {f"reach-{milestone.pk}-reached_on": TODAY.isoformat()}, follow=True)
+
+    assert again.status_code == 200 and "该节点已经达成" in again.content.decode()
+
+
 @pytest.mark.parametrize("many", [False, True])
 def test_query_counts_do_not_grow(client, project, staff, deputy_user, handler, django_assert_num_queries, many):
     size = 4 if many else 1
@@ -532,3 +580,4 @@ def test_query_counts_do_not_grow(client, project, staff, deputy_user, handler, 
 
 QUERIES = {"public_list": 3, "public_detail": 7, "staff_project": 18, "deputy_project": 18, "handler_project": 16,
            "progress_list": 10}
+

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         ('deputies', '0007_activities'),
         ('liaison', '0010_counters_sms_cap'),
         ('petitions', '0013_suggestions'),
-        ('projects', '0001_projects'),
+        ('projects', '0002_secret_ballot'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -2,8 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
-from petitions.models import Concern, Unit
+from petitions.models import Concern, Suggestion, Unit
 from projects.models import Candidate, LivelihoodProject
+
+
+def _words(text: str) -> set[str]:
+    """What was typed in a field of codes or numbers, separated by spaces or commas (also Chinese ones)."""
+    return set(text.replace(",", " ").replace("，", " ").replace("、", " ").split())
 
 
 class CandidateForm(forms.ModelForm):
@@ -14,6 +19,10 @@ class CandidateForm(forms.ModelForm):
     concern_codes = forms.CharField(
         label=_("Concerns behind it"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Their tracking codes, separated by spaces or commas: the demand is counted from them."))
+    suggestion_numbers = forms.CharField(
+        label=_("Suggestions behind it"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Their numbers (12 for the suggestion at /desk/suggestions/12/), separated by spaces or "
+                    "commas: they count in the demand too."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,12 +31,22 @@ class CandidateForm(forms.ModelForm):
 
 
     def clean_concern_codes(self) -> list:
-        text = self.cleaned_data["concern_codes"].replace(",", " ").replace("，", " ")
-        codes = {code.lower() for code in text.split()}  # tracking codes are lower case
+        codes = {code.lower() for code in _words(self.cleaned_data["concern_codes"])}  # tracking codes: lower case
         found = list(Concern.objects.filter(tracking__in=codes))
         missing = codes - {c.tracking for c in found}
         if missing:
             raise forms.ValidationError(_("No such concern: %(codes)s") % {"codes": ", ".join(sorted(missing))})
+        return found
+
+    def clean_suggestion_numbers(self) -> list:
+        words = _words(self.cleaned_data["suggestion_numbers"].replace("#", " ").replace("＃", " "))
+        numbers = {int(w) for w in words if w.isascii() and w.isdigit()}
+        # A draft is not a suggestion yet: only those its deputy has submitted.
+        found = list(Suggestion.objects.filter(pk__in=numbers).exclude(status=Suggestion.Status.DRAFT))
+        missing = sorted(str(n) for n in numbers - {s.pk for s in found})
+        missing += sorted(w for w in words if not (w.isascii() and w.isdigit()))
+        if missing:
+            raise forms.ValidationError(_("No such suggestion: %(numbers)s") % {"numbers": ", ".join(missing)})
         return found
 
 
@@ -82,7 +101,7 @@ class ProjectForm(forms.ModelForm):
         model = LivelihoodProject
         fields = ["responsible_unit", "supervisors", "budget", "planned_start", "planned_end", "actual_start",
                   "actual_end"]
-        widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in (
+        widgets = {name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in (
             "planned_start", "planned_end", "actual_start", "actual_end")}
 
     def __init__(self, *args, **kwargs):

@@ -14,8 +14,8 @@ from liaison.scoping import TownshipScoped
 
 
 class Candidate(TimeStampedModel, TownshipScoped):
-    """A candidate project in the reserve (项目库). Its demand is how many concerns back it: counted from
-    `concerns` by the selectors (projects.selectors.with_demand), never typed."""
+    """A candidate project in the reserve (项目库). Its demand is how many concerns and suggestions back it:
+    counted from `concerns` and `suggestions` by the selectors (projects.selectors.with_demand), never typed."""
 
     class Source(models.TextChoices):
         SUGGESTION = "suggestion", _("A deputy's suggestion")
@@ -35,6 +35,8 @@ class Candidate(TimeStampedModel, TownshipScoped):
     source_department = models.CharField(_("proposing department"), max_length=100, blank=True)
     concerns = models.ManyToManyField("petitions.Concern", blank=True, related_name="project_candidates",
                                       verbose_name=_("concerns behind it"))
+    suggestions = models.ManyToManyField("petitions.Suggestion", blank=True, related_name="project_candidates",
+                                         verbose_name=_("suggestions behind it"))
     screening_notes = models.TextField(_("screening notes"), blank=True,
                                        help_text=_("Need, feasibility and cost, as screened."))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RESERVE)
@@ -171,3 +173,21 @@ class LivelihoodProject(TimeStampedModel, TownshipScoped):
 
     def __str__(self) -> str:
         return self.candidate.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        """Finished when it has actually ended: its progress is then 100 % (projects.progress_selectors)."""
+        return self.actual_end is not None
+
+
+# Milestones, supervision comments, photos and the year-end rating (a module of their own).
+from projects.progress_models import (  # noqa: E402,F401
+    Milestone,
+    ProjectPhoto,
+    RatingPublication,
+    SupervisionComment,
+    YearEndRating,
+)

@@ -25,8 +25,9 @@ MOVES = {
 
 def candidate_save(*, candidate: Candidate | None = None, township=None, title: str, description: str = "",
                    source: str = Candidate.Source.CONCERNS, source_department: str = "", concerns=(),
-                   screening_notes: str = "", status: str = Candidate.Status.RESERVE) -> Candidate:
-    """Add a candidate to the reserve, or correct one that no announced vote has decided."""
+                   suggestions=(), screening_notes: str = "", status: str = Candidate.Status.RESERVE) -> Candidate:
+    """Add a candidate to the reserve, or correct one that no announced vote has decided. `concerns` and
+    `suggestions` are those behind it (its demand is counted from them)."""
     if candidate is None:
         candidate = Candidate(township=township) if township is not None else Candidate()
     elif candidate.status in (Candidate.Status.CHOSEN, Candidate.Status.NOT_CHOSEN):
@@ -39,11 +40,12 @@ def candidate_save(*, candidate: Candidate | None = None, township=None, title: 
 
         candidate.township = current_township()
     candidate.full_clean()
-    concerns = list(concerns)
-    check_same_township(candidate, *concerns)
+    concerns, suggestions = list(concerns), list(suggestions)
+    check_same_township(candidate, *concerns, *suggestions)
     with transaction.atomic():
         candidate.save()
         candidate.concerns.set(concerns)
+        candidate.suggestions.set(suggestions)
     return candidate
 
 

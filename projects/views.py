@@ -17,8 +17,8 @@ from liaison import roles
 from liaison.roles import role_required
 from liaison.scoping import found_in_township, one_township_required
 from projects import selectors, services
-from projects.forms import BallotForm, CandidateForm, PaperVotersForm, ProjectForm, SessionForm
-from projects.models import Ballot, LivelihoodProject
+from projects.forms import BallotForm, CandidateForm, PaperVotersForm, SessionForm
+from projects.models import Ballot
 
 OFFICE = (roles.STAFF, roles.OFFICIAL)
 
@@ -81,6 +81,7 @@ def candidate_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.candidate_save(concerns=form.cleaned_data["concern_codes"],
+                                    suggestions=form.cleaned_data["suggestion_numbers"],
                                     **{k: form.cleaned_data[k] for k in CandidateForm.Meta.fields})
         except ValidationError as error:
             form.add_error(None, error)
@@ -190,22 +191,3 @@ def paper_ballot(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("projects_staff:session", session.code)
 
-
-@require_http_methods(["GET", "POST"])
-@role_required(*OFFICE)
-def project(request: HttpRequest, pk: int) -> HttpResponse:
-    """A chosen project: its responsible unit, supervising deputies, budget and dates."""
-    found = LivelihoodProject.objects.select_related("candidate", "session").filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    form = ProjectForm(request.POST or None, instance=found)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.project_update(project=found, **data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The project is updated."))
-            return redirect("projects_staff:session", found.session.code)
-    return render(request, "projects/form.html", {"form": form, "heading": found.candidate.title})

@@ -199,7 +199,23 @@ ROUTES: dict[str, list[Ask]] = {
                                       back_office(*OFFICE, county_official=CHOOSE, admin=CHOOSE)),
     "projects_staff:session": [*get("/staff/projects/votes/{open_vote}/", back_office(*OFFICE)),
                                *get("/staff/projects/votes/{vote}/", back_office(*OFFICE))],
-    "projects_staff:project": get("/staff/projects/{livelihood_project}/", back_office(*OFFICE)),
+    # A chosen project carried out (projects.progress_views): {livelihood_project} is carried out by the handler's
+    # unit and supervised by the deputy, its rating published; {milestone} is planned, {supervision_comment} open.
+    # The forms are posted empty: shown again with why (200) to whoever may send them.
+    "projects_staff:progress": get("/staff/projects/progress/", back_office(*EVERY_DESK_ROLE)),
+    "projects_staff:project": get("/staff/projects/{livelihood_project}/", back_office(*EVERY_DESK_ROLE)),
+    "projects_staff:milestone_new": post("/staff/projects/{livelihood_project}/milestones/",
+                                         back_office("handler", *OFFICE)),
+    "projects_staff:milestone_reach": post("/staff/projects/milestones/{milestone}/reach/",
+                                           back_office("handler", *OFFICE)),
+    "projects_staff:comment": post("/staff/projects/{livelihood_project}/comment/", back_office("deputy")),
+    "projects_staff:answer": post("/staff/projects/comments/{supervision_comment}/answer/",
+                                  back_office("handler", *OFFICE)),
+    # Every year it may be rated for is published: nothing left to rate, back to the page with a message.
+    "projects_staff:rate": post("/staff/projects/{livelihood_project}/rate/",
+                                back_office("deputy", *OFFICE, answer=REDIRECT)),
+    "projects_staff:ratings_publish": post("/staff/projects/{livelihood_project}/ratings/publish/",
+                                           back_office(*OFFICE, answer=REDIRECT)),
     "projects_staff:move": post("/staff/projects/votes/{open_vote}/open/", back_office(*OFFICE, answer=REDIRECT)),
     "projects_staff:paper_ballot": post("/staff/projects/votes/{open_vote}/paper/",
                                         back_office(*OFFICE, answer=REDIRECT)),  # empty form: refused
@@ -267,6 +283,8 @@ ROUTES: dict[str, list[Ask]] = {
                        *get("/study/{draft_material}/", everyone(NOT_FOUND))],
     "study:pdf": [*get("/study/{study_material}/file.pdf", everyone(OK)),
                   *get("/study/{deputies_material}/file.pdf", DEPUTIES_AND_OFFICE)],
+    "projects:detail": get("/projects/{livelihood_project}/", everyone(OK)),
+    "projects:photo": get("{project_photo}", everyone(OK)),  # a project is public once its vote is announced
     "projects:result": [*get("/projects/votes/{vote}/", everyone(OK)),
                         *get("/projects/votes/{open_vote}/", everyone(NOT_FOUND))],  # not announced: nobody's
     "media": get("{media_file}", everyone(OK)),  # public uploads only: QR images, portraits

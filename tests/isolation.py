@@ -29,6 +29,7 @@ from petitions import suggestion_services, workflow
 from petitions.models import Concern, ConcernPhoto
 from petitions.receptions import reception_record
 from petitions.services import concern_assign, concern_comment, concern_resolve, concern_transition
+from projects import progress
 from projects import services as votes
 from tests.factories import (
     AreaFactory,
@@ -81,6 +82,7 @@ class Town:
             *(str(p.key) for p in [*self.activity.photos.all(), *self.internal_activity.photos.all()]),
             self.vote.code, self.open_vote.code, self.suggestion.code, self.public_suggestion.code,
             self.study_material.code, self.deputies_material.code, self.draft_material.code,
+            *(str(p.key) for p in (self.project_photo, self.comment_photo)),
             *self.mobiles,
         }
 
@@ -208,7 +210,8 @@ def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town
     # an open one whose ballot page the deputy may open.
     with in_township(township):
         candidates = [votes.candidate_save(title=f"{marker}民生项目{i}", concerns=[town.concerns["new"]][:i < 1],
-                                           source_department=f"{marker}农办", screening_notes=f"{marker}可行")
+                                           suggestions=[suggestion][:i < 1], source_department=f"{marker}农办",
+                                           screening_notes=f"{marker}可行")
                       for i in range(5)]
         vote = votes.session_create(title=f"{marker}民生实事票决", held_on=visit.held_on, seats=2,
                                     candidates=candidates[:3])
@@ -223,8 +226,25 @@ def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town
     project.responsible_unit = unit
     project.save()
     project.supervisors.add(deputy)
+    # The project carried out (projects.progress): a reached milestone with a photo and a planned one, an answered
+    # comment and an open one (a photo), the deputy's year-end rating, published.
+    with in_township(township):
+        reached = progress.milestone_plan(project=project, title=f"{marker}开工", progress=20,
+                                          reached_on=visit.held_on, note=f"{marker}已进场", photos=[_jpeg()],
+                                          actor=official)
+        milestone = progress.milestone_plan(project=project, title=f"{marker}完工", progress=100, actor=handler)
+        answered = progress.supervision_comment(project=project, deputy=deputy, text=f"{marker}注意施工安全")
+        progress.supervision_answer(comment=answered, answer=f"{marker}已设警示牌", actor=handler)
+        comment = progress.supervision_comment(project=project, deputy=deputy, text=f"{marker}路面积水",
+                                               photos=[_jpeg()])
+        rating = progress.rating_cast(project=project, deputy=deputy, grade="satisfied",
+                                      year=vote.held_on.year, entered_by=town.users["deputy"])
+        publication = progress.ratings_publish(project=project, year=vote.held_on.year, actor=official)
     town.rows |= {"candidate": candidates[0], "vote": vote, "open_vote": open_vote, "ballot": ballot,
-                  "livelihood_project": project}
+                  "livelihood_project": project, "milestone": milestone, "reached_milestone": reached,
+                  "project_photo": reached.photos.get(), "comment_photo": comment.photos.get(),
+                  "supervision_comment": comment, "answered_comment": answered, "year_end_rating": rating,
+                  "rating_publication": publication}
     # Study materials (dashboard.study): a public one and a deputies-only one, each with a PDF, a draft, and the
     # deputy's receipt for the deputies-only one.
     with in_township(township):

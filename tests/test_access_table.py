@@ -104,6 +104,8 @@ def world(django_db_setup, django_db_blocker):
             "livelihood_project": town.livelihood_project.pk,
             "study_material": town.study_material.code, "deputies_material": town.deputies_material.code,
             "draft_material": town.draft_material.code,
+            "milestone": town.milestone.pk, "supervision_comment": town.supervision_comment.pk,
+            "project_photo": town.project_photo.get_absolute_url(),
         }
         pks = {}
         for model in admin.site._registry:

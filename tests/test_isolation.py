@@ -258,6 +258,24 @@ OFFICE = {
         _post(FOREIGN, _url("projects_staff:project", other.livelihood_project.pk), {"budget": "1"}),
         _post(OWN, _url("projects_staff:project", own.livelihood_project.pk),
               {"responsible_unit": other.unit.pk, "supervisors": [other.deputy.pk], "budget": "1"})],
+    "projects_staff:progress": lambda own, other: [_get(OWN, "/staff/projects/progress/", shows_own=True)],
+    "projects_staff:milestone_new": lambda own, other: [
+        _post(FOREIGN, _url("projects_staff:milestone_new", other.livelihood_project.pk),
+              {"milestone-title": "看看", "milestone-progress": "90"})],
+    "projects_staff:milestone_reach": lambda own, other: [
+        _post(FOREIGN, _url("projects_staff:milestone_reach", other.milestone.pk),
+              {f"reach-{other.milestone.pk}-reached_on": "2026-03-07"})],
+    "projects_staff:comment": lambda own, other: [
+        _post(FOREIGN, _url("projects_staff:comment", other.livelihood_project.pk), {"comment-text": "看看"})],
+    "projects_staff:answer": lambda own, other: [
+        _post(FOREIGN, _url("projects_staff:answer", other.supervision_comment.pk),
+              {f"answer-{other.supervision_comment.pk}-answer": "看看"})],
+    "projects_staff:rate": lambda own, other: [
+        _post(FOREIGN, _url("projects_staff:rate", other.livelihood_project.pk),
+              {"rating-deputy": other.deputy.pk, "rating-year": other.vote.held_on.year, "rating-grade": "satisfied"})],
+    "projects_staff:ratings_publish": lambda own, other: [
+        _post(FOREIGN, _url("projects_staff:ratings_publish", other.livelihood_project.pk),
+              {"year": other.vote.held_on.year})],
     "projects_staff:move": lambda own, other: [
         _post(FOREIGN, _url("projects_staff:move", other.open_vote.code, "close"))],
     "projects_staff:paper_ballot": lambda own, other: [
@@ -460,6 +478,8 @@ PUBLIC_CODE = {
     "petitions:suggestion": lambda town: ("GET", _url("petitions:suggestion", town.public_suggestion.code)),
     "study:material": lambda town: ("GET", _url("study:material", town.study_material.code)),
     "study:pdf": lambda town: ("GET", _url("study:pdf", town.study_material.code)),
+    "projects:detail": lambda town: ("GET", _url("projects:detail", town.livelihood_project.pk)),
+    "projects:photo": lambda town: ("GET", town.project_photo.get_absolute_url()),
 }
 # Routes no township owns anything of.
 BY_DESIGN = {

@@ -14,8 +14,9 @@ def _keys(user) -> list[str]:
 def test_each_role_sees_its_own_menu(staff, official, deputy_user, handler, county_official, admin_user):
     public = ["directory", "lookup", "activities_public", "public_projects", "study"]
     assert _keys(AnonymousUser()) == public
-    assert _keys(deputy_user) == [*public, "inbox", "patrol", "my_duty", "my_report", "my_households", "suggestions"]
-    assert _keys(handler) == [*public, "suggestions", "unit"]
+    assert _keys(deputy_user) == [*public, "inbox", "patrol", "my_duty", "my_report", "my_households", "suggestions",
+                                  "my_projects"]
+    assert _keys(handler) == [*public, "suggestions", "my_projects", "unit"]
     assert _keys(staff) == [*public, "concerns", "receptions", "held", "households", "activities", "projects",
                             "study_office", "suggestions", "duty", "window", "import", "accounts", "admin"]
     assert _keys(official) == [*public, "concerns", "receptions", "held", "households", "activities", "projects",
@@ -37,7 +38,7 @@ def test_a_link_follows_the_check_of_its_page(handler):
     handler = type(handler).objects.get(pk=handler.pk)  # permissions are cached on the object
 
     assert _keys(handler) == ["directory", "lookup", "activities_public", "public_projects", "study", "suggestions",
-                               "unit", "window", "admin"]
+                               "my_projects", "unit", "window", "admin"]
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -21,9 +22,11 @@ from liaison.scoping import current_township
 from petitions.models import Concern
 from petitions.selectors import concern_counts, concern_list_public, concern_public_text, reception_count
 from petitions.suggestion_selectors import suggestion_adopted_count, suggestion_list_public, suggestion_public
+from projects.selectors import project_list_public
 
 LIST_LENGTH = 8
 CASES_SHOWN = 6  # a column of a 1080-line screen
+PROJECTS_SHOWN = 8  # a township votes on about eight a year
 TEXT_LENGTH = 60
 
 
@@ -54,6 +57,11 @@ def _compute(site) -> dict:
          reception_count(since=year_start, until=today + datetime.timedelta(days=1), site=site)),
     ]
     duty = duty_days_public(site=site, today=today)
+    projects = [{"title": p.candidate.title, "unit": p.responsible_unit.name if p.responsible_unit else "",
+                 "progress": p.progress, "percent": f"{p.progress}%", "photo": _cover(p)}
+                for p in project_list_public()[:PROJECTS_SHOWN]]
+    figures.insert(0, ("projects", _("Livelihood projects completed"),
+                       f"{sum(p['progress'] == 100 for p in projects)}/{len(projects)}" if projects else "—"))
     return {
         "generated_at": timezone.now().isoformat(),
         "year": today.year,
@@ -64,11 +72,16 @@ def _compute(site) -> dict:
             {"title": a.title, "date": _day(a.held_on), "place": a.place,
              "photo": a.photos_shown[0].get_absolute_url() if a.photos_shown else ""}
             for a in activity_list_with_photos_public(limit=LIST_LENGTH)],
+        "projects": projects,
         "suggestions": [{"title": s.title, "deputy": s.deputy.name, "unit": s.unit, "category": s.category}
                         for s in map(suggestion_public, suggestion_list_public()[:CASES_SHOWN])],
         "open_cases": _cases(Concern.OPEN_STATUSES),
         "resolved_cases": _cases((Concern.Status.RESOLVED, Concern.Status.CLOSED)),
     }
+
+
+def _cover(project) -> str:
+    return reverse("projects:photo", args=[project.cover]) if project.cover else ""
 
 
 def _duty(day) -> dict:

@@ -96,7 +96,7 @@ def _cases(statuses) -> list[dict]:
 
 
 def _day(day: datetime.date) -> str:
-    return date_format(day, "MONTH_DAY_FORMAT")  # 12月7日: read from afar
+    return date_format(day, "n月j日") if get_language().startswith("zh") else date_format(day, "MONTH_DAY_FORMAT")
 
 
 def _short(text: str) -> str:

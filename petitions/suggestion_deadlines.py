@@ -17,20 +17,15 @@ extend, re-handling) clears the marks.
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from liaison import roles
 from liaison.calendar import working_days_between
 from liaison.models import Notification
-from liaison.outbox import notification_queue
-from liaison.scoping import accounts_of
-from liaison.validators import mobile_validator
+from petitions import suggestion_notices as notices
 from petitions import suggestion_workflow as workflow
-from petitions.models import Suggestion, SuggestionEvent, SuggestionUnit, Unit
+from petitions.models import Suggestion, SuggestionEvent, SuggestionUnit
 from petitions.suggestion_services import _event, current_lead, suggestion_transition
 from petitions.suggestion_workflow import WorkflowError
 
@@ -65,11 +60,11 @@ def suggestions_accept_unreturned(*, today: datetime.date | None = None) -> int:
             lead = current_lead(suggestion)
             if lead is not None:
                 with translation.override(settings.LANGUAGE_CODE):
-                    _to_unit(suggestion, lead.unit, f"suggestion-accepted:{suggestion.return_by.isoformat()}", _(
+                    notices.to_unit(suggestion, lead.unit, f"suggestion-accepted:{suggestion.return_by.isoformat()}", _(
                         "Suggestion “%(title)s” was not returned by %(return_by)s: it counts as accepted by your "
                         "unit. Answer it in writing by %(answer_by)s. %(url)s"
                     ) % {"title": suggestion.title, "return_by": suggestion.return_by.isoformat(),
-                         "answer_by": suggestion.answer_by.isoformat(), "url": _desk_url(suggestion)})
+                         "answer_by": suggestion.answer_by.isoformat(), "url": notices.desk_url(suggestion)})
         done += 1
     return done
 
@@ -90,10 +85,10 @@ def suggestion_reminders(*, today: datetime.date | None = None) -> tuple[int, in
             lead = current_lead(suggestion)
             with translation.override(settings.LANGUAGE_CODE):
                 if lead is not None:
-                    _to_unit(suggestion, lead.unit, f"suggestion-remind:{suggestion.answer_by.isoformat()}", _(
+                    notices.to_unit(suggestion, lead.unit, f"suggestion-remind:{suggestion.answer_by.isoformat()}", _(
                         "Suggestion “%(title)s” is to be answered by %(date)s. %(url)s"
                     ) % {"title": suggestion.title, "date": suggestion.answer_by.isoformat(),
-                         "url": _desk_url(suggestion)})
+                         "url": notices.desk_url(suggestion)})
             _event(suggestion=suggestion, kind=SuggestionEvent.Kind.REMINDER, role=workflow.SYSTEM,
                    note=suggestion.answer_by.isoformat())
         reminded += 1
@@ -107,10 +102,10 @@ def suggestion_reminders(*, today: datetime.date | None = None) -> tuple[int, in
             with translation.override(settings.LANGUAGE_CODE):
                 text = _("Suggestion “%(title)s” was to be answered by %(date)s and is overdue (lead unit: "
                          "%(unit)s). %(url)s") % {"title": suggestion.title, "date": suggestion.answer_by.isoformat(),
-                                                 "unit": lead.unit.name if lead else "—", "url": _desk_url(suggestion)}
+                                                 "unit": lead.unit.name if lead else "—", "url": notices.desk_url(suggestion)}
                 if lead is not None:
-                    _to_unit(suggestion, lead.unit, occasion, text)
-                _to_officials(suggestion, occasion, text)
+                    notices.to_unit(suggestion, lead.unit, occasion, text)
+                notices.to_officials(suggestion, occasion, text)
             _event(suggestion=suggestion, kind=SuggestionEvent.Kind.ESCALATION, role=workflow.SYSTEM,
                    note=suggestion.answer_by.isoformat())
         escalated += 1
@@ -134,9 +129,9 @@ def suggestion_view_reminders(*, today: datetime.date | None = None) -> tuple[in
                 continue
             suggestion = assignment.suggestion
             with translation.override(settings.LANGUAGE_CODE):
-                _to_unit(suggestion, assignment.unit, f"suggestion-view-remind:{assignment.view_by.isoformat()}", _(
+                notices.to_unit(suggestion, assignment.unit, f"suggestion-view-remind:{assignment.view_by.isoformat()}", _(
                     "Suggestion “%(title)s”: your unit's view as co-handling unit is due by %(date)s. %(url)s"
-                ) % {"title": suggestion.title, "date": assignment.view_by.isoformat(), "url": _desk_url(suggestion)})
+                ) % {"title": suggestion.title, "date": assignment.view_by.isoformat(), "url": notices.desk_url(suggestion)})
                 note = _("%(unit)s: view due by %(date)s") % {"unit": assignment.unit.name,
                                                               "date": assignment.view_by.isoformat()}
             _event(suggestion=suggestion, kind=SuggestionEvent.Kind.REMINDER, role=workflow.SYSTEM, note=note)
@@ -150,9 +145,9 @@ def suggestion_view_reminders(*, today: datetime.date | None = None) -> tuple[in
             with translation.override(settings.LANGUAGE_CODE):
                 text = _("Suggestion “%(title)s”: the view of co-handling unit %(unit)s was due by %(date)s and "
                          "is overdue. %(url)s") % {"title": suggestion.title, "unit": assignment.unit.name,
-                                                   "date": assignment.view_by.isoformat(), "url": _desk_url(suggestion)}
-                _to_unit(suggestion, assignment.unit, occasion, text)
-                _to_officials(suggestion, f"{occasion}:unit{assignment.unit_id}", text)
+                                                   "date": assignment.view_by.isoformat(), "url": notices.desk_url(suggestion)}
+                notices.to_unit(suggestion, assignment.unit, occasion, text)
+                notices.to_officials(suggestion, f"{occasion}:unit{assignment.unit_id}", text)
                 note = _("%(unit)s: view overdue (due %(date)s)") % {"unit": assignment.unit.name,
                                                                      "date": assignment.view_by.isoformat()}
             _event(suggestion=suggestion, kind=SuggestionEvent.Kind.ESCALATION, role=workflow.SYSTEM, note=note)
@@ -166,40 +161,3 @@ def _view_claim(assignment: SuggestionUnit, mark: str) -> bool:
         **{mark: timezone.now()}))
 
 
-# --- who is told, through the outbox -------------------------------------------------------------------
-
-def _desk_url(suggestion: Suggestion) -> str:
-    return suggestion.township.public_url + reverse("desk:suggestion", args=[suggestion.pk])
-
-
-def _is_mobile(number: str) -> bool:
-    try:
-        mobile_validator(number)
-    except ValidationError:
-        return False
-    return True
-
-
-def _to_unit(suggestion: Suggestion, unit: Unit, occasion: str, text: str) -> None:
-    """E-mail to the unit's members, an SMS to the unit's own number if it is a mobile (as concerns do)."""
-    key = f"{occasion}:{suggestion.pk}:unit{unit.pk}"
-    subject = _("Suggestion “%(title)s”") % {"title": suggestion.title}
-    for user in unit.members.filter(is_active=True).exclude(email=""):
-        notification_queue(key=f"{key}:user:{user.pk}", channel=EMAIL, recipient=user.email, subject=subject,
-                           body=text, about=suggestion)
-    if _is_mobile(unit.phone):
-        notification_queue(key=f"{key}:sms:{unit.phone}", channel=SMS, recipient=unit.phone,
-                           body=f"【{suggestion.township.station_name}】{text}", about=suggestion)
-
-
-def _to_officials(suggestion: Suggestion, occasion: str, text: str) -> None:
-    """The township's officials: e-mail to their accounts, SMS to the township's escalation mobiles."""
-    key = f"{occasion}:{suggestion.pk}"
-    subject = _("Overdue suggestion “%(title)s”") % {"title": suggestion.title}
-    officials = accounts_of(suggestion.township).filter(groups__name=roles.OFFICIAL, is_active=True).exclude(email="")
-    for user in officials:
-        notification_queue(key=f"{key}:official:{user.pk}", channel=EMAIL, recipient=user.email, subject=subject,
-                           body=text, about=suggestion)
-    for mobile in suggestion.township.escalation_mobile_list():
-        notification_queue(key=f"{key}:official-sms:{mobile}", channel=SMS, recipient=mobile,
-                           body=f"【{suggestion.township.station_name}】{text}", about=suggestion)

@@ -14,6 +14,7 @@ from deputies.codes import issue_public_code
 from deputies.models import Deputy
 from liaison.calendar import add_working_days
 from liaison.scoping import check_same_township, current_township
+from petitions import suggestion_notices as notices
 from petitions import suggestion_workflow as workflow
 from petitions.models import (
     AnswerCategory,
@@ -163,7 +164,7 @@ def suggestion_transition(
             raise WorkflowError(_("Choose the lead unit."))
         co_units = [unit for unit in co_units if unit.pk != lead_unit.pk]
         check_same_township(suggestion, lead_unit, *co_units)
-        SuggestionUnit.objects.bulk_create(
+        assigned = SuggestionUnit.objects.bulk_create(
             [SuggestionUnit(suggestion=suggestion, unit=lead_unit, role=SuggestionUnit.Role.LEAD,
                             township_id=suggestion.township_id, assigned_at=now)]
             + [SuggestionUnit(suggestion=suggestion, unit=unit, role=SuggestionUnit.Role.CO,
@@ -175,6 +176,7 @@ def suggestion_transition(
         suggestion.answer_by = answer_by or answer_deadline(today)
         suggestion.reminded_at = suggestion.escalated_at = None
         note = "\n".join(filter(None, [", ".join(u.name for u in [lead_unit, *co_units]), note]))
+        _tell_assigned(suggestion, assigned)
     elif action == "accept":
         suggestion.assignments.filter(role=SuggestionUnit.Role.LEAD, returned_at__isnull=True).update(accepted_at=now)
     elif action == "accept_by_default":
@@ -231,6 +233,23 @@ def suggestion_transition(
     _event(suggestion=suggestion, kind=kind, actor=actor, role=role, note=note, action=action,
            from_status=previous, to_status=suggestion.status, at=now)
     return suggestion
+
+
+def _tell_assigned(suggestion: Suggestion, assignments: list[SuggestionUnit]) -> None:
+    """Each unit hears of its assignment at once, through the outbox (saved in this transaction: a message
+    for every assignment that is kept, none for one rolled back; its key is the assignment's)."""
+    url = notices.desk_url(suggestion)
+    for assignment in assignments:
+        if assignment.role == SuggestionUnit.Role.LEAD:
+            text = _("Your unit leads the handling of the deputy's suggestion “%(title)s”. If it is not your unit's "
+                     "responsibility, return it with the reason by %(return_by)s; answer in writing by %(answer_by)s: "
+                     "%(url)s") % {"title": suggestion.title, "return_by": suggestion.return_by.isoformat(),
+                                    "answer_by": suggestion.answer_by.isoformat(), "url": url}
+        else:
+            text = _("Your unit co-handles the deputy's suggestion “%(title)s”: send your view to the lead unit by "
+                     "%(date)s: %(url)s") % {"title": suggestion.title, "date": assignment.view_by.isoformat(),
+                                               "url": url}
+        notices.to_unit(suggestion, assignment.unit, f"suggestion-assigned:{assignment.pk}", text)
 
 
 def current_lead(suggestion: Suggestion) -> SuggestionUnit | None:

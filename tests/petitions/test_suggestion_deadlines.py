@@ -206,3 +206,23 @@ def test_the_daily_task_runs_every_sweep_and_twice_has_one_effect(handler, time_
     assert Notification.objects.count() == queued > 0
     unreturned.refresh_from_db()
     assert unreturned.status == S.ACCEPTED
+
+
+# --- the units hear of their assignment ---------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_each_unit_hears_of_its_assignment_once_and_again_when_assigned_anew(handler, time_machine):
+    time_machine.move_to(WEDNESDAY, tick=False)
+    lead = _unit_with_member(handler, phone="13700001111")
+    co = UnitFactory(phone="0576-87790001")  # a desk phone: no SMS, and no member with e-mail
+    suggestion = _assigned(lead=lead, co=[co])
+
+    first = sorted(Notification.objects.filter(key__startswith="suggestion-assigned:")
+                   .values_list("channel", "recipient"))
+    assert first == [("email", "handler@example.org"), ("sms", "13700001111")]
+    lead_sms = Notification.objects.get(key__startswith="suggestion-assigned:", channel="sms")
+    assert "2026-03-16" in lead_sms.body and "修缮村道" in lead_sms.body
+
+    services.suggestion_transition(suggestion=suggestion, action="return", role=workflow.HANDLER, note="不属本单位")
+    services.suggestion_transition(suggestion=suggestion, action="assign", role=workflow.STAFF, lead_unit=lead)
+    assert Notification.objects.filter(key__startswith="suggestion-assigned:").count() == 4  # a new assignment

@@ -7,23 +7,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from dashboard.screen import screen_data
+from dashboard.screen import RESOLVED, cases_public, screen_data
+from dashboard.study import latest_public_materials
 from deputies.activities import activity_list_latest_public
 from deputies.duty_selectors import duty_days_public
 from deputies.models import Site
 from deputies.selectors import deputy_level_counts, site_get_public, site_list_public
 from liaison.scoping import found_in_township
+from projects.selectors import project_list_public
+
+PORTAL_PROJECTS = 8  # a township's projects of a year
 
 
 @require_safe
 def portal(request: HttpRequest) -> HttpResponse:
     """The pocket liaison station (掌上联络站): its columns, mobile first."""
+    sites = list(site_list_public())
     return render(
         request,
         "dashboard/portal.html",
-        {"deputy_total": sum(deputy_level_counts().values()), "sites": site_list_public(),
+        {"deputy_total": sum(deputy_level_counts().values()), "sites": sites,
+         "station": next((s for s in sites if s.kind == Site.Kind.STATION), None),
          "duty": duty_days_public(),
-         "activities": activity_list_latest_public()},
+         "activities": activity_list_latest_public(),
+         "materials": latest_public_materials(3),
+         "projects": list(project_list_public()[:PORTAL_PROJECTS]),
+         "results": cases_public(RESOLVED, limit=3)},
     )
 
 

@@ -19,7 +19,9 @@ def _deputies_public(
     if village:
         deputies = deputies.filter(village=village)
     if query:
-        deputies = deputies.filter(Q(name__icontains=query) | Q(post__icontains=query))
+        # A voter looks for "their" deputy by name, by post, or by the village they live in.
+        deputies = deputies.filter(Q(name__icontains=query) | Q(post__icontains=query)
+                                   | Q(village__name__icontains=query))
     return deputies
 
 

@@ -63,6 +63,14 @@ NOT_PERSONAL: dict[str, set[str]] = {
     "deputies.Deputy": {"publish_mobile"},
     # A candidate project's screening: need, feasibility, cost; never a constituent's name or number.
     "projects.Candidate": {"screening_notes"},  # the deputy's choice, not a datum about them
+    # A project carried out in public: the unit's progress notes and photos of the works, a supervising deputy's
+    # comment and the unit's answer are acts of office, published (a mobile typed in is masked on the page).
+    "projects.Milestone": {"note"},
+    "projects.ProjectPhoto": {"comment", "image"},
+    "projects.SupervisionComment": {"text", "answer", "answered_at", "answered_by", "answering_unit"},
+    # Study materials: the station's own published texts.
+    "dashboard.StudyCategory": {"name"},
+    "dashboard.StudyMaterial": {"body"},
     # Where a deputies' activity took place, and what an enterprise (not a person) told them on a visit.
     "deputies.Activity": {"place"},
     "deputies.EnterpriseOpinion": {"text"},

@@ -28,7 +28,7 @@ def test_a_deputy_turns_a_concern_into_a_suggestion_a_colleague_cosigns_it_is_su
     assert_no_horizontal_scroll(page)
     screenshot(page, "suggestion-new-from-concern")
     with page.expect_navigation():
-        page.locator("#suggestion-form button[type=submit]").click()
+        page.locator("#suggestion-save").click()
     suggestion = Suggestion.objects.get()
     assert list(suggestion.concerns.all()) == [concern]
     assert "尚未确认" in page.locator("#suggestion-cosigners").inner_text()

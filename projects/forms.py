@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
+from liaison.forms import OneTimeTokenField, submission_key
 from petitions.models import Concern, Suggestion, Unit
 from projects.models import Candidate, LivelihoodProject
 
@@ -76,6 +77,28 @@ class BallotForm(forms.Form):
         field.queryset = session.candidates.order_by("pk")
         field.choices = [(c.pk, c.title) for c in candidates]  # no second query to draw the boxes
         field.help_text = _("Tick at most %(seats)s.") % {"seats": session.seats}
+
+
+class PaperBallotForm(BallotForm):
+    """A paper from the box: its ticks, or "blank" said out loud, so a form sent empty by mistake (after Back)
+    is not counted as a blank ballot; and a one-time token, so a double tap enters it once."""
+
+    blank = forms.BooleanField(label=_("This paper is blank or spoilt (no project ticked)"), required=False)
+    token = OneTimeTokenField()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("choices") and not data.get("blank"):
+            raise forms.ValidationError(_("Tick the projects marked on the paper, or say it is blank."),
+                                        code="empty")
+        if data.get("choices") and data.get("blank"):
+            raise forms.ValidationError(_("A paper with ticks is not blank."), code="not_blank")
+        return data
+
+    def submission_key(self, user) -> str:
+        return submission_key(self.cleaned_data["token"], f"paper:{user.pk}")
+
+    new_token = staticmethod(OneTimeTokenField.new)
 
 
 class PaperVotersForm(forms.Form):

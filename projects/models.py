@@ -125,6 +125,8 @@ class BallotPaper(TownshipScoped):
     choices = models.ManyToManyField(Candidate, through="BallotMark", blank=True, related_name="papers",
                                      verbose_name=_("chosen"))
     is_paper = models.BooleanField(_("paper ballot"), default=False)
+    # The entry form's one-time token: a paper sent twice (a double tap, a resent POST) is entered once.
+    submission_key = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ballot paper")

@@ -176,13 +176,15 @@ def _register(session: VoteSession, deputy, *, entered_by, is_paper: bool) -> Ba
                               % {"deputy": deputy.name}, code="voted") from None
 
 
-def _paper(session: VoteSession, choices: list[Candidate], *, is_paper: bool) -> BallotPaper:
+def _paper(session: VoteSession, choices: list[Candidate], *, is_paper: bool,
+           submission_key: str | None = None) -> BallotPaper:
     if len(choices) > session.seats:
         raise ValidationError(_("Choose at most %(seats)s projects.") % {"seats": session.seats}, code="too_many")
     on_ballot = set(session.candidates.values_list("pk", flat=True))
     if any(c.pk not in on_ballot for c in choices):
         raise ValidationError(_("Choose among the candidates on this ballot."), code="not_on_ballot")
-    paper = BallotPaper.objects.create(township_id=session.township_id, session=session, is_paper=is_paper)
+    paper = BallotPaper.objects.create(township_id=session.township_id, session=session, is_paper=is_paper,
+                                       submission_key=submission_key)
     BallotMark.objects.bulk_create([BallotMark(township_id=session.township_id, paper=paper, candidate=c)
                                     for c in dict.fromkeys(choices)])
     return paper
@@ -207,18 +209,22 @@ def paper_voters_sign(*, session: VoteSession, deputies, entered_by) -> list[Bal
         return [_register(session, deputy, entered_by=entered_by, is_paper=True) for deputy in deputies]
 
 
-def paper_enter(*, session: VoteSession, choices) -> BallotPaper:
+def paper_enter(*, session: VoteSession, choices, submission_key: str | None = None) -> BallotPaper:
     """One paper ballot from the box. There are never more paper ballots than deputies signed in as paper
-    voters: the count is taken with the session locked, so two clerks entering at once cannot pass it."""
+    voters: the count is taken with the session locked, so two clerks entering at once cannot pass it. The same
+    `submission_key` (the form's one-time token) enters one paper however often it is sent."""
     choices = list(choices)
     with transaction.atomic():
         session = _open_for(session, paper=True)
+        if submission_key and BallotPaper.objects.filter(submission_key=submission_key).exists():
+            raise ValidationError(_("This paper ballot is already entered: the form was sent twice, it counts once."),
+                                  code="sent_twice")
         if papers_outstanding(session) <= 0:
             signed = session.ballots.filter(is_paper=True).count()
             raise ValidationError(_("Every paper ballot of the %(n)s deputies signed in as paper voters is entered; "
                                     "sign in the deputy who handed this one in first.") % {"n": signed},
                                   code="no_paper_voter")
-        return _paper(session, choices, is_paper=True)
+        return _paper(session, choices, is_paper=True, submission_key=submission_key)
 
 
 def papers_outstanding(session: VoteSession) -> int:

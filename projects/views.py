@@ -17,7 +17,7 @@ from liaison import roles
 from liaison.roles import role_required
 from liaison.scoping import found_in_township, one_township_required
 from projects import selectors, services
-from projects.forms import BallotForm, CandidateForm, PaperVotersForm, SessionForm
+from projects.forms import BallotForm, CandidateForm, PaperBallotForm, PaperVotersForm, SessionForm
 from projects.models import Ballot
 
 OFFICE = (roles.STAFF, roles.OFFICIAL)
@@ -126,7 +126,8 @@ def session(request: HttpRequest, code: str) -> HttpResponse:
     session = _office_session(code)
     counted = services.tally(session)
     chosen = {c.pk for c in services.chosen(session, counted)} if session.is_announced else set()
-    paper = BallotForm(session=session, candidates=counted, prefix="paper")
+    paper = PaperBallotForm(session=session, candidates=counted, prefix="paper",
+                            initial={"token": PaperBallotForm.new_token()})
     voters = PaperVotersForm(session=session) if session.status in ("open", "closed") else None
     ballot_url = session.township.public_url + session.ballot_url()
     # The QR code deputies scan in the hall: our own SVG, drawn inline (no inline style: the CSP allows it).
@@ -179,10 +180,12 @@ def paper_voters(request: HttpRequest, code: str) -> HttpResponse:
 def paper_ballot(request: HttpRequest, code: str) -> HttpResponse:
     """One paper ballot from the box, without a name."""
     session = _office_session(code)
-    form = BallotForm(request.POST, session=session, candidates=selectors.session_candidates(session), prefix="paper")
+    form = PaperBallotForm(request.POST, session=session, candidates=selectors.session_candidates(session),
+                           prefix="paper")
     if form.is_valid():
         try:
-            services.paper_enter(session=session, choices=form.cleaned_data["choices"])
+            services.paper_enter(session=session, choices=form.cleaned_data["choices"],
+                                 submission_key=form.submission_key(request.user))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

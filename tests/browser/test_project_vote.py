@@ -56,3 +56,22 @@ def test_staff_run_the_vote_on_a_phone(browser, live_server, staff):
     screenshot(page, "project-result-public")
     page.goto(f"{live_server.url}/projects/")
     screenshot(page, "projects-public-list")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_paper_entered_then_back_and_submit_again_is_not_counted_twice(browser, live_server, staff):
+    session, candidates = _vote()
+    services.paper_voters_sign(session=session, deputies=[DeputyFactory(), DeputyFactory()], entered_by=staff)
+    page = logged_in(browser, live_server, staff)
+    page.goto(f"{live_server.url}/staff/projects/votes/{session.code}/")
+    page.get_by_label(TITLES[0]).check()
+    page.get_by_role("button", name="录入选票").dblclick()  # a double tap
+    page.wait_for_selector(".alert")
+    page.go_back()
+    assert not page.get_by_label(TITLES[0]).is_checked()  # the browser does not tick the last paper again
+    page.get_by_role("button", name="录入选票").click()
+    page.wait_for_selector(".alert")
+    assert "或注明是空白票" in page.locator(".alert").first.inner_text()
+    assert BallotPaper.objects.count() == 1 and services.papers_outstanding(session) == 1
+    screenshot(page, "project-paper-back-resubmit")
+    page.context.close()

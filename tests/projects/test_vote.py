@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime
+import re
 import threading
 import uuid
 
@@ -231,7 +232,9 @@ def test_staff_sign_in_paper_voters_then_enter_their_papers_without_names(client
     with refused("papers_outstanding"):
         services.session_close(session=session)
         services.session_announce(session=session)
-    client.post(enter, {"paper-choices": []})  # a blank (spoilt) paper still counts as entered
+    empty = client.post(enter, {"paper-choices": []}, follow=True)  # sent empty by mistake: not a blank ballot
+    assert "或注明是空白票" in empty.content.decode() and BallotPaper.objects.count() == 1
+    client.post(enter, {"paper-choices": [], "paper-blank": "on"})  # a blank (spoilt) paper still counts as entered
     third = client.post(enter, {"paper-choices": [_cand(session, 0).pk]}, follow=True)
     assert "先登记" in third.content.decode()
     assert sorted(Ballot.objects.values_list("deputy", "is_paper", "entered_by")) == sorted(
@@ -240,6 +243,20 @@ def test_staff_sign_in_paper_voters_then_enter_their_papers_without_names(client
     # A deputy already signed in is no longer offered: the form refuses them, and nothing changes.
     again = client.post(sign, {"deputies": [deputies[0].pk]}, follow=True)
     assert again.status_code == 200 and Ballot.objects.count() == 2
+
+
+def test_a_paper_sent_twice_is_entered_once(client, staff):
+    session = _session()
+    services.paper_voters_sign(session=session, deputies=[DeputyFactory(), DeputyFactory()], entered_by=staff)
+    client.force_login(staff)
+    page = client.get(reverse("projects_staff:session", args=[session.code])).content.decode()
+    token = re.search(r'name="paper-token" value="([^"]+)"', page).group(1)
+    form = {"paper-choices": [_cand(session, 0).pk], "paper-token": token}
+    enter = reverse("projects_staff:paper_ballot", args=[session.code])
+    client.post(enter, form)
+    again = client.post(enter, form, follow=True)  # a double tap, or the browser resending the POST
+    assert "提交了两次" in again.content.decode()
+    assert BallotPaper.objects.count() == 1 and services.papers_outstanding(session) == 1
 
 
 def test_nothing_stored_links_a_ballot_paper_to_its_deputy(db):

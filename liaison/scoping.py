@@ -89,6 +89,14 @@ def current_township():
     return value if isinstance(value, Township) else None
 
 
+def scope_key() -> str:
+    """The current scope as text, for cache keys: a township's pk, or the sorted pks of several."""
+    value = get_scope().get("township")
+    if isinstance(value, list):
+        return ",".join(map(str, sorted(value)))
+    return str(getattr(value, "pk", value))
+
+
 def in_township(township):
     """The scope of one township (a context manager)."""
     return scope(township=township)

@@ -214,6 +214,9 @@ SCREEN_CACHE_SECONDS = env.int("SCREEN_CACHE_SECONDS", default=60)
 SCREEN_REFRESH_SECONDS = env.int("SCREEN_REFRESH_SECONDS", default=60)
 SCREEN_ROTATE_SECONDS = env.int("SCREEN_ROTATE_SECONDS", default=15)
 SCREEN_RELOAD_HOUR = env.int("SCREEN_RELOAD_HOUR", default=3)
+# The cockpit's figures are computed at most this often per scope, site and period (dashboard.cockpit);
+# the page shows when they were computed.
+COCKPIT_CACHE_SECONDS = env.int("COCKPIT_CACHE_SECONDS", default=300)
 
 # Study materials (docs/study.md): an uploaded PDF larger than this is refused with a message. A web server in
 # front must accept bodies at least this large.

@@ -79,6 +79,13 @@ def csv_text(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    columns: Sequence[Column]
+    records: Iterable
+
+
 def write_xlsx(
     *, title: str, sheet_title: str, columns: Sequence[Column], records: Iterable, limit: int
 ) -> tuple[IO[bytes], bool]:
@@ -90,31 +97,39 @@ def write_xlsx(
     says the file is cut. Returns (file, is_cut): an open temporary file at its start, deleted
     once closed. Every cell, headers included, goes through spreadsheet_cell.
     """
+    return write_xlsx_sheets(title=title, sheets=[Sheet(sheet_title, columns, records)], limit=limit)
+
+
+def write_xlsx_sheets(*, title: str, sheets: Sequence[Sheet], limit: int) -> tuple[IO[bytes], bool]:
+    """write_xlsx with several sheets, each cut at `limit` rows; is_cut when any was."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     workbook.properties.title = title
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
-    sheet.append([spreadsheet_cell(sheet, column.header, bold=True) for column in columns])
-    is_cut = False
-    for count, record in enumerate(records):
-        if count == limit:
-            is_cut = True
-            break
-        sheet.append([
-            spreadsheet_cell(sheet, column.value(record), number_format=column.number_format, wrap=column.wrap)
-            for column in columns
-        ])
-    if is_cut:
-        sheet.append([spreadsheet_cell(sheet, cut_notice(limit), bold=True)])
+    any_cut = False
+    for one in sheets:
+        sheet = workbook.create_sheet(title=one.title[:31])
+        for index, column in enumerate(one.columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column.width
+        sheet.freeze_panes = "A2"
+        sheet.append([spreadsheet_cell(sheet, column.header, bold=True) for column in one.columns])
+        is_cut = False
+        for count, record in enumerate(one.records):
+            if count == limit:
+                is_cut = True
+                break
+            sheet.append([
+                spreadsheet_cell(sheet, column.value(record), number_format=column.number_format, wrap=column.wrap)
+                for column in one.columns
+            ])
+        if is_cut:
+            sheet.append([spreadsheet_cell(sheet, cut_notice(limit), bold=True)])
+        any_cut = any_cut or is_cut
     file = tempfile.TemporaryFile(prefix="liaison-export-", suffix=".xlsx")
     workbook.save(file)
     file.seek(0)
-    return file, is_cut
+    return file, any_cut
 
 
 def cut_notice(limit: int) -> str:

@@ -137,6 +137,11 @@ def _backdate(concern: Concern, start: datetime.datetime, steps: list[float]) ->
         fields["resolved_at"] = concern.events.filter(to_status=Concern.Status.RESOLVED).latest("created_at").created_at
     if concern.closed_at:
         fields["closed_at"] = times[-1]
+    if concern.first_response_at:
+        fields["first_response_at"] = next(
+            when for event, when in zip(events, times)
+            if event.actor_role not in (workflow.CONSTITUENT, workflow.SYSTEM)
+            and (event.from_status == Concern.Status.SUBMITTED or event.kind == ConcernEvent.Kind.PROGRESS))
     Concern.objects.filter(pk=concern.pk).update(**fields)
 
 

@@ -283,6 +283,10 @@ class Concern(TimeStampedModel, TownshipScoped):
     # DUPLICATE_WINDOW_MINUTES is a repeat (petitions.dedupe); unique, so the repeat check is one
     # index lookup at a million rows and two racing posts cannot both file.
     dedupe_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # The station's first answer to the filer: its first move out of "submitted", or a public progress note,
+    # by anyone but the filer and the sweeps. Kept on the row so the cockpit's median time to a first
+    # response is one sort of the period's concerns, not a scan of their timelines.
+    first_response_at = models.DateTimeField(_("first responded at"), null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Set once per deadline by the periodic tasks, so a re-run sends nothing twice.

@@ -7,7 +7,7 @@ from typing import TypedDict
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from deputies.models import Deputy, Village
+from deputies.models import Deputy, Site, Village
 from liaison.masking import mask_in_text
 from liaison.scoping import county_wide
 from petitions import access, workflow
@@ -30,9 +30,44 @@ _LIST_RELATED = ("category", "village", "deputy", "unit")
 NO_OUTCOME = "none"
 
 
+def _event_concerns(**lookups) -> QuerySet:
+    """The ids of concerns with an event so: an uncorrelated subquery, run once over the events."""
+    return ConcernEvent.objects.filter(**lookups).values("concern_id")
+
+
+# THE definitions of the cockpit's figures about cases, by key. A figure is counted with its Q
+# (concern_counts: COUNT ... FILTER (WHERE q)) and its records are listed with the same Q (the desk
+# list's `figure` filter), so the number on the cockpit and the rows behind it cannot disagree.
+# Callables: "today" is read when asked (the station's date), not when the module was imported.
+CASE_FIGURES: dict[str, callable] = {
+    "open": lambda: Q(status__in=Concern.OPEN_STATUSES),
+    "overdue": lambda: Q(status__in=Concern.OPEN_STATUSES, deadline_on__lt=timezone.localdate()),
+    "resolved_awaiting_rating": lambda: Q(status=S.RESOLVED),
+    # A result given, whatever it is: every outcome is counted apart below (fixed is not explained).
+    "resolved": lambda: ~Q(outcome=""),
+    **{outcome.value: (lambda outcome=outcome: Q(outcome=outcome)) for outcome in Concern.Outcome},
+    "satisfied": lambda: Q(satisfaction=Concern.Satisfaction.SATISFIED),
+    "basic": lambda: Q(satisfaction=Concern.Satisfaction.BASIC),
+    # A "not satisfied" rating reopens the case and clears its own rating: read from the rating events.
+    "unsatisfied": lambda: Q(pk__in=_event_concerns(
+        kind=ConcernEvent.Kind.RATING, satisfaction=Concern.Satisfaction.UNSATISFIED)),
+    "reopened": lambda: Q(pk__in=_event_concerns(
+        kind=ConcernEvent.Kind.TRANSITION, from_status=S.RESOLVED, to_status__in=Concern.OPEN_STATUSES)),
+    # On time: resolved on or before its deadline's day in station time (or with no deadline: answered
+    # at once). Late: resolved after it, or still open past it. Rejected and merged cases are neither.
+    "on_time": lambda: Q(resolved_at__isnull=False) & (
+        Q(deadline_on__isnull=True) | Q(resolved_at__date__lte=F("deadline_on"))),
+    "late": lambda: Q(resolved_at__isnull=False, resolved_at__date__gt=F("deadline_on")) | Q(
+        status__in=Concern.OPEN_STATUSES, deadline_on__lt=timezone.localdate()),
+    "responded": lambda: Q(first_response_at__isnull=False),
+}
+
+
 class ConcernFilters(TypedDict, total=False):
     status: str
     overdue: bool
+    figure: str  # a key of CASE_FIGURES: the cockpit's click-through
+    site: Site | None
     category: Category | None
     village: Village | None
     deputy: str  # a deputy's name, or part of one
@@ -75,7 +110,7 @@ def _deputy_ids(name: str) -> list[int]:
 def _narrowed(user, filters: ConcernFilters) -> QuerySet[Concern]:
     """The concerns the user may see, filtered by everything but the tab (status, overdue)."""
     concerns = access.concerns_visible_to(user)
-    for field in ("category", "village", "unit", "channel"):
+    for field in ("category", "village", "unit", "channel", "site"):
         if filters.get(field):
             concerns = concerns.filter(**{field: filters[field]})
     if outcome := filters.get("outcome"):
@@ -86,6 +121,8 @@ def _narrowed(user, filters: ConcernFilters) -> QuerySet[Concern]:
         concerns = concerns.filter(created_at__gte=_aware(filters["date_from"]))
     if filters.get("date_to"):
         concerns = concerns.filter(created_at__lt=_aware(filters["date_to"] + datetime.timedelta(days=1)))
+    if figure := CASE_FIGURES.get(filters.get("figure") or ""):
+        concerns = concerns.filter(figure())
     if query := (filters.get("q") or "").strip():
         concerns = concerns.filter(concern_search_q(query))
     return concerns
@@ -149,13 +186,14 @@ def _aware(moment: datetime.date | datetime.datetime) -> datetime.datetime:
 
 def concern_counts(
     *, since: datetime.date | datetime.datetime | None = None, until: datetime.date | datetime.datetime | None = None,
-    site=None,
+    site=None, channels: bool = False,
 ) -> dict[str, int]:
     """The station's figures for concerns filed in [since, until) (either end open when None), in one query.
 
-    Keys: total, open, overdue (open and past the deadline, today in station time),
-    resolved_awaiting_rating, one per outcome (fixed, explained, not_feasible, rejected,
-    duplicate) and one per satisfaction level (satisfied, basic, unsatisfied).
+    Keys: total and one per CASE_FIGURES key: open, overdue (open and past the deadline, today in
+    station time), resolved_awaiting_rating, resolved (any outcome), one per outcome (fixed,
+    explained, not_feasible, rejected, duplicate), one per satisfaction level (satisfied, basic,
+    unsatisfied), reopened, on_time, late, responded; with `channels`, channel_<value> per channel.
 
     Outcomes are counted apart, never lumped as "closed" (docs/life-cycle.md): an explained case is
     not a fixed one. A resolved case awaiting its rating already counts under its outcome;
@@ -179,8 +217,8 @@ def concern_counts(
     # concerns and four million events: about 20 ms for a month, 0.2 s for a year, 0.8 s for all.
     # IS_CASE (held and discarded filings are no cases) is a WHERE on status, read from the same
     # row the FILTERs read: it adds no pass and no index.
-    concerns, figures = _counted(since, until)
-    if site is not None:  # a liaison point's own figures (its screen)
+    concerns, figures = _counted(since, until, channels)
+    if site is not None:  # a liaison point's own figures (its screen, the cockpit's site)
         concerns = concerns.filter(site=site)
     return concerns.aggregate(**figures)
 
@@ -212,7 +250,7 @@ def county_totals(rows: list[dict]) -> dict[str, int]:
     return {key: sum(row[key] for row in rows) for key in keys}
 
 
-def _counted(since, until) -> tuple[QuerySet[Concern], dict]:
+def _counted(since, until, channels: bool = False) -> tuple[QuerySet[Concern], dict]:
     concerns = Concern.objects.filter(IS_CASE)
     ratings = ConcernEvent.objects.filter(
         kind=ConcernEvent.Kind.RATING, satisfaction=Concern.Satisfaction.UNSATISFIED
@@ -222,17 +260,11 @@ def _counted(since, until) -> tuple[QuerySet[Concern], dict]:
         ratings = ratings.filter(created_at__gte=_aware(since))
     if until is not None:
         concerns = concerns.filter(created_at__lt=_aware(until))
-    is_open = Q(status__in=Concern.OPEN_STATUSES)
-    figures = {
-        "total": Count("pk"),
-        "open": Count("pk", filter=is_open),
-        "overdue": Count("pk", filter=is_open & Q(deadline_on__lt=timezone.localdate())),
-        "resolved_awaiting_rating": Count("pk", filter=Q(status=S.RESOLVED)),
-        **{outcome.value: Count("pk", filter=Q(outcome=outcome)) for outcome in Concern.Outcome},
-        Concern.Satisfaction.SATISFIED.value: Count("pk", filter=Q(satisfaction=Concern.Satisfaction.SATISFIED)),
-        Concern.Satisfaction.BASIC.value: Count("pk", filter=Q(satisfaction=Concern.Satisfaction.BASIC)),
-        Concern.Satisfaction.UNSATISFIED.value: Count("pk", filter=Q(pk__in=ratings.values("concern_id"))),
-    }
+    figures = {"total": Count("pk"), **{key: Count("pk", filter=q()) for key, q in CASE_FIGURES.items()}}
+    # The rating events narrowed to the window (a concern is rated after it is filed): same rows, less read.
+    figures["unsatisfied"] = Count("pk", filter=Q(pk__in=ratings.values("concern_id")))
+    if channels:
+        figures.update({f"channel_{c}": Count("pk", filter=Q(channel=c)) for c in Concern.Channel.values})
     return concerns, figures
 
 

@@ -138,6 +138,10 @@ def default_deadline(category: Category, start: datetime.date | None = None) -> 
     return add_working_days(start or timezone.localdate(), category.deadline_days)
 
 
+# Who acts without answering the filer: the filer themselves, and the periodic sweeps.
+_NOT_A_RESPONSE = (workflow.CONSTITUENT, workflow.SYSTEM)
+
+
 @transaction.atomic
 def concern_transition(
     *, concern: Concern, action: str, actor=None, role: str, note: str = "", photos=(), **changes
@@ -156,6 +160,8 @@ def concern_transition(
         setattr(concern, field, value)
     concern.status = spec.target
     now = timezone.now()
+    if previous == S.SUBMITTED and role not in _NOT_A_RESPONSE and concern.first_response_at is None:
+        concern.first_response_at = now
     if spec.target == S.RESOLVED:
         concern.resolved_at = now
     if spec.target in (S.CLOSED, S.REJECTED, S.MERGED, S.DISCARDED):
@@ -248,6 +254,8 @@ def concern_comment(*, concern: Concern, actor, role: str, note: str, is_public:
     with transaction.atomic():
         event = concern_event_record(concern=concern, kind=kind, actor=actor, role=role, note=note,
                                      is_public=is_public)
+        if is_public and role not in _NOT_A_RESPONSE:
+            Concern.objects.filter(pk=concern.pk, first_response_at__isnull=True).update(first_response_at=event.created_at)
         _attach(concern, photos, kind=ConcernPhoto.Kind.PROGRESS, event=event, is_public=is_public)
     return event
 

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db.models import F
+from django.utils import timezone
 from PIL import Image
 
 from dashboard import study
@@ -157,7 +158,7 @@ def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town
     town.rows["constituent"] = town.concerns["new"].constituent
     # The duty roster: today's duty day (the reception below links to it), a coming shift offered for a swap.
     town.rows["duty_rule"] = DutyRule.objects.create(township=township, site=site, days_of_month="7,21")
-    today = town.concerns["new"].created_at.date()
+    today = timezone.localdate(town.concerns["new"].created_at)  # station time: in UTC it is yesterday after 16:00
     town.rows["duty_day"] = DutyDay.objects.create(township=township, site=site, held_on=today, is_published=True)
     town.rows["shift"] = Shift.objects.create(township=township, day=town.rows["duty_day"], deputy=deputy)
     coming = DutyDay.objects.create(township=township, site=site, held_on=today + datetime.timedelta(days=30))

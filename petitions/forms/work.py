@@ -6,13 +6,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from deputies.models import HouseholdContact, Village
+from deputies.models import HouseholdContact, Site, Village
 from liaison.forms import TownshipChoiceField
 from petitions import access, services
 from petitions.fields import DateRangeMixin, OneTimeTokenField, PhotosField, submission_key
 from petitions.messages import MERGE_INTO_ITSELF
 from petitions.models import Category, Concern, Unit
 from petitions.selectors import NO_OUTCOME, SORTS
+from petitions.figures import FIGURE_LABELS
 
 CONTENT_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 2000
@@ -56,6 +57,8 @@ class ConcernFilterForm(DateRangeMixin, forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", ""), *Concern.Status.choices], widget=forms.HiddenInput)
     overdue = forms.BooleanField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in SORTS], widget=forms.HiddenInput)
+    # Set by a click on a cockpit figure (dashboard): the page names it and offers to drop it.
+    figure = forms.ChoiceField(required=False, choices=[("", ""), *FIGURE_LABELS.items()], widget=forms.HiddenInput)
     category = _select(TownshipChoiceField(
         label=_("Category"), required=False, queryset=lambda: Category.objects.all(), empty_label=_("All categories")
     ))
@@ -73,6 +76,10 @@ class ConcernFilterForm(DateRangeMixin, forms.Form):
     )
     unit = _select(TownshipChoiceField(
         label=_("Handling unit"), required=False, queryset=lambda: Unit.objects.all(), empty_label=_("All units")
+    ))
+    site = _select(TownshipChoiceField(
+        label=_("Site"), required=False, queryset=lambda: Site.objects.all(), empty_label=_("All sites"),
+        to_field_name="code",
     ))
     channel = _select(forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("All channels")), *Concern.Channel.choices]
@@ -104,7 +111,11 @@ class ConcernFilterForm(DateRangeMixin, forms.Form):
     def has_more_filters(self) -> bool:
         """Whether a filter behind "more filters" is set, so the page shows them open."""
         filters = self.filters()
-        return any(filters.get(name) for name in ("category", "village", "deputy", "unit", "channel", "outcome"))
+        return any(filters.get(name) for name in ("category", "village", "deputy", "unit", "site", "channel", "outcome"))
+
+    @property
+    def figure_label(self) -> str:
+        return FIGURE_LABELS.get(self.filters().get("figure") or "", "")
 
 
 class _TrackingCodes(forms.Field):

@@ -25,6 +25,7 @@ ZERO = {
     "total": 0, "open": 0, "overdue": 0, "resolved_awaiting_rating": 0,
     "fixed": 0, "explained": 0, "not_feasible": 0, "rejected": 0, "duplicate": 0,
     "satisfied": 0, "basic": 0, "unsatisfied": 0,
+    "resolved": 0, "reopened": 0, "on_time": 0, "late": 0, "responded": 0,
 }
 
 
@@ -81,6 +82,12 @@ def test_counts_every_state_and_outcome_apart(file, assigned, resolved, answered
         "total": 9, "open": 4, "overdue": 1, "resolved_awaiting_rating": 1,
         "fixed": 2, "explained": 1, "not_feasible": 0, "rejected": 1, "duplicate": 1,
         "satisfied": 1, "basic": 1, "unsatisfied": 1,
+        # Any outcome (2 fixed, explained, rejected, merged); the reopened one has none until resolved again.
+        "resolved": 5, "reopened": 1,
+        # The fixed one awaiting its rating, the two rated ones (within their deadlines, or none); the overdue one.
+        "on_time": 3, "late": 1,
+        # Every one but the first, still submitted: accepted, assigned, answered, rejected or merged by the station.
+        "responded": 8,
     }
 
 

@@ -1,0 +1,336 @@
+"""The cockpit's data (驾驶舱, /cockpit/): every figure of a period, of the previous period and of the same
+period a year before, with the link to the records behind each, read from the other apps' aggregates.
+
+Computed in a fixed number of queries (about forty) whatever the rows, then cached for
+COCKPIT_CACHE_SECONDS per scope (one township, or a county user's whole county), site, period and
+language: the page says when its figures were computed. Nothing invalidates the cache early: a
+figure is at most that old, and the page says so.
+"""
+
+import datetime
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from deputies.figures import activity_counts, duty_attendance, household_contact_count
+from deputies.models import Activity
+from liaison.scoping import scope_key
+from petitions import figures as case_figures
+from petitions.models import Concern
+from petitions.selectors import concern_counts_by_township
+from projects.selectors import project_list_public
+
+PERIOD_KINDS = ("month", "quarter", "year", "custom")
+DEFAULT_PERIOD = "year"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date  # included
+
+    @property
+    def until(self) -> datetime.date:
+        return self.end + datetime.timedelta(days=1)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def dates(self) -> dict[str, str]:
+        """The desk list's filing-date filters for this period."""
+        return {"date_from": self.start.isoformat(), "date_to": self.end.isoformat()}
+
+
+def _year_earlier(day: datetime.date) -> datetime.date:
+    return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
+
+
+def _months_back(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 - months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def period_of(kind: str, *, today: datetime.date, date_from=None, date_to=None) -> Period:
+    """This month, quarter or year up to today, or the chosen dates (today when an end is missing)."""
+    if kind == "custom" and date_from:
+        return Period(date_from, max(date_from, date_to or today))
+    if kind == "month":
+        return Period(today.replace(day=1), today)
+    if kind == "quarter":
+        return Period(datetime.date(today.year, (today.month - 1) // 3 * 3 + 1, 1), today)
+    return Period(datetime.date(today.year, 1, 1), today)
+
+
+def previous_of(kind: str, period: Period) -> Period:
+    """The period before: the previous month, quarter or year over the same days elapsed (1–3 December
+    against 1–3 November), or as many days just before chosen dates."""
+    months = {"month": 1, "quarter": 3, "year": 12}.get(kind)
+    if months is None:
+        return Period(period.start - datetime.timedelta(days=period.days), period.start - datetime.timedelta(days=1))
+    start = _months_back(period.start, months)
+    return Period(start, min(start + datetime.timedelta(days=period.days - 1), period.start - datetime.timedelta(days=1)))
+
+
+def last_year_of(period: Period) -> Period:
+    return Period(_year_earlier(period.start), _year_earlier(period.end))
+
+
+def cockpit_data(*, kind: str, period: Period, site=None, roll_up: bool = False) -> dict:
+    key = (f"cockpit:{scope_key()}:{site.pk if site else ''}:{kind}:{period.start}:{period.end}:{int(roll_up)}:"
+           f"{get_language()}")
+    data = cache.get(key)
+    if data is None:
+        data = _compute(kind, period, site, roll_up)
+        cache.set(key, data, settings.COCKPIT_CACHE_SECONDS)
+    return data
+
+
+def _compute(kind: str, period: Period, site, roll_up: bool) -> dict:
+    periods = {"current": period, "previous": previous_of(kind, period), "last_year": last_year_of(period)}
+    values = {name: _values(p, site) for name, p in periods.items()}
+    base = {"site": site.code} if site else {}
+    return {
+        "generated_at": timezone.now(),
+        "periods": periods,
+        "sections": _sections(values, periods, base),
+        "channels": [_row(f"channel_{value}", label, values, periods, {**base, "channel": value})
+                     for value, label in Concern.Channel.choices],
+        "answer_categories": _answer_categories(values),
+        "activities": [
+            {**_row(f"activities_{value}", label, values, periods, None),
+             "link": _link("activities_staff:list", {"kind": value})}
+            for value, label in Activity.Kind.choices],
+        "trend": _trend(period, site, base),
+        "breakdowns": _breakdowns(period, site, base),
+        "overdue": _overdue(site),
+        "overdue_link": _link("desk:concerns", {**base, "overdue": "on", "sort": "deadline"}),
+        "projects": [{"title": p.candidate.title, "progress": p.progress, "unit": str(p.responsible_unit or ""),
+                      "link": reverse("projects_staff:project", args=[p.pk])} for p in project_list_public()],
+        "townships": _townships(period) if roll_up else [],
+    }
+
+
+def _values(period: Period, site) -> dict:
+    """Every figure of one period, flat: about eleven queries."""
+    since, until = period.start, period.until
+    concerns = case_figures.concern_figures(since=since, until=until, site=site)
+    suggestions = case_figures.suggestion_figures(since=since, until=until)
+    duty = duty_attendance(since=since, until=until, site=site)
+    return {
+        **concerns,
+        "on_time_rate": _share(concerns["on_time"], concerns["on_time"] + concerns["late"]),
+        "satisfaction_rate": _share(concerns["satisfied"] + concerns["basic"],
+                                    concerns["satisfied"] + concerns["basic"] + concerns["unsatisfied"]),
+        **case_figures.reception_figures(since=since, until=until, site=site),
+        "household_contacts": household_contact_count(since=since, until=until),
+        "duty_scheduled": duty["scheduled"], "duty_attended": duty["attended"],
+        "duty_rate": _share(duty["attended"], duty["scheduled"]),
+        **{f"activities_{k}": n for k, n in activity_counts(since=since, until=until).items()},
+        "suggestions_made": suggestions["made"], "suggestions_answered": suggestions["answered"],
+        "suggestions_adopted": suggestions["adopted"], "suggestions_by_category": suggestions["by_category"],
+    }
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _link(name: str, params: dict | None) -> str:
+    return reverse(name) + (f"?{urlencode(params)}" if params else "")
+
+
+def _concerns_link(period: Period, params: dict | None) -> str:
+    return _link("desk:concerns", {**period.dates(), **params}) if params is not None else ""
+
+
+# The sections of figures: (key in _values, label, format, the desk list's filters for its records or None).
+def _figure_rows() -> list[tuple[str, list[tuple]]]:
+    f = case_figures.FIGURE_LABELS
+    return [
+        (_("Concerns"), [
+            ("total", _("Received"), "count", {}),
+            ("open", f["open"], "count", {"figure": "open"}),
+            ("overdue", _("Overdue now (of those received)"), "count", {"figure": "overdue"}),
+            ("reopened", f["reopened"], "count", {"figure": "reopened"}),
+        ]),
+        (_("Outcomes (each apart)"), [
+            ("resolved", f["resolved"], "count", {"figure": "resolved"}),
+            *[(o.value, o.label, "count", {"figure": o.value}) for o in Concern.Outcome],
+        ]),
+        (_("Timeliness"), [
+            ("on_time_rate", _("On-time rate"), "percent", {"figure": "late"}),
+            ("late", f["late"], "count", {"figure": "late"}),
+            ("median_first_response", _("Median time to first response"), "duration", {"figure": "responded"}),
+            ("median_result", _("Median time to a result"), "duration", {"figure": "resolved"}),
+        ]),
+        (_("Satisfaction"), [
+            ("satisfaction_rate", _("Satisfied or basically satisfied"), "percent", {"figure": "satisfied"}),
+            ("satisfied", f["satisfied"], "count", {"figure": "satisfied"}),
+            ("basic", f["basic"], "count", {"figure": "basic"}),
+            ("unsatisfied", f["unsatisfied"], "count", {"figure": "unsatisfied"}),
+        ]),
+        (_("Suggestions"), [
+            ("suggestions_made", _("Suggestions made"), "count", "suggestions"),
+            ("suggestions_answered", _("Answered"), "count", "suggestions:answered"),
+            ("suggestions_adopted", _("Adopted"), "count", "suggestions:answered"),
+        ]),
+        (_("Receptions, visits and duty"), [
+            ("receptions", _("Walk-in receptions"), "count", "receptions"),
+            ("visitors", _("Visitors received"), "count", "receptions"),
+            ("household_contacts", _("Contacts with liaison households"), "count", "households"),
+            ("duty_rate", _("Duty attendance"), "percent", "duty"),
+            ("activities_total", _("Deputies' activities"), "count", "activities"),
+        ]),
+    ]
+
+
+def _other_link(target: str, period: Period, site_params: dict) -> str:
+    if target == "receptions":
+        return _link("receptions:list", period.dates())
+    if target.startswith("suggestions"):
+        return _link("desk:suggestions", {"status": "answered"} if target.endswith(":answered") else None)
+    return {"households": lambda: _link("deputies_staff:households", None),
+            "duty": lambda: _link("duty:roster", site_params or None),
+            "activities": lambda: _link("activities_staff:list", None)}[target]()
+
+
+def _sections(values: dict, periods: dict, base: dict) -> list[dict]:
+    sections = []
+    for title, rows in _figure_rows():
+        shown = []
+        for key, label, form, target in rows:
+            row = _row(key, label, values, periods, {**base, **target} if isinstance(target, dict) else None, form)
+            if isinstance(target, str):
+                link = _other_link(target, periods["current"], base)
+                row["cells"] = [{**cell, "link": link if cell["period"] == "current" else ""} for cell in row["cells"]]
+                row["link"] = link
+            shown.append(row)
+        sections.append({"title": title, "rows": shown})
+    return sections
+
+
+def _row(key: str, label, values: dict, periods: dict, params: dict | None, form: str = "count") -> dict:
+    """One figure in the three periods: each value with its text and the link to its records."""
+    cells = [{"period": name, "value": _plain(values[name][key]), "text": _text(values[name][key], form),
+              "link": _concerns_link(periods[name], params)} for name in ("current", "previous", "last_year")]
+    for cell in cells[1:]:
+        cell["change"] = _change(values["current"][key], values[cell["period"]][key], form)
+    return {"key": key, "label": str(label), "form": form, "cells": cells, "link": cells[0]["link"]}
+
+
+def _plain(value):
+    """A JSON- and spreadsheet-ready value: durations in hours."""
+    return round(value.total_seconds() / 3600, 1) if isinstance(value, datetime.timedelta) else value
+
+
+def _text(value, form: str) -> str:
+    if value is None:
+        return "—"
+    if form == "percent":
+        return f"{value:g}%"
+    if form == "duration":
+        hours = value.total_seconds() / 3600
+        if hours < 48:
+            return ngettext("%(n)s hour", "%(n)s hours", round(hours)) % {"n": round(hours)}
+        return _("%(n)s days") % {"n": f"{hours / 24:.1f}"}
+    return str(value)
+
+
+def _change(now, then, form: str) -> dict:
+    """The change against an earlier period: its text (+3, −2.5 points, +12%) and whether it went up."""
+    if now is None or then is None:
+        return {"text": "", "direction": ""}
+    if form == "duration":
+        now, then = now.total_seconds() / 3600, then.total_seconds() / 3600
+    difference = now - then
+    direction = "up" if difference > 0 else "down" if difference < 0 else ""
+    if form == "percent":
+        text = _("%(n)s points") % {"n": f"{difference:+.1f}"}
+    elif form == "duration":
+        text = ngettext("%(n)s hour", "%(n)s hours", abs(round(difference))) % {"n": f"{round(difference):+d}"}
+    else:
+        text = f"{difference:+d}" + (f" ({difference / then:+.0%})" if then else "")
+    return {"text": text.replace("-", "−"), "direction": direction}
+
+
+def _answer_categories(values: dict) -> list[dict]:
+    labels = dict.fromkeys(label for name in values for label, _n in values[name]["suggestions_by_category"])
+    counts = {name: dict(values[name]["suggestions_by_category"]) for name in values}
+    return [{"label": label, "cells": [counts[name].get(label, 0) for name in ("current", "previous", "last_year")],
+             "link": _link("desk:suggestions", {"status": "answered"})} for label in labels]
+
+
+def _trend(period: Period, site, base: dict) -> list[dict]:
+    """The twelve months up to the period's end, by month of filing."""
+    first = _months_back(period.end, case_figures.TREND_MONTHS - 1)
+    months = case_figures.concern_trend(since=first, until=period.until, site=site)
+    return [{"month": f"{row['month']:%Y-%m}", "received": row["received"], "resolved": row["resolved"],
+             "fixed": row["fixed"],
+             "link": _concerns_link(Period(row["month"], row["until"] - datetime.timedelta(days=1)), base)}
+            for row in months]
+
+
+def _breakdowns(period: Period, site, base: dict) -> list[dict]:
+    titles = {"category": _("By category"), "village": _("By village"), "deputy": _("By deputy"),
+              "unit": _("By handling unit")}
+    missing = {"village": _("No village given"), "deputy": _("To the station"), "unit": _("Not forwarded")}
+    tables = []
+    for by, title in titles.items():
+        rows = case_figures.concern_breakdown(by=by, since=period.start, until=period.until, site=site)
+        for row in rows:
+            row["name"] = row["name"] or str(missing.get(by, "—"))
+            # A group without a village, deputy or unit has no filter of its own on the desk list.
+            target = None if row["id"] is None else {**base, by: row["name"] if by == "deputy" else row["id"]}
+            row["link"] = _concerns_link(period, target)
+            row["open_link"] = _concerns_link(period, target and {**target, "figure": "open"})
+            row["satisfaction_rate"] = _share(row["satisfied"] + row["basic"],
+                                              row["satisfied"] + row["basic"] + row["unsatisfied"])
+        tables.append({"by": by, "title": str(title), "rows": rows})
+    return tables
+
+
+def _overdue(site) -> list[dict]:
+    today = timezone.localdate()
+    return [{"tracking": c.tracking, "category": c.category.name, "village": c.village.name if c.village else "",
+             "unit": c.unit.name if c.unit else "", "deadline": c.deadline_on, "days": (today - c.deadline_on).days,
+             "link": reverse("desk:concern", args=[c.tracking])}
+            for c in case_figures.concern_overdue_oldest(site=site)]
+
+
+def _townships(period: Period) -> list[dict]:
+    """The county's townships side by side (a county user looking at the whole county)."""
+    rows = concern_counts_by_township(since=period.start, until=period.until)
+    for row in rows:
+        row["on_time_rate"] = _share(row["on_time"], row["on_time"] + row["late"])
+        row["satisfaction_rate"] = _share(row["satisfied"] + row["basic"],
+                                          row["satisfied"] + row["basic"] + row["unsatisfied"])
+    return rows
+
+
+def chart_data(data: dict) -> dict:
+    """What static/js/cockpit.js draws (the tables beside the charts hold the same numbers): labels,
+    series, and for each bar the link to its records."""
+    outcomes = next(s for s in data["sections"] if any(r["key"] == "fixed" for r in s["rows"]))["rows"][1:]
+    categories = data["breakdowns"][0]["rows"]
+    return {
+        "trend": {"labels": [m["month"] for m in data["trend"]], "links": [m["link"] for m in data["trend"]],
+                  "series": [{"name": name, "data": [m[key] for m in data["trend"]]} for key, name in (
+                      ("received", _("Received")), ("resolved", _("Resolved (any outcome)")), ("fixed", _("Fixed")))]},
+        "channels": _bars(data["channels"]),
+        "outcomes": _bars(outcomes),
+        "categories": {"labels": [r["name"] for r in categories], "links": [r["link"] for r in categories],
+                       "series": [{"name": _("Received"), "data": [r["total"] for r in categories]}]},
+    }
+
+
+def _bars(rows: list[dict]) -> dict:
+    return {"labels": [r["label"] for r in rows], "links": [r["link"] for r in rows],
+            "series": [{"name": _("This period"), "data": [r["cells"][0]["value"] for r in rows]},
+                       {"name": _("Same period last year"), "data": [r["cells"][2]["value"] for r in rows]}]}

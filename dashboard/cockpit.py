@@ -75,7 +75,8 @@ def previous_of(kind: str, period: Period) -> Period:
     if months is None:
         return Period(period.start - datetime.timedelta(days=period.days), period.start - datetime.timedelta(days=1))
     start = _months_back(period.start, months)
-    return Period(start, min(start + datetime.timedelta(days=period.days - 1), period.start - datetime.timedelta(days=1)))
+    day = datetime.timedelta(days=1)
+    return Period(start, min(start + (period.days - 1) * day, period.start - day))
 
 
 def last_year_of(period: Period) -> Period:

@@ -31,12 +31,14 @@ def cockpit_xlsx(data: dict) -> tuple[IO[bytes], str]:
         Sheet(_("Activities"), [*figure, *_period_columns(data)], data["activities"]),
         Sheet(_("Trend by month"), [
             Column(_("Month"), 10, lambda m: m["month"]), Column(_("Received"), 10, lambda m: m["received"]),
-            Column(_("Resolved (any outcome)"), 14, lambda m: m["resolved"]), Column(_("Fixed"), 10, lambda m: m["fixed"]),
+            Column(_("Resolved (any outcome)"), 14, lambda m: m["resolved"]),
+            Column(_("Fixed"), 10, lambda m: m["fixed"]),
         ], data["trend"]),
         *[Sheet(table["title"], [
             Column(table["title"], 24, lambda r: r["name"]), Column(_("Received"), 10, lambda r: r["total"]),
             Column(_("Being handled"), 10, lambda r: r["open"]), Column(_("Overdue"), 10, lambda r: r["overdue"]),
-            Column(_("Resolved (any outcome)"), 14, lambda r: r["resolved"]), Column(_("Fixed"), 10, lambda r: r["fixed"]),
+            Column(_("Resolved (any outcome)"), 14, lambda r: r["resolved"]),
+            Column(_("Fixed"), 10, lambda r: r["fixed"]),
             Column(_("Satisfied or basically satisfied"), 16, lambda r: r["satisfaction_rate"]),
         ], table["rows"]) for table in data["breakdowns"]],
         Sheet(_("Answers by category"), [

@@ -1,6 +1,7 @@
 """The cockpit (officials and staff; a county official per township or for the whole county), and its .xlsx."""
 
 from django import forms
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -60,7 +61,7 @@ def _data(request: HttpRequest) -> tuple[CockpitForm, dict]:
 def cockpit_page(request: HttpRequest) -> HttpResponse:
     form, data = _data(request)
     return render(request, "dashboard/cockpit.html", {
-        "form": form, "data": data, "cache_minutes": max(1, cockpit.settings.COCKPIT_CACHE_SECONDS // 60),
+        "form": form, "data": data, "cache_minutes": max(1, settings.COCKPIT_CACHE_SECONDS // 60),
         "charts": cockpit.chart_data(data),
     })
 

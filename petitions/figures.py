@@ -135,8 +135,9 @@ def reception_figures(*, since: datetime.date, until: datetime.date, site=None) 
 
 def suggestion_figures(*, since: datetime.date, until: datetime.date) -> dict:
     """Deputies' suggestions submitted in [since, until): made, answered, adopted (answered in a category
-    that counts as adopted, as on the public list: suggestion_selectors.PUBLIC), and answered per answer category [(label, count)] in the township's order: two
-    queries. Suggestions belong to the township, not to a site."""
+    that counts as adopted, as on the public list: suggestion_selectors.PUBLIC), and answered per answer
+    category [(label, count)] in the township's order: two queries. Suggestions belong to the township,
+    not to a site."""
     submitted = Suggestion.objects.filter(submitted_at__gte=_aware(since), submitted_at__lt=_aware(until))
     # Answered: its answer stands (one sent back for re-handling is not answered until answered again).
     answered = Q(status__in=PUBLIC_STATUSES)

@@ -255,7 +255,8 @@ def concern_comment(*, concern: Concern, actor, role: str, note: str, is_public:
         event = concern_event_record(concern=concern, kind=kind, actor=actor, role=role, note=note,
                                      is_public=is_public)
         if is_public and role not in _NOT_A_RESPONSE:
-            Concern.objects.filter(pk=concern.pk, first_response_at__isnull=True).update(first_response_at=event.created_at)
+            Concern.objects.filter(pk=concern.pk, first_response_at__isnull=True).update(
+                first_response_at=event.created_at)
         _attach(concern, photos, kind=ConcernPhoto.Kind.PROGRESS, event=event, is_public=is_public)
     return event
 

@@ -100,6 +100,9 @@ ROUTES: dict[str, list[Ask]] = {
     "desk:unit": get("/desk/unit/", back_office("handler")),
     "desk:patrol": get("/desk/patrol/", back_office("deputy")),
     "desk:county": get("/desk/county/", back_office("county_official", "admin")),
+    # The cockpit (dashboard.cockpit_views): a county account sees the whole county until it chooses.
+    "dashboard:cockpit": get("/cockpit/", back_office(*OFFICE)),
+    "dashboard:cockpit_export": get("/cockpit/export.xlsx", back_office(*OFFICE)),
     # A deputy's own liaison households ({household} and {household_contact} are the deputy's)
     "desk:households": get("/desk/households/", back_office("deputy")),
     "desk:household_contact_new": get("/desk/households/{household}/contact/", back_office("deputy")),

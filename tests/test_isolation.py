@@ -127,6 +127,15 @@ OFFICE = {
     "desk:home": lambda own, other: [_get(OWN, "/desk/")],
     # County accounts only: a township's account is refused, whatever it asks.
     "desk:county": lambda own, other: [_get(OWN, "/desk/county/")],
+    # Its breakdowns name the township's categories, villages, deputies and units.
+    "dashboard:cockpit": lambda own, other: [
+        _get(OWN, "/cockpit/", shows_own=True),
+        _get(OWN, "/cockpit/", site=other.rows["site"].code),
+    ],
+    "dashboard:cockpit_export": lambda own, other: [
+        _get(OWN, "/cockpit/export.xlsx", shows_own=True),
+        _get(OWN, "/cockpit/export.xlsx", site=other.rows["site"].code),
+    ],
     "desk:concerns": lambda own, other: [
         _get(OWN, "/desk/concerns/", shows_own=True),
         _get(OWN, "/desk/concerns/", q=other.concerns["new"].tracking),

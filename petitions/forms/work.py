@@ -10,10 +10,10 @@ from deputies.models import HouseholdContact, Site, Village
 from liaison.forms import TownshipChoiceField
 from petitions import access, services
 from petitions.fields import DateRangeMixin, OneTimeTokenField, PhotosField, submission_key
+from petitions.figures import FIGURE_LABELS
 from petitions.messages import MERGE_INTO_ITSELF
 from petitions.models import Category, Concern, Unit
 from petitions.selectors import NO_OUTCOME, SORTS
-from petitions.figures import FIGURE_LABELS
 
 CONTENT_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 2000
@@ -111,7 +111,8 @@ class ConcernFilterForm(DateRangeMixin, forms.Form):
     def has_more_filters(self) -> bool:
         """Whether a filter behind "more filters" is set, so the page shows them open."""
         filters = self.filters()
-        return any(filters.get(name) for name in ("category", "village", "deputy", "unit", "site", "channel", "outcome"))
+        more = ("category", "village", "deputy", "unit", "site", "channel", "outcome")
+        return any(filters.get(name) for name in more)
 
     @property
     def figure_label(self) -> str:

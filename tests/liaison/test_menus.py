@@ -17,14 +17,14 @@ def test_each_role_sees_its_own_menu(staff, official, deputy_user, handler, coun
     assert _keys(deputy_user) == [*public, "inbox", "patrol", "my_duty", "my_report", "my_households", "suggestions",
                                   "my_projects"]
     assert _keys(handler) == [*public, "suggestions", "my_projects", "unit"]
-    assert _keys(staff) == [*public, "concerns", "receptions", "held", "households", "activities", "projects",
+    assert _keys(staff) == [*public, "cockpit", "concerns", "receptions", "held", "households", "activities", "projects",
                             "study_office", "suggestions", "duty", "window", "import", "accounts", "admin"]
-    assert _keys(official) == [*public, "concerns", "receptions", "held", "households", "activities", "projects",
+    assert _keys(official) == [*public, "cockpit", "concerns", "receptions", "held", "households", "activities", "projects",
                                "study_office", "suggestions", "duty", "window", "accounts", "admin"]
-    assert _keys(county_official) == [*public, "county", "concerns", "receptions", "held", "households",
+    assert _keys(county_official) == [*public, "county", "cockpit", "concerns", "receptions", "held", "households",
                                       "activities", "projects", "study_office", "suggestions", "duty", "accounts",
                                       "admin"]
-    assert _keys(admin_user) == [*public, "county", "concerns", "receptions", "held", "households", "activities",
+    assert _keys(admin_user) == [*public, "county", "cockpit", "concerns", "receptions", "held", "households", "activities",
                                  "projects", "study_office", "suggestions", "duty", "window", "import", "accounts",
                                  "admin"]
 

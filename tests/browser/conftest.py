@@ -76,13 +76,19 @@ DESKTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN"}  # the
 def logged_in(browser, live_server, user, **context_options):
     """A new browser page logged in as `user` (password "pw") and landed on the desk. An account that must
     use two-factor login (all but deputies) gets a real authenticator and types the code it shows now."""
+    context = browser.new_context(**(context_options or PHONE))
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, live_server, user)
+    return page
+
+
+def log_in(page, live_server, user) -> None:
+    """Log `page` in as `user`, as logged_in does, in a context made elsewhere (a profile of its own)."""
     from liaison.accounts.policy import two_factor_required
     from tests.conftest import authenticator, totp_code
 
     device = authenticator(user) if two_factor_required(user) else None
-    context = browser.new_context(**(context_options or PHONE))
-    context.set_default_timeout(10_000)
-    page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", "pw")
@@ -92,7 +98,6 @@ def logged_in(browser, live_server, user, **context_options):
         page.fill("#id_code", totp_code(device))
         page.click("#main button[type=submit]")
     page.wait_for_url(f"{live_server.url}/desk/**")
-    return page
 
 
 def backdate_concern_forms(page) -> None:

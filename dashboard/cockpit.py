@@ -27,6 +27,9 @@ from petitions.selectors import concern_counts_by_township
 from projects.selectors import project_list_public
 
 PERIOD_KINDS = ("month", "quarter", "year", "custom")
+# Figures where more is worse news: their rise is shown red, their fall green.
+LOWER_IS_BETTER = frozenset({"overdue", "late", "reopened", "unsatisfied", "rejected", "median_first_response",
+                             "median_result"})
 DEFAULT_PERIOD = "year"
 
 
@@ -103,11 +106,10 @@ def _compute(kind: str, period: Period, site, roll_up: bool) -> dict:
         "sections": _sections(values, periods, base),
         "channels": [_row(f"channel_{value}", label, values, periods, {**base, "channel": value})
                      for value, label in Concern.Channel.choices],
-        "answer_categories": _answer_categories(values),
-        "activities": [
-            {**_row(f"activities_{value}", label, values, periods, None),
-             "link": _link("activities_staff:list", {"kind": value})}
-            for value, label in Activity.Kind.choices],
+        "answer_categories": _answer_categories(values, periods),
+        "activities": [_linked(_row(f"activities_{value}", label, values, periods, None),
+                                _link("activities_staff:list", {"kind": value, **periods["current"].dates()}))
+                       for value, label in Activity.Kind.choices],
         "trend": _trend(period, site, base),
         "breakdowns": _breakdowns(period, site, base),
         "overdue": _overdue(site),
@@ -180,7 +182,7 @@ def _figure_rows() -> list[tuple[str, list[tuple]]]:
         (_("Suggestions"), [
             ("suggestions_made", _("Suggestions made"), "count", "suggestions"),
             ("suggestions_answered", _("Answered"), "count", "suggestions:answered"),
-            ("suggestions_adopted", _("Adopted"), "count", "suggestions:answered"),
+            ("suggestions_adopted", _("Adopted"), "count", "suggestions:adopted"),
         ]),
         (_("Receptions, visits and duty"), [
             ("receptions", _("Walk-in receptions"), "count", "receptions"),
@@ -194,12 +196,15 @@ def _figure_rows() -> list[tuple[str, list[tuple]]]:
 
 def _other_link(target: str, period: Period, site_params: dict) -> str:
     if target == "receptions":
-        return _link("receptions:list", period.dates())
+        return _link("receptions:list", {**period.dates(), **site_params})
     if target.startswith("suggestions"):
-        return _link("desk:suggestions", {"status": "answered"} if target.endswith(":answered") else None)
+        figure = target.partition(":")[2]
+        return _link("desk:suggestions", {**period.dates(), **({"figure": figure} if figure else {})})
+    if target == "activities":
+        return _link("activities_staff:list", period.dates())
+    # Not narrowed to the period: the households' overview and the site's roster (a month at a time).
     return {"households": lambda: _link("deputies_staff:households", None),
-            "duty": lambda: _link("duty:roster", site_params or None),
-            "activities": lambda: _link("activities_staff:list", None)}[target]()
+            "duty": lambda: _link("duty:roster", site_params or None)}[target]()
 
 
 def _sections(values: dict, periods: dict, base: dict) -> list[dict]:
@@ -209,12 +214,16 @@ def _sections(values: dict, periods: dict, base: dict) -> list[dict]:
         for key, label, form, target in rows:
             row = _row(key, label, values, periods, {**base, **target} if isinstance(target, dict) else None, form)
             if isinstance(target, str):
-                link = _other_link(target, periods["current"], base)
-                row["cells"] = [{**cell, "link": link if cell["period"] == "current" else ""} for cell in row["cells"]]
-                row["link"] = link
+                row = _linked(row, _other_link(target, periods["current"], base))
             shown.append(row)
         sections.append({"title": title, "rows": shown})
     return sections
+
+
+def _linked(row: dict, link: str) -> dict:
+    """A row whose records are not the desk list's: this period's value links to `link`."""
+    row["cells"][0]["link"] = row["link"] = link
+    return row
 
 
 def _row(key: str, label, values: dict, periods: dict, params: dict | None, form: str = "count") -> dict:
@@ -222,7 +231,8 @@ def _row(key: str, label, values: dict, periods: dict, params: dict | None, form
     cells = [{"period": name, "value": _plain(values[name][key]), "text": _text(values[name][key], form),
               "link": _concerns_link(periods[name], params)} for name in ("current", "previous", "last_year")]
     for cell in cells[1:]:
-        cell["change"] = _change(values["current"][key], values[cell["period"]][key], form)
+        cell["change"] = _change(values["current"][key], values[cell["period"]][key], form,
+                                 lower_is_better=key in LOWER_IS_BETTER)
     return {"key": key, "label": str(label), "form": form, "cells": cells, "link": cells[0]["link"]}
 
 
@@ -244,10 +254,11 @@ def _text(value, form: str) -> str:
     return str(value)
 
 
-def _change(now, then, form: str) -> dict:
-    """The change against an earlier period: its text (+3, −2.5 points, +12%) and whether it went up."""
+def _change(now, then, form: str, *, lower_is_better: bool = False) -> dict:
+    """The change against an earlier period: its text (+3, −2.5 points, +12%), whether it went up, and
+    whether that is for the better ("good"), the worse ("bad") or neither ("same")."""
     if now is None or then is None:
-        return {"text": "", "direction": ""}
+        return {"text": "", "direction": "", "tone": "same"}
     if form == "duration":
         now, then = now.total_seconds() / 3600, then.total_seconds() / 3600
     difference = now - then
@@ -258,14 +269,16 @@ def _change(now, then, form: str) -> dict:
         text = ngettext("%(n)s hour", "%(n)s hours", abs(round(difference))) % {"n": f"{round(difference):+d}"}
     else:
         text = f"{difference:+d}" + (f" ({difference / then:+.0%})" if then else "")
-    return {"text": text.replace("-", "−"), "direction": direction}
+    tone = "same" if not direction else "good" if (direction == "up") != lower_is_better else "bad"
+    return {"text": text.replace("-", "−"), "direction": direction, "tone": tone}
 
 
-def _answer_categories(values: dict) -> list[dict]:
+def _answer_categories(values: dict, periods: dict) -> list[dict]:
     labels = dict.fromkeys(label for name in values for label, _n in values[name]["suggestions_by_category"])
     counts = {name: dict(values[name]["suggestions_by_category"]) for name in values}
     return [{"label": label, "cells": [counts[name].get(label, 0) for name in ("current", "previous", "last_year")],
-             "link": _link("desk:suggestions", {"status": "answered"})} for label in labels]
+             "link": _link("desk:suggestions", {**periods["current"].dates(), "figure": "answered"})}
+            for label in labels]
 
 
 def _trend(period: Period, site, base: dict) -> list[dict]:

@@ -179,11 +179,18 @@ def activity_list_recent_for_deputy(*, deputy: Deputy, limit: int = 5) -> list[A
                 .only("code", "kind", "held_on", "title", "place")[:limit])
 
 
-def activity_list_office(*, kind: str = "") -> QuerySet[Activity]:
-    """Every activity of the township, public or internal, for the back office; newest first."""
+def activity_list_office(
+    *, kind: str = "", date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+) -> QuerySet[Activity]:
+    """Every activity of the township, public or internal, for the back office (of a kind, held between two
+    days included); newest first."""
     activities = Activity.objects.all()
     if kind:
         activities = activities.filter(kind=kind)
+    if date_from:
+        activities = activities.filter(held_on__gte=date_from)
+    if date_to:
+        activities = activities.filter(held_on__lte=date_to)
     return (activities.prefetch_related(_deputies_shown()).annotate(photo_count=Count("photos", distinct=True))
             .order_by("-held_on", "-pk"))
 

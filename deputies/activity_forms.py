@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Activity, Deputy
 from liaison.forms import (
+    DateRangeMixin,
     OneTimeTokenField,
     PhotosField,
     TownshipChoiceField,
@@ -138,5 +139,10 @@ class ReportToVotersForm(_Common):
         return cleaned
 
 
-class ActivityFilterForm(forms.Form):
+class ActivityFilterForm(DateRangeMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *K.choices])
+    # Held on or after, on or before: the cockpit's count of a period's activities links here with them.
+    date_from = forms.DateField(label=_("From"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    date_to = forms.DateField(label=_("To"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))

@@ -112,3 +112,14 @@ def submission_key(token: str, owner: str) -> str:
     """The key a service deduplicates on (concern_submit, activity_record): the token bound to whoever submits
     it, so a token seen by someone else (a caching proxy, a shared screen) never leads to another person's row."""
     return str(uuid.uuid5(uuid.UUID(token), owner))
+
+
+class DateRangeMixin:
+    """A list filter's `date_from`/`date_to`: an end before the start is an error on the end."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned

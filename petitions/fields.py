@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-# The photo and one-time token fields moved to liaison.forms (activities use them too); imported here as before.
-from liaison.forms import MultiplePhotoInput, OneTimeTokenField, PhotosField, submission_key  # noqa: F401
+# The photo, one-time token and date-range helpers moved to liaison.forms (activities use them too); imported
+# here as before.
+from liaison.forms import DateRangeMixin, MultiplePhotoInput, OneTimeTokenField, PhotosField, submission_key  # noqa: F401
 from liaison.validators import mobile_validator, normalise_mobile
 
 
@@ -21,14 +22,3 @@ class MobileField(forms.CharField):
 
     def to_python(self, value):
         return normalise_mobile(super().to_python(value))
-
-
-class DateRangeMixin:
-    """A list filter's `date_from`/`date_to`: an end before the start is an error on the end."""
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return cleaned

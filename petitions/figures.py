@@ -8,7 +8,7 @@ Periods are [since, until) in station time: dates are read as the start of that 
 
 import datetime
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from petitions.models import Concern, Reception
 from petitions.selectors import CASE_FIGURES, IS_CASE, _aware, concern_counts
 from petitions.suggestion_models import Suggestion
-from petitions.suggestion_selectors import PUBLIC, PUBLIC_STATUSES
+from petitions.suggestion_selectors import SUGGESTION_FIGURES
 
 # What each figure is called wherever it is shown (the cockpit, the desk list it clicks through to).
 FIGURE_LABELS = {
@@ -139,10 +139,9 @@ def suggestion_figures(*, since: datetime.date, until: datetime.date) -> dict:
     category [(label, count)] in the township's order: two queries. Suggestions belong to the township,
     not to a site."""
     submitted = Suggestion.objects.filter(submitted_at__gte=_aware(since), submitted_at__lt=_aware(until))
-    # Answered: its answer stands (one sent back for re-handling is not answered until answered again).
-    answered = Q(status__in=PUBLIC_STATUSES)
+    answered = SUGGESTION_FIGURES["answered"]
     figures = submitted.aggregate(made=Count("pk"), answered=Count("pk", filter=answered),
-                                  adopted=Count("pk", filter=PUBLIC))
+                                  adopted=Count("pk", filter=SUGGESTION_FIGURES["adopted"]))
     by_category = (
         submitted.filter(answered, answer_category__isnull=False)
         .values("answer_category__code", "answer_category__label", "answer_category__order")

@@ -116,6 +116,7 @@ def reception_search(
     date_to: datetime.date | None = None,
     deputy: Deputy | None = None,
     village: Village | None = None,
+    site: Site | None = None,
     query: str = "",
 ) -> QuerySet[Reception]:
     """The reception register's selector (list, print and .xlsx export alike): receptions matching
@@ -132,6 +133,8 @@ def reception_search(
         receptions = receptions.filter(deputies=deputy)
     if village:
         receptions = receptions.filter(village=village)
+    if site:
+        receptions = receptions.filter(site=site)
     if query:
         receptions = receptions.filter(
             Q(matters__icontains=query) | Q(answer__icontains=query)

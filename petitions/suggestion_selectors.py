@@ -24,6 +24,10 @@ from petitions.models import Concern, Suggestion, SuggestionCoSigner, Suggestion
 S = Suggestion.Status
 PUBLIC_STATUSES = (S.ANSWERED, S.CLOSED)
 PUBLIC = Q(status__in=PUBLIC_STATUSES, answer_category__is_adopted=True)
+# The cockpit's figures about suggestions, counted and listed with the same condition (as CASE_FIGURES):
+# answered (its answer stands: one sent back for re-handling is not answered until answered again), and
+# adopted (answered in a category that counts as adopted, as on the public list).
+SUGGESTION_FIGURES = {"answered": Q(status__in=PUBLIC_STATUSES), "adopted": PUBLIC}
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,27 @@ def suggestion_adopted_count(*, since: datetime.date) -> int:
     """Suggestions of the current township answered as adopted since `since` (station time): one query."""
     start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
     return Suggestion.objects.filter(PUBLIC, answered_at__gte=start).count()
+
+
+def suggestions_filtered(
+    suggestions: QuerySet[Suggestion], *, status: str = "", figure: str = "",
+    date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+) -> QuerySet[Suggestion]:
+    """The back office's suggestion list narrowed: by status, by a cockpit figure, submitted between two
+    days included (station time)."""
+    if status:
+        suggestions = suggestions.filter(status=status)
+    if figure in SUGGESTION_FIGURES:
+        suggestions = suggestions.filter(SUGGESTION_FIGURES[figure])
+    if date_from:
+        suggestions = suggestions.filter(submitted_at__gte=_start_of(date_from))
+    if date_to:
+        suggestions = suggestions.filter(submitted_at__lt=_start_of(date_to + datetime.timedelta(days=1)))
+    return suggestions
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def suggestion_get_public(*, code: str) -> Suggestion | None:

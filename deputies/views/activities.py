@@ -72,8 +72,10 @@ def _get_activity_for_office(code: str) -> Activity:
 @role_required(*OFFICE)
 def office_list(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
-    kind = form.cleaned_data["kind"] if form.is_valid() else ""
-    page = Paginator(service.activity_list_office(kind=kind), OFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
+    data = form.cleaned_data if form.is_valid() else {}
+    activities = service.activity_list_office(kind=data.get("kind", ""), date_from=data.get("date_from"),
+                                              date_to=data.get("date_to"))
+    page = Paginator(activities, OFFICE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "deputies/activities/office_list.html", {"page": page, "form": form})
 
 

@@ -136,6 +136,10 @@ class ReceptionFilterForm(DateRangeMixin, forms.Form):
     village = TownshipChoiceField(
         label=_("Village"), required=False, queryset=lambda: Village.objects.all(), empty_label=_("All villages")
     )
+    site = TownshipChoiceField(
+        label=_("Site"), required=False, queryset=lambda: Site.objects.order_by("kind", "name"),
+        empty_label=_("All sites"), to_field_name="code",
+    )
     q = forms.CharField(label=_("Text"), required=False, max_length=100,
                         help_text=_("Matters, answer, visitor's name or mobile."))
 
@@ -148,6 +152,7 @@ class ReceptionFilterForm(DateRangeMixin, forms.Form):
             "date_to": data.get("date_to"),
             "deputy": data.get("deputy"),
             "village": data.get("village"),
+            "site": data.get("site"),
             "query": (data.get("q") or "").strip(),
         }
 

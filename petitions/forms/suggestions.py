@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import Deputy
-from liaison.forms import TownshipChoiceField, TownshipMultipleChoiceField
+from liaison.forms import DateRangeMixin, TownshipChoiceField, TownshipMultipleChoiceField
 from petitions import suggestion_services as services
 from petitions.forms.work import CONTENT_MAX_LENGTH, NOTE_MAX_LENGTH
 from petitions.models import AnswerCategory, Suggestion, Unit
@@ -141,6 +141,13 @@ class CoViewForm(forms.Form):
                            widget=_textarea(4))
 
 
-class StatusFilterForm(forms.Form):
+class StatusFilterForm(DateRangeMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All")), *Suggestion.Status.choices])
+    # Submitted between two days, and a cockpit figure (answered, adopted): how the cockpit links here.
+    date_from = forms.DateField(label=_("Submitted from"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
+    date_to = forms.DateField(label=_("until (included)"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
+    figure = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                               choices=[("", ""), ("answered", _("Answered")), ("adopted", _("Adopted"))])

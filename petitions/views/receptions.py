@@ -155,7 +155,8 @@ def print_register(request: HttpRequest) -> HttpResponse:
     # The paper register carries full names and mobiles: printing it is an export.
     audit_record(actor=request.user, action=Action.EXPORT, label=f"register print {start}–{end}")
     # The range form on the page changes the dates and keeps the list's other filters.
-    kept = [{"name": name, "value": request.GET[name]} for name in ("deputy", "village", "q") if request.GET.get(name)]
+    kept = [{"name": name, "value": request.GET[name]} for name in ("deputy", "village", "site", "q")
+            if request.GET.get(name)]
     return render(
         request,
         "petitions/receptions/print.html",

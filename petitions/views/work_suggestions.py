@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from liaison import roles
 from liaison.roles import role_required, user_roles
-from petitions import access, suggestion_access, suggestion_services
+from petitions import access, suggestion_access, suggestion_selectors, suggestion_services
 from petitions import suggestion_workflow as workflow
 from petitions.forms.suggestions import CoViewForm, StatusFilterForm, SuggestionForm
 from petitions.models import Suggestion
@@ -37,8 +37,8 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     their units'. One list, filtered by what the user may see."""
     rows = suggestion_access.suggestions_visible_to(request.user).select_related("deputy", "answer_category")
     filters = StatusFilterForm(request.GET or None)
-    if filters.is_valid() and filters.cleaned_data["status"]:
-        rows = rows.filter(status=filters.cleaned_data["status"])
+    if filters.is_valid():
+        rows = suggestion_selectors.suggestions_filtered(rows, **filters.cleaned_data)
     held = user_roles(request.user)
     to_cosign = []
     if roles.DEPUTY in held:

@@ -160,7 +160,9 @@ def test_the_period_before_and_the_year_before(cases):
     assert [figures[k]["cells"][1]["value"] for k in ("total", "fixed", "explained", "open")] == [1, 1, 0, 0]
     # March 2025: last year's explained one.
     assert [figures[k]["cells"][2]["value"] for k in ("total", "fixed", "explained", "open")] == [1, 0, 1, 0]
-    assert figures["total"]["cells"][1]["change"] == {"text": "+7 (+700%)", "direction": "up"}
+    assert figures["total"]["cells"][1]["change"] == {"text": "+7 (+700%)", "direction": "up", "tone": "good"}
+    # More overdue than in February: bad news, shown red.
+    assert figures["overdue"]["cells"][1]["change"] == {"text": "+1", "direction": "up", "tone": "bad"}
 
 
 def test_channels_trend_and_breakdowns(cases):
@@ -281,3 +283,50 @@ def test_a_county_official_sees_the_townships_side_by_side(cases, client, county
     client.force_login(county_official)
     page = client.get("/cockpit/", {"period": "custom", **MARCH_DATES}).content.decode()
     assert 'id="township-table"' in page and "下各镇" in page
+
+
+def test_suggestions_activities_and_receptions_link_to_what_they_counted(client, official, category):
+    import re
+
+    from deputies.activities import activity_record
+    from petitions.models import Suggestion
+    from petitions.receptions import reception_record
+    from tests.factories import DeputyFactory, SiteFactory
+    from tests.petitions.test_suggestions import _suggestion_in
+
+    adopted, waiting, draft = (_suggestion_in(s) for s in ("answered", "submitted", "draft"))
+    Suggestion.objects.filter(pk__in=[adopted.pk, waiting.pk]).update(submitted_at=at("2026-03-10"))
+    deputy = DeputyFactory()
+    with in_township(the_township()):
+        for day in ("2026-03-05", "2026-03-31", "2026-04-01"):
+            activity_record(kind="group_activity", held_on=datetime.date.fromisoformat(day), title=f"{day}活动",
+                            deputies=[deputy])
+    here, there = SiteFactory(), SiteFactory()
+    with in_township(the_township()):
+        for n, (site, day) in enumerate(((here, "2026-03-02"), (here, "2026-03-30"), (there, "2026-03-03"),
+                                         (here, "2026-04-01"))):
+            reception_record(received_on=datetime.date.fromisoformat(day), site=site, deputies=[],
+                             mobile=f"1390000000{n}", name="来访人", village=None, visitor_count=1, matters="咨询政策", answer="",
+                             satisfaction="satisfied", recorded_by=official, new_concerns=[])
+    client.force_login(official)
+    with in_township(the_township()):
+        figures = _figures(cockpit_data(kind="custom", period=MARCH, site=here))
+    # Each figure's value, and what its link lists: suggestions and activities by their pages' links,
+    # receptions by their rows (of the chosen site).
+    expected = {
+        "suggestions_made": ({adopted.pk, waiting.pk}, r'href="/desk/suggestions/(\d+)/"'),
+        "suggestions_answered": ({adopted.pk}, r'href="/desk/suggestions/(\d+)/"'),
+        "suggestions_adopted": ({adopted.pk}, r'href="/desk/suggestions/(\d+)/"'),
+        "activities_total": ({"2026-03-05活动", "2026-03-31活动"}, r">(2026-\d\d-\d\d活动)<"),
+        "receptions": (2, r'id="reception-(\d+)"'),
+    }
+    for key, (records, pattern) in expected.items():
+        cell = figures[key]["cells"][0]
+        count = records if isinstance(records, int) else len(records)
+        assert cell["value"] == count, key
+        listed = set(re.findall(pattern, client.get(cell["link"]).content.decode()))
+        if isinstance(records, int):
+            assert len(listed) == records, key
+        else:
+            assert {int(x) if x.isdigit() else x for x in listed} == records, key
+    assert draft.pk not in expected["suggestions_made"][0]

@@ -69,10 +69,11 @@ def test_with_production_settings_a_silent_redis_costs_one_timeout_then_nothing(
 
     assert result.returncode == 0, result.stderr
     (first_sent, first), (second_sent, second), (cache_error, cache_took) = json.loads(result.stdout)
-    # One try of REDIS_TIMEOUT (1 s), with slack for a busy machine; Celery's defaults: 5 s, or for ever.
-    assert first_sent is False and 0.9 < first < 2.5
+    # One try of REDIS_TIMEOUT (1 s), with slack for a busy machine (2.6 s seen with a full test run beside it);
+    # Celery's defaults: 5 s, or for ever.
+    assert first_sent is False and 0.9 < first < 4
     assert second_sent is False and second < 0.05  # backing off: not even tried
-    assert cache_error == "TimeoutError" and cache_took < 2.5  # the cache gives up too (connect + read)
+    assert cache_error == "TimeoutError" and cache_took < 4  # the cache gives up too (connect + read)
     assert "deliver_notification" in result.stderr and "left for the sweep" in result.stderr
 
 

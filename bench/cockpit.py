@@ -11,9 +11,9 @@ year are full), each with the timeline events of what happened to it so far (acc
 hours after filing, assigned, started, resolved, rated, some reopened by a "not satisfied" rating: about four
 a concern) and its status, outcome, satisfaction and dates as of now; 0.4 constituents and 0.2 receptions a
 concern, an activity of some kind for every 200, the duty days of six sites a township with their shifts,
-and sixty suggestions a township a year. The desk's text-search indexes are dropped first and not rebuilt:
-nothing here searches text. Then VACUUM ANALYZE, and through Django's test client (no network: the
-server's own time) it requests
+ten liaison households a deputy with a contact for every four concerns, and sixty suggestions a township a
+year. The desk's text-search indexes are dropped first and not rebuilt: nothing here searches text. Then
+VACUUM ANALYZE, and through Django's test client (no network: the server's own time) it requests
 
 - /screen/data.json of the first township, anonymous as the wall screen is, and its station's screen;
 - the cockpit (dashboard:cockpit) for each period and for one site, as an official of the first township,
@@ -29,6 +29,7 @@ all day. Figures only; nothing here passes or fails.
 
 import argparse
 import datetime
+import os
 import shutil
 import statistics
 import sys
@@ -86,9 +87,12 @@ def _bench(concerns: int, township_count: int, work: Path) -> None:
         _load(concerns, townships, site_ids)
         print(f"migrated and loaded in {(time.perf_counter() - started) / 60:.1f} min", flush=True)
         _shape(townships[0])
+        # On a shared machine the figures move with what else runs: the load says how much did.
+        print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()), flush=True)
         with tempfile.NamedTemporaryFile("w", prefix="liaison-cockpit-plans-", suffix=".txt", delete=False) as plans:
             _run_screen(townships[0], plans)
             _run_cockpit(official, county, townships, plans)
+        print("\nload average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
         print(f"\nThe full plans, with the whole SQL: {plans.name}")
 
 
@@ -109,6 +113,7 @@ def _load(n: int, townships: list, site_ids: list[int]) -> None:
         cockpit_load.receptions_load(cursor, max(1, n // 5), townships, site_ids, start)
         cockpit_load.activities_load(cursor, max(len(townships), n // 200), townships, start)
         cockpit_load.duty_load(cursor, townships, start)
+        cockpit_load.households_load(cursor, max(1, n // 4), townships, start)
         cockpit_load.suggestions_load(cursor, townships, start)
         started = time.perf_counter()
         cursor.execute("VACUUM ANALYZE")
@@ -117,7 +122,8 @@ def _load(n: int, townships: list, site_ids: list[int]) -> None:
             SELECT relname, to_char(reltuples, 'FM999,999,999'), pg_size_pretty(pg_total_relation_size(oid))
             FROM pg_class WHERE relkind = 'r' AND relname IN (
                 'petitions_concern', 'petitions_concernevent', 'petitions_constituent', 'petitions_reception',
-                'deputies_activity', 'deputies_dutyday', 'deputies_shift', 'petitions_suggestion')
+                'deputies_activity', 'deputies_dutyday', 'deputies_shift', 'petitions_suggestion',
+                'deputies_householdcontact')
             ORDER BY pg_total_relation_size(oid) DESC""")
         print("rows and size with indexes: " + ", ".join(
             f"{name} {rows} ({size})" for name, rows, size in cursor.fetchall()), flush=True)
@@ -229,8 +235,10 @@ def _report(label: str, url: str, params: dict, measured: dict, plans) -> None:
         return
     queries = measured["cold_queries"]
     flag = "" if measured["cold"] < TARGET_MS else f"  (over {TARGET_MS} ms)"
+    sql_ms = sum(float(query["time"]) for query in queries) * 1000
     line = (f"  {label:<28} cold {measured['cold']:7.1f} ms, warm {measured['warm']:6.1f} ms (medians of {REPEAT}); "
-            f"{len(queries)} queries cold, {measured['warm_queries']} warm; {measured['bytes'] / 1024:.0f} KB{flag}")
+            f"{len(queries)} queries cold ({sql_ms:.0f} ms in SQL), {measured['warm_queries']} warm; "
+            f"{measured['bytes'] / 1024:.0f} KB{flag}")
     print(line, flush=True)
     plans.write(f"\n=== {url} {params}\n{line}\n")
     # Reads only: EXPLAIN ANALYZE runs what it explains (a session's UPDATE), and a SAVEPOINT has no plan.

@@ -13,7 +13,7 @@ import datetime
 import time
 
 from bench.seeding import (
-    CHANNELS, DEPUTIES_PER_TOWNSHIP, DETAILS, ISSUES, PLACES, REQUESTS, TRACKING_FUNCTION, id_range, pick,
+    CHANNELS, DEPUTIES_PER_TOWNSHIP, DETAILS, ISSUES, PLACES, REQUESTS, SURNAMES, TRACKING_FUNCTION, id_range, pick,
 )
 
 STATION_TIME = "Asia/Shanghai"
@@ -414,3 +414,32 @@ def suggestions_load(cursor, townships: list, start: datetime.datetime) -> None:
                'lead', s.assigned_at, s.assigned_at + interval '2 days', '', ''
         FROM petitions_suggestion s WHERE s.assigned_at IS NOT NULL""",
         {"townships": [township.pk for township in townships]})
+
+
+def households_load(cursor, contacts: int, townships: list, start: datetime.datetime) -> None:
+    """Ten liaison households a deputy (DESIGN §2) in the deputy's village, and `contacts` visits and calls
+    spread over them and over the time since the first filing."""
+    from django.utils import timezone
+
+    t = len(townships)
+    _timed("liaison households", cursor, """
+        INSERT INTO deputies_liaisonhousehold (township_id, created_at, updated_at, deputy_id, head, phone, village_id,
+                                              address, note)
+        SELECT d.township_id, %(start)s, %(start)s, d.id,
+               (%(surnames)s::text[])[1 + (d.id * 10 + g) %% %(ns)s] || '某',
+               '139' || lpad(((d.id * 10 + g) * 7919 %% 100000000)::text, 8, '0'), d.village_id, '', ''
+        FROM deputies_deputy d CROSS JOIN generate_series(1, 10) AS g
+        ORDER BY d.id, g""", {"start": start, "surnames": SURNAMES, "ns": len(SURNAMES)})
+    days = (timezone.localdate() - timezone.localtime(start).date()).days
+    _timed("household contacts", cursor, f"""
+        INSERT INTO deputies_householdcontact (township_id, created_at, updated_at, household_id, deputy_id, kind,
+                                               contacted_on, notes)
+        SELECT h.township_id, (contacted_on + time '20:00') AT TIME ZONE %(tz)s,
+               (contacted_on + time '20:00') AT TIME ZONE %(tz)s, h.id, h.deputy_id,
+               CASE WHEN random() < 0.7 THEN 'visit' ELSE 'call' END, contacted_on, ''
+        FROM (SELECT {pick('deputies_liaisonhousehold', t, '(j - 1) %% ' + str(t))} AS household_id,
+                     %(first)s::date + floor(random() * %(days)s)::int AS contacted_on
+              FROM generate_series(1, %(m)s) AS j) AS drawn
+        JOIN deputies_liaisonhousehold h ON h.id = drawn.household_id
+        ORDER BY contacted_on""",
+        {"tz": STATION_TIME, "first": timezone.localtime(start).date(), "days": days + 1, "m": contacts})

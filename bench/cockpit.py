@@ -1,7 +1,7 @@
 """The cockpit's and the big screen's server time at a million concerns on PostgreSQL (issue 11: under 300 ms each).
 
-    .venv/bin/python bench/cockpit.py                        (a million concerns over 20 townships; about 15 minutes)
-    .venv/bin/python bench/cockpit.py --concerns 100000      (about 3 minutes)
+    .venv/bin/python bench/cockpit.py                        (a million concerns over 20 townships; 10-15 minutes)
+    .venv/bin/python bench/cockpit.py --concerns 100000      (about 2 minutes)
     .venv/bin/python bench/cockpit.py --townships 1          (one station holding them all)
 
 On demand, not part of make test. Starts a throw-away PostgreSQL (tests/services.py), migrates and loads a
@@ -22,9 +22,10 @@ VACUUM ANALYZE, and through Django's test client (no network: the server's own t
 
 For each it prints the median of 5 cold requests (the cache cleared before each) and of 5 warm ones (served
 by the cache), the number of queries of a cold and of a warm request, and the 3 slowest queries of the cold
-request with EXPLAIN (ANALYZE, BUFFERS) in brief; the full plans, with the whole SQL, go to a file. "Cold"
-is Django's cache only: PostgreSQL's buffers and the OS's page cache stay warm, as on a station serving
-all day. Figures only; nothing here passes or fails.
+request with EXPLAIN (ANALYZE, BUFFERS) in brief; a file gets their full plans with the whole SQL, and every
+query of each cold request with its time. "Cold" is Django's cache only: PostgreSQL's buffers and the OS's
+page cache stay warm, as on a station serving all day. The PostgreSQL is tests/services.py's: default
+settings (shared_buffers 128 MB, JIT on), no fsync. Figures only; nothing here passes or fails.
 """
 
 import argparse
@@ -184,8 +185,8 @@ def _run_cockpit(official, county, townships: list, plans) -> None:
     client = logged_in(official)
     for label, params in [*PERIODS, (f"site {station}", {"site": station})]:
         _report(label, url, params, _measure(client, url, params), plans)
-    print(f"\n=== the cockpit ({url}), a county official, the whole county ({len(townships)} townships)",
-          flush=True)
+    count = f"{len(townships)} townships" if len(townships) > 1 else "its one township"
+    print(f"\n=== the cockpit ({url}), a county official, the whole county ({count})", flush=True)
     client = logged_in(county, **{SESSION_KEY: ""})  # no township chosen: the whole county
     for label, params in PERIODS:
         _report(label, url, params, _measure(client, url, params), plans)
@@ -240,7 +241,9 @@ def _report(label: str, url: str, params: dict, measured: dict, plans) -> None:
             f"{len(queries)} queries cold ({sql_ms:.0f} ms in SQL), {measured['warm_queries']} warm; "
             f"{measured['bytes'] / 1024:.0f} KB{flag}")
     print(line, flush=True)
-    plans.write(f"\n=== {url} {params}\n{line}\n")
+    plans.write(f"\n=== {url} {params}\n{line}\n\n  Every query of the cold request, the slowest first:\n")
+    for query in sorted(queries, key=lambda q: float(q["time"]), reverse=True):
+        plans.write(f"  {float(query['time']) * 1000:7.1f} ms  {' '.join(query['sql'].split())[:240]}\n")
     # Reads only: EXPLAIN ANALYZE runs what it explains (a session's UPDATE), and a SAVEPOINT has no plan.
     reads = [q for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
     for query in sorted(reads, key=lambda q: float(q["time"]), reverse=True)[:SLOWEST]:

@@ -43,12 +43,12 @@ def span_start(today: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
 
 
-def _cases(rows: tuple) -> str:
-    """A CASE over r (uniform in [0, 1)) giving each value with its share."""
+def _cases(rows: tuple, r: str = "r") -> str:
+    """A CASE over the column r (uniform in [0, 1)) giving each value with its share."""
     edge, whens = 0.0, []
     for value, share in rows[:-1]:
         edge += share
-        whens.append(f"WHEN r < {edge:.4f} THEN '{value}'")
+        whens.append(f"WHEN {r} < {edge:.4f} THEN '{value}'")
     return f"CASE {' '.join(whens)} ELSE '{rows[-1][0]}' END"
 
 
@@ -202,7 +202,7 @@ def _concern_rows(cursor, n: int, townships: list, site_ids: list[int]) -> None:
                    ((assigned + interval '14 days') AT TIME ZONE %(tz)s)::date,
                    CASE WHEN {reopened_now} THEN ((rated + interval '14 days') AT TIME ZONE %(tz)s)::date END) END,
                CASE WHEN status IN ('resolved', 'closed', 'rejected') THEN '已答复。' ELSE '' END,
-               CASE WHEN status IN ('resolved', 'closed') THEN {_cases(OUTCOMES).replace('r <', 'r_outcome <')}
+               CASE WHEN status IN ('resolved', 'closed') THEN {_cases(OUTCOMES, 'r_outcome')}
                     WHEN status = 'rejected' THEN 'rejected' WHEN status = 'merged' THEN 'duplicate' ELSE '' END,
                CASE WHEN status <> 'closed' THEN ''
                     WHEN resolved_again IS NOT NULL THEN CASE WHEN rated_again IS NOT NULL THEN level_again ELSE '' END

@@ -86,10 +86,12 @@ def last_year_of(period: Period) -> Period:
     return Period(_year_earlier(period.start), _year_earlier(period.end))
 
 
-def cockpit_data(*, kind: str, period: Period, site=None, roll_up: bool = False) -> dict:
+def cockpit_data(*, kind: str, period: Period, site=None, roll_up: bool = False, fresh: bool = False) -> dict:
+    """The cockpit's data for the current scope; from the cache unless `fresh` (dashboard.tasks keeps the
+    default view's fresh)."""
     key = (f"cockpit:{scope_key()}:{site.pk if site else ''}:{kind}:{period.start}:{period.end}:{int(roll_up)}:"
            f"{get_language()}")
-    data = cache.get(key)
+    data = None if fresh else cache.get(key)
     if data is None:
         data = _compute(kind, period, site, roll_up)
         cache.set(key, data, settings.COCKPIT_CACHE_SECONDS)
@@ -98,7 +100,11 @@ def cockpit_data(*, kind: str, period: Period, site=None, roll_up: bool = False)
 
 def _compute(kind: str, period: Period, site, roll_up: bool) -> dict:
     periods = {"current": period, "previous": previous_of(kind, period), "last_year": last_year_of(period)}
-    values = {name: _values(p, site) for name, p in periods.items()}
+    values = {}
+    for name, one in periods.items():
+        # A year's previous period is the same period last year: counted once.
+        same = next((values[earlier] for earlier, other in periods.items() if earlier in values and other == one), None)
+        values[name] = same or _values(one, site)
     base = {"site": site.code} if site else {}
     return {
         "generated_at": timezone.now(),

@@ -8,7 +8,8 @@ Periods are [since, until) in station time: dates are read as the start of that 
 
 import datetime
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, QuerySet, Sum
+from django.db import connection
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +48,8 @@ def _cases(since, until, site) -> QuerySet[Concern]:
 
 
 def concern_figures(*, since: datetime.date, until: datetime.date, site=None) -> dict:
-    """concern_counts (with channels) and the medians of the concerns filed in [since, until): five queries.
+    """concern_counts (with channels) and the medians of the concerns filed in [since, until): two queries on
+    PostgreSQL, five elsewhere.
 
     median_first_response and median_result are timedeltas (None without a case to measure): from
     filing to the first response (Concern.first_response_at), and to the latest result (resolved_at,
@@ -55,14 +57,26 @@ def concern_figures(*, since: datetime.date, until: datetime.date, site=None) ->
     """
     figures = concern_counts(since=since, until=until, site=site, channels=True)
     cases = _cases(since, until, site)
-    figures["median_first_response"] = _median(cases, "created_at", "first_response_at")
-    figures["median_result"] = _median(cases, "created_at", "resolved_at")
+    if connection.vendor == "postgresql":  # one pass for both: an ordered-set aggregate (nulls are left out)
+        figures.update(cases.aggregate(median_first_response=_Median(F("first_response_at") - F("created_at")),
+                                       median_result=_Median(F("resolved_at") - F("created_at"))))
+    else:
+        figures["median_first_response"] = _median(cases, "created_at", "first_response_at")
+        figures["median_result"] = _median(cases, "created_at", "resolved_at")
     return figures
 
 
+class _Median(Aggregate):
+    """PostgreSQL's median of intervals: percentile_cont(0.5) WITHIN GROUP (ORDER BY ...)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
 def _median(concerns: QuerySet[Concern], start: str, end: str) -> datetime.timedelta | None:
-    """The median of end - start over the concerns that have an end: a count, then the middle row or two
-    of the sorted durations (no median aggregate is portable between SQLite and PostgreSQL)."""
+    """The median of end - start over the concerns that have an end, where there is no median aggregate
+    (SQLite): a count, then the middle row or two of the sorted durations."""
     measured = concerns.filter(**{f"{end}__isnull": False})
     total = measured.count()
     if not total:

@@ -327,8 +327,13 @@ class Concern(TimeStampedModel, TownshipScoped):
             # change, a page at a time: ORDER BY ... LIMIT 30 walks these instead of sorting every concern.
             models.Index(fields=["township", "deadline_on", "created_at"], name="concern_deadline_sort_idx"),
             models.Index(fields=["township", "updated_at"], name="concern_updated_idx"),
-            # The default order (newest first) and the cockpit's counts over a period, per township.
-            models.Index(fields=["township", "created_at"], name="concern_township_created_idx"),
+            # The default order (newest first) and the cockpit's counts over a period, per township. On
+            # PostgreSQL it carries every column the cockpit's aggregates read (petitions.figures), so they are
+            # index-only scans of the period: at a million concerns the planner otherwise walked created_at's
+            # own index across every township (bench/cockpit.py). SQLite makes it without the INCLUDE.
+            models.Index(fields=["township", "created_at"], name="concern_township_created_idx",
+                         include=["id", "status", "outcome", "satisfaction", "deadline_on", "resolved_at",
+                                  "first_response_at", "channel", "site", "category", "village", "deputy", "unit"]),
             # The same for open concerns only (the overdue tab by deadline): walking the index above, the
             # open ones come after every ended case whose deadline passed long ago (0.4 s at a million).
             models.Index(
@@ -389,6 +394,14 @@ class ConcernEvent(TownshipScoped):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        # The cockpit's "rated not satisfied" and "reopened" (petitions.selectors.CASE_FIGURES) read the
+        # concerns with such an event: a few rows each, where without these every event of the township.
+        indexes = [
+            models.Index(fields=["township", "created_at", "concern"], name="event_unsatisfied_idx",
+                         condition=models.Q(kind="rating", satisfaction="unsatisfied")),
+            models.Index(fields=["township", "concern"], name="event_reopened_idx", include=["to_status"],
+                         condition=models.Q(kind="transition", from_status="resolved")),
+        ]
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
 

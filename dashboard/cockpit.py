@@ -26,7 +26,8 @@ from petitions.models import Concern
 from petitions.selectors import concern_counts_by_township
 from projects.selectors import project_list_public
 
-PERIOD_KINDS = ("month", "quarter", "year", "custom")
+PRESET_PERIODS = ("month", "quarter", "year")  # kept computed by dashboard.tasks
+PERIOD_KINDS = (*PRESET_PERIODS, "custom")
 # Figures where more is worse news: their rise is shown red, their fall green.
 LOWER_IS_BETTER = frozenset({"overdue", "late", "reopened", "unsatisfied", "rejected", "median_first_response",
                              "median_result"})
@@ -88,7 +89,7 @@ def last_year_of(period: Period) -> Period:
 
 def cockpit_data(*, kind: str, period: Period, site=None, roll_up: bool = False, fresh: bool = False) -> dict:
     """The cockpit's data for the current scope; from the cache unless `fresh` (dashboard.tasks keeps the
-    default view's fresh)."""
+    preset periods' fresh)."""
     key = (f"cockpit:{scope_key()}:{site.pk if site else ''}:{kind}:{period.start}:{period.end}:{int(roll_up)}:"
            f"{get_language()}")
     data = None if fresh else cache.get(key)

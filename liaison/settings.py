@@ -217,8 +217,8 @@ SCREEN_RELOAD_HOUR = env.int("SCREEN_RELOAD_HOUR", default=3)
 # The cockpit's figures are computed at most this often per scope, site and period (dashboard.cockpit);
 # the page shows when they were computed.
 COCKPIT_CACHE_SECONDS = env.int("COCKPIT_CACHE_SECONDS", default=300)
-# The default view (this year, every site) is recomputed a minute before the cache would forget it
-# (dashboard.tasks), so at a county's size nobody waits for it.
+# The preset views (this month, quarter, year; every site) are recomputed a minute before the cache would
+# forget them (dashboard.tasks), so at a county's size nobody waits for them.
 CELERY_BEAT_SCHEDULE["warm-cockpits"] = {"task": "dashboard.warm_cockpits",
                                          "schedule": float(max(60, COCKPIT_CACHE_SECONDS - 60))}
 

@@ -333,18 +333,19 @@ def test_suggestions_activities_and_receptions_link_to_what_they_counted(client,
     assert draft.pk not in expected["suggestions_made"][0]
 
 
-def test_beat_keeps_the_default_view_computed(client, official, county_official, category):
+def test_beat_keeps_the_preset_views_computed(client, official, county_official, category):
     from dashboard.tasks import warm_cockpits
 
     ConcernFactory(category=category)
     TownshipFactory(name="下各镇", code="xiage")
-    assert warm_cockpits() == 3  # two townships, and the county rolled up
+    assert warm_cockpits() == 9  # month, quarter and year of two townships, and of the county rolled up
     for user in (official, county_official):
         client.force_login(user)
-        with CaptureQueriesContext(connection) as context:
-            page = client.get("/cockpit/").content.decode()
-        assert not [q for q in context.captured_queries if "petitions_concern" in q["sql"]], user
-        assert 'id="cockpit-age"' in page
+        for period in ("month", "quarter", "year"):
+            with CaptureQueriesContext(connection) as context:
+                page = client.get("/cockpit/", {"period": period}).content.decode()
+            assert not [q for q in context.captured_queries if "petitions_concern" in q["sql"]], (user, period)
+            assert 'id="cockpit-age"' in page
     # Recomputed, not read back: a concern filed since is counted at the next run.
     ConcernFactory(category=category)
     warm_cockpits()

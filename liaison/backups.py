@@ -75,6 +75,9 @@ def _run(command: list[str], env: dict) -> None:
 
 def database_dump(connection, target: Path) -> None:
     """A consistent copy of the live database, taken while the station keeps writing."""
+    if connection.in_atomic_block:
+        # SQLite's backup would wait for ever on its own open transaction; a dump must hold committed rows only.
+        raise CommandError("Run the backup outside a transaction.")
     if connection.vendor == "sqlite":
         # SQLite's online backup reads one snapshot (a WAL reader never blocks writers); copying the file
         # itself could catch a page half-written or miss what is still in the -wal file.

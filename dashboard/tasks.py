@@ -8,7 +8,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from dashboard.cockpit import PRESET_PERIODS, cockpit_data, period_of
-from liaison.scoping import county_townships, each_township, in_townships
+from liaison.scoping import county_townships, county_wide, each_township, in_townships
+from petitions import rollups
 
 
 @shared_task(name="dashboard.warm_cockpits")
@@ -17,6 +18,8 @@ def warm_cockpits() -> int:
     today = timezone.localdate()
     periods = [(kind, period_of(kind, today=today)) for kind in PRESET_PERIODS]
     warmed = 0
+    with county_wide():
+        rollups.catch_up()  # the views are then as of now, whenever beat last counted
     with translation.override(settings.LANGUAGE_CODE):
         for _township in each_township():
             for kind, period in periods:

@@ -89,6 +89,19 @@ def current_township():
     return value if isinstance(value, Township) else None
 
 
+def townships_in_scope() -> list[int]:
+    """The ids of the townships the current scope covers: one, a county user's several, or every one."""
+    from liaison.models import Township
+
+    current = get_scope()
+    value = current.get("township") if current.get("_enabled", True) else None
+    if isinstance(value, Township):
+        return [value.pk]
+    if value is None:
+        return list(Township.objects.values_list("pk", flat=True))
+    return [getattr(township, "pk", township) for township in value]
+
+
 def scope_key() -> str:
     """The current scope as text, for cache keys: a township's pk, or the sorted pks of several."""
     value = get_scope().get("township")

@@ -217,6 +217,10 @@ SCREEN_RELOAD_HOUR = env.int("SCREEN_RELOAD_HOUR", default=3)
 # The cockpit's figures are computed at most this often per scope, site and period (dashboard.cockpit);
 # the page shows when they were computed.
 COCKPIT_CACHE_SECONDS = env.int("COCKPIT_CACHE_SECONDS", default=300)
+# How often beat brings the cockpit's running totals of cases up to date (petitions.rollups); a cockpit computed
+# when they are older than that counts them itself first.
+FIGURES_COUNT_SECONDS = env.int("FIGURES_COUNT_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE["count-figures"] = {"task": "petitions.count_figures", "schedule": float(FIGURES_COUNT_SECONDS)}
 # The preset views (this month, quarter, year; every site) are recomputed a minute before the cache would
 # forget them (dashboard.tasks), so at a county's size nobody waits for them.
 CELERY_BEAT_SCHEDULE["warm-cockpits"] = {"task": "dashboard.warm_cockpits",

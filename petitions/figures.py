@@ -7,15 +7,20 @@ Periods are [since, until) in station time: dates are read as the start of that 
 """
 
 import datetime
+from collections import defaultdict
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Concern, Reception
-from petitions.selectors import CASE_FIGURES, IS_CASE, _aware, concern_counts
+from liaison.models import Township
+from petitions import rollups
+from petitions.models import Concern, ConcernDay, ConcernMonth, ConcernMonthGroup, Reception
+from petitions.rollup_models import COUNTED, GROUP_COUNTED
+from petitions.selectors import CASE_FIGURES, IS_CASE, _aware
 from petitions.suggestion_models import Suggestion
 from petitions.suggestion_selectors import SUGGESTION_FIGURES
 
@@ -47,64 +52,105 @@ def _cases(since, until, site) -> QuerySet[Concern]:
     return concerns.filter(site=site) if site is not None else concerns
 
 
+def _spans(since: datetime.date, until: datetime.date) -> tuple[list[datetime.date], Q]:
+    """[since, until) as the months it holds whole (read from the month rows) and the days outside them (read
+    from the day rows)."""
+    first = since if since.day == 1 else _next_month(since)
+    months, month = [], first
+    while _next_month(month) <= until:
+        months.append(month)
+        month = _next_month(month)
+    if not months:
+        return [], Q(day__gte=since, day__lt=until)
+    return months, Q(day__gte=since, day__lt=months[0]) | Q(day__gte=_next_month(months[-1]), day__lt=until)
+
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def _tallies(since, until, site) -> tuple[QuerySet, QuerySet]:
+    months, days = _spans(since, until)
+    month_rows, day_rows = ConcernMonth.objects.filter(month__in=months), ConcernDay.objects.filter(days)
+    if site is not None:
+        month_rows, day_rows = month_rows.filter(site=site), day_rows.filter(site=site)
+    return month_rows, day_rows
+
+
 def concern_figures(*, since: datetime.date, until: datetime.date, site=None) -> dict:
-    """concern_counts (with channels) and the medians of the concerns filed in [since, until): two queries on
-    PostgreSQL, five elsewhere.
+    """The figures of the concerns filed in [since, until), as petitions.selectors.concern_counts counts them
+    (with channels), and the medians: summed from the running totals (petitions.rollups: the caller catches
+    them up first), with what time changes (overdue, and so late) counted live from the open concerns. Five
+    queries whatever the rows.
 
     median_first_response and median_result are timedeltas (None without a case to measure): from
     filing to the first response (Concern.first_response_at), and to the latest result (resolved_at,
-    cleared when a case is reopened, so a reopened case counts once resolved again).
+    cleared when a case is reopened, so a reopened case counts once resolved again), read from hour and
+    day buckets (petitions.rollups.median).
     """
-    figures = concern_counts(since=since, until=until, site=site, channels=True)
-    cases = _cases(since, until, site)
-    if connection.vendor == "postgresql":  # one pass for both: an ordered-set aggregate (nulls are left out)
-        figures.update(cases.aggregate(median_first_response=_Median(F("first_response_at") - F("created_at")),
-                                       median_result=_Median(F("resolved_at") - F("created_at"))))
-    else:
-        figures["median_first_response"] = _median(cases, "created_at", "first_response_at")
-        figures["median_result"] = _median(cases, "created_at", "resolved_at")
+    figures, times = dict.fromkeys(COUNTED, 0), {"first_response_hours": [], "result_hours": []}
+    for rows in _tallies(since, until, site):
+        sums = rows.aggregate(**{key: Sum(key) for key in COUNTED})
+        figures.update({key: figures[key] + (sums[key] or 0) for key in COUNTED})
+        for field, histograms in times.items():
+            histograms.append(_times(rows, field))
+    figures["overdue"] = _cases(since, until, site).filter(CASE_FIGURES["overdue"]()).count()
+    figures["late"] = figures.pop("late_resolved") + figures["overdue"]
+    figures["median_first_response"] = rollups.median(rollups.merged(times["first_response_hours"]))
+    figures["median_result"] = rollups.median(rollups.merged(times["result_hours"]))
     return figures
 
 
-class _Median(Aggregate):
-    """PostgreSQL's median of intervals: percentile_cont(0.5) WITHIN GROUP (ORDER BY ...)."""
+def _times(rows: QuerySet, field: str) -> dict:
+    """The rows' histograms of `field` added up: by PostgreSQL (a county's year is some 1,500 rows of ~40
+    buckets, too many to decode and add in Python on every computation), by Python elsewhere."""
+    if connection.vendor != "postgresql":
+        return rollups.merged(rows.values_list(field, flat=True))
+    try:
+        sql, params = rows.values(field).query.sql_with_params()
+    except EmptyResultSet:  # no whole month in the period: nothing to add
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT b.key, SUM((b.value->>0)::bigint)::bigint, SUM((b.value->>1)::bigint)::bigint "  # noqa: S608
+                       f"FROM ({sql}) AS t(h) CROSS JOIN LATERAL jsonb_each(t.h) AS b GROUP BY b.key", params)
+        return {key: [cases, seconds] for key, cases, seconds in cursor.fetchall()}
 
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
 
-
-def _median(concerns: QuerySet[Concern], start: str, end: str) -> datetime.timedelta | None:
-    """The median of end - start over the concerns that have an end, where there is no median aggregate
-    (SQLite): a count, then the middle row or two of the sorted durations."""
-    measured = concerns.filter(**{f"{end}__isnull": False})
-    total = measured.count()
-    if not total:
-        return None
-    durations = measured.annotate(
-        duration=ExpressionWrapper(F(end) - F(start), output_field=DurationField())
-    ).order_by("duration").values_list("duration", flat=True)
-    middle = list(durations[(total - 1) // 2: total // 2 + 1])
-    return sum(middle, datetime.timedelta()) / len(middle)
+def concern_figures_by_township(*, since: datetime.date, until: datetime.date) -> list[dict]:
+    """concern_figures' counts (no medians) for each township of the current scope, in the townships' order:
+    [{"township": code, "name", "total", ...}]. A township with no concerns in the window has no row."""
+    found = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
+    for rows in _tallies(since, until, None):
+        for row in rows.values("township_id").annotate(**{key: Sum(key) for key in COUNTED}):
+            counts = found[row.pop("township_id")]
+            for key, value in row.items():
+                counts[key] += value or 0
+    overdue = dict(_cases(since, until, None).filter(CASE_FIGURES["overdue"]()).values("township_id")
+                   .annotate(n=Count("pk")).values_list("township_id", "n"))
+    rows = []
+    for township in Township.objects.filter(pk__in=[pk for pk, counts in found.items() if counts["total"]]):
+        counts = found[township.pk]
+        late = counts.pop("late_resolved") + overdue.get(township.pk, 0)
+        rows.append({"township": township.code, "name": township.name, **counts,
+                     "overdue": overdue.get(township.pk, 0), "late": late})
+    return rows
 
 
 def concern_trend(*, since: datetime.date, until: datetime.date, site=None) -> list[dict]:
-    """Per month of filing in [since, until): received, resolved (any outcome), fixed, in one query; months
-    without a concern are there with zeros. `since` is the first of a month."""
-    months = (
-        _cases(since, until, site)
-        .annotate(month=TruncMonth("created_at", tzinfo=timezone.get_current_timezone()))
-        .values("month")
-        .annotate(received=Count("pk"), resolved=Count("pk", filter=CASE_FIGURES["resolved"]()),
-                  fixed=Count("pk", filter=CASE_FIGURES["fixed"]()))
-        .order_by("month")
-    )
-    found = {_month_of(row.pop("month")): row for row in months}
+    """Per month of filing in [since, until): received, resolved (any outcome), fixed, from the running totals;
+    months without a concern are there with zeros. `since` is the first of a month."""
+    found = defaultdict(lambda: {"received": 0, "resolved": 0, "fixed": 0})
+    month_rows, day_rows = _tallies(since, until, site)
+    sums = {"received": Sum("total"), "resolved": Sum("resolved"), "fixed": Sum("fixed")}
+    for row in [*month_rows.values(span=F("month")).annotate(**sums),
+                *day_rows.values(span=TruncMonth("day")).annotate(**sums)]:
+        counts = found[_month_of(row.pop("span"))]
+        for key, value in row.items():
+            counts[key] += value
     rows, month = [], since
     while month < until:
-        following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-        rows.append({"month": month, "until": min(following, until),
-                     **found.get(month, {"received": 0, "resolved": 0, "fixed": 0})})
+        following = _next_month(month)
+        rows.append({"month": month, "until": min(following, until), **found[month]})
         month = following
     return rows
 
@@ -119,15 +165,31 @@ def _month_of(value) -> datetime.date:
 def concern_breakdown(*, by: str, since: datetime.date, until: datetime.date, site=None) -> list[dict]:
     """The BREAKDOWN_ROWS largest groups of the period's concerns by category, village, deputy or unit:
     [{"id", "name", "total", "open", "overdue", "resolved", "fixed", "satisfied", "basic", "unsatisfied"}],
-    the largest first; concerns without a village, deputy or unit make a row of their own (id None)."""
-    name = BREAKDOWNS[by]
-    keys = ("open", "overdue", "resolved", "fixed", "satisfied", "basic", "unsatisfied")
-    rows = (
-        _cases(since, until, site).values(by, name)
-        .annotate(total=Count("pk"), **{key: Count("pk", filter=CASE_FIGURES[key]()) for key in keys})
-        .order_by("-total", name)[:BREAKDOWN_ROWS]
-    )
-    return [{"id": row.pop(by), "name": row.pop(name) or "", **row} for row in rows]
+    the largest first; concerns without a village, deputy or unit make a row of their own (id None).
+
+    The whole months of the township(s) come from the running totals; a single site's, and the days outside
+    whole months, are counted from the concerns; overdue is counted live."""
+    months, _days = _spans(since, until)
+    counted = {key: Count("pk", filter=CASE_FIGURES[key]()) for key in GROUP_COUNTED[1:]}
+    groups = defaultdict(lambda: dict.fromkeys((*GROUP_COUNTED, "overdue"), 0))
+    if site is None and months:
+        summed = (ConcernMonthGroup.objects.filter(by=by, month__in=months).values("key")
+                  .annotate(**{key: Sum(key) for key in GROUP_COUNTED}))
+        live = _cases(since, months[0], site) | _cases(_next_month(months[-1]), until, site)
+    else:
+        summed, live = [], _cases(since, until, site)
+    counted_live = live.values(by).annotate(total=Count("pk"), **counted)
+    for row in [*summed, *({"key": row.pop(by), **row} for row in counted_live)]:
+        group = groups[row.pop("key")]
+        for key, value in row.items():
+            group[key] += value
+    overdue = _cases(since, until, site).filter(CASE_FIGURES["overdue"]())
+    for row in overdue.values(by).annotate(n=Count("pk")):
+        groups[row[by]]["overdue"] = row["n"]
+    names = dict(Concern._meta.get_field(by).related_model.objects.filter(pk__in=[k for k in groups if k])
+                 .values_list("pk", "name"))
+    ranked = sorted(groups.items(), key=lambda item: (-item[1]["total"], names.get(item[0], "")))
+    return [{"id": key, "name": names.get(key, ""), **counts} for key, counts in ranked[:BREAKDOWN_ROWS]]
 
 
 def concern_overdue_oldest(*, site=None, limit: int = OLDEST_OVERDUE) -> list[Concern]:

@@ -178,6 +178,12 @@ class Reception(TimeStampedModel, TownshipScoped):
         ordering = ["-received_on", "-created_at"]
         verbose_name = _("reception")
         verbose_name_plural = _("reception register")
+        indexes = [
+            # The cockpit's receptions and visitors over a period, per township or site: an index-only scan on
+            # PostgreSQL (SQLite makes it without the INCLUDE).
+            models.Index(fields=["township", "received_on"], name="reception_township_day_idx",
+                         include=["visitor_count", "site"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.received_on} {self.constituent}"
@@ -450,7 +456,9 @@ class ConcernPhoto(TownshipScoped):
         return reverse("petitions:photo", args=[self.key])
 
 
-# Deputies' suggestions live in their own module; imported here so Django finds them as petitions' models.
+# Deputies' suggestions and the cockpit's running totals of cases (petitions.rollups) live in their own
+# modules; imported here so Django finds them as petitions' models.
+from petitions.rollup_models import ConcernDay, ConcernMonth, ConcernMonthGroup, RollupMark  # noqa: E402, F401
 from petitions.suggestion_models import (  # noqa: E402, F401
     AnswerCategory,
     Suggestion,

@@ -35,6 +35,10 @@ def _event_concerns(**lookups) -> QuerySet:
     return ConcernEvent.objects.filter(**lookups).values("concern_id")
 
 
+# Resolved after its deadline's day: the part of "late" that time passing cannot change (petitions.rollups keeps
+# it; the other part, open past the deadline, is counted when asked).
+LATE_RESOLVED = Q(resolved_at__isnull=False, resolved_at__date__gt=F("deadline_on"))
+
 # THE definitions of the cockpit's figures about cases, by key. A figure is counted with its Q
 # (concern_counts: COUNT ... FILTER (WHERE q)) and its records are listed with the same Q (the desk
 # list's `figure` filter), so the number on the cockpit and the rows behind it cannot disagree.
@@ -57,8 +61,7 @@ CASE_FIGURES: dict[str, callable] = {
     # at once). Late: resolved after it, or still open past it. Rejected and merged cases are neither.
     "on_time": lambda: Q(resolved_at__isnull=False) & (
         Q(deadline_on__isnull=True) | Q(resolved_at__date__lte=F("deadline_on"))),
-    "late": lambda: Q(resolved_at__isnull=False, resolved_at__date__gt=F("deadline_on")) | Q(
-        status__in=Concern.OPEN_STATUSES, deadline_on__lt=timezone.localdate()),
+    "late": lambda: LATE_RESOLVED | Q(status__in=Concern.OPEN_STATUSES, deadline_on__lt=timezone.localdate()),
     "responded": lambda: Q(first_response_at__isnull=False),
 }
 

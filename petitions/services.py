@@ -255,8 +255,9 @@ def concern_comment(*, concern: Concern, actor, role: str, note: str, is_public:
         event = concern_event_record(concern=concern, kind=kind, actor=actor, role=role, note=note,
                                      is_public=is_public)
         if is_public and role not in _NOT_A_RESPONSE:
+            # updated_at too: the cockpit's running totals recount what was stamped (petitions.rollups).
             Concern.objects.filter(pk=concern.pk, first_response_at__isnull=True).update(
-                first_response_at=event.created_at)
+                first_response_at=event.created_at, updated_at=timezone.now())
         _attach(concern, photos, kind=ConcernPhoto.Kind.PROGRESS, event=event, is_public=is_public)
     return event
 
@@ -264,7 +265,8 @@ def concern_comment(*, concern: Concern, actor, role: str, note: str, is_public:
 def concern_rate(*, concern: Concern, satisfaction: str, comment: str = "") -> Concern:
     """The constituent's rating of a resolved concern: closes it, or reopens it when not satisfied."""
     with transaction.atomic():
-        Concern.objects.filter(pk=concern.pk).update(satisfaction=satisfaction, satisfaction_comment=comment)
+        Concern.objects.filter(pk=concern.pk).update(satisfaction=satisfaction, satisfaction_comment=comment,
+                                                     updated_at=timezone.now())
         concern_event_record(concern=concern, kind=ConcernEvent.Kind.RATING, role=workflow.CONSTITUENT, note=comment,
                              satisfaction=satisfaction)
         unsatisfied = satisfaction == Concern.Satisfaction.UNSATISFIED

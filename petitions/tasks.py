@@ -45,3 +45,14 @@ def remind_suggestion_units() -> int:
     from petitions.suggestion_deadlines import suggestion_deadlines_sweep
 
     return sum(sum(suggestion_deadlines_sweep().values()) for _township in each_township())
+
+
+@shared_task(name="petitions.count_figures")
+def count_figures() -> int:
+    """Every minute: bring each township's running totals of cases up to date (petitions.rollups). Returns the
+    days recounted."""
+    from liaison.scoping import county_wide
+    from petitions.rollups import catch_up
+
+    with county_wide():
+        return catch_up()

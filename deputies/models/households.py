@@ -36,6 +36,8 @@ class HouseholdContact(TimeStampedModel, TownshipScoped):
         indexes = [
             # The duty record's yearly counts and the "not contacted lately" list: a deputy's contacts by date.
             models.Index(fields=["deputy", "contacted_on"], name="household_contact_deputy_idx"),
+            # The cockpit's count over a period, per township (a county's year: 250,000 contacts in bench/cockpit.py).
+            models.Index(fields=["township", "contacted_on"], name="household_contact_township_idx"),
         ]
 
     def __str__(self) -> str:

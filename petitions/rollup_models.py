@@ -1,0 +1,80 @@
+"""The cockpit's running totals of cases (petitions.rollups keeps them, petitions.figures reads them): what a
+county's year of concerns adds up to, kept per day and per month so a figure over any dates sums a few
+hundred rows instead of counting half a million (bench/cockpit.py).
+
+Derived rows only: petitions.rollups deletes and rebuilds them from the concerns, never edits them by hand.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from deputies.models import Site
+from liaison.scoping import TownshipScoped
+
+# The counts kept on a day's or a month's row: petitions.rollups.COUNTED says how each is counted.
+COUNTED = (
+    "total", "open", "resolved_awaiting_rating", "resolved", "fixed", "explained", "not_feasible", "rejected",
+    "duplicate", "satisfied", "basic", "unsatisfied", "reopened", "on_time", "late_resolved", "responded",
+    "channel_qr", "channel_walk_in", "channel_phone", "channel_visit", "channel_household", "channel_patrol",
+    "channel_online", "channel_enterprise",
+)
+# The counts of a breakdown's row (a category's, village's, deputy's or unit's share of a month).
+GROUP_COUNTED = ("total", "open", "resolved", "fixed", "satisfied", "basic", "unsatisfied")
+
+
+class _Tally(TownshipScoped):
+    """The cases filed in one span at one site (site None: filed without a site)."""
+
+    site = models.ForeignKey(Site, models.CASCADE, null=True, blank=True, related_name="+")
+    # The times to a first response and to a result as {bucket: [cases, seconds]} (petitions.rollups.BOUNDS):
+    # medians are read from them, to within the width of the bucket the middle case falls in.
+    first_response_hours = models.JSONField(default=dict)
+    result_hours = models.JSONField(default=dict)
+
+    class Meta:
+        abstract = True
+
+
+class ConcernDay(_Tally):
+    day = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["township", "day"], name="concernday_township_day_idx")]
+
+
+class ConcernMonth(_Tally):
+    month = models.DateField()  # the first of the month
+
+    class Meta:
+        indexes = [models.Index(fields=["township", "month"], name="concernmonth_township_idx")]
+
+
+for _key in COUNTED:
+    ConcernDay.add_to_class(_key, models.PositiveIntegerField(default=0))
+    ConcernMonth.add_to_class(_key, models.PositiveIntegerField(default=0))
+
+
+class ConcernMonthGroup(TownshipScoped):
+    """One category's, village's, deputy's or unit's cases filed in a month, over every site (a single site's
+    breakdown is counted from its concerns: a site holds few)."""
+
+    month = models.DateField()
+    by = models.CharField(max_length=10)  # a key of petitions.figures.BREAKDOWNS
+    key = models.PositiveBigIntegerField(null=True)  # its id; None: no village, deputy or unit
+
+    class Meta:
+        indexes = [models.Index(fields=["township", "by", "month"], name="concerngroup_township_idx")]
+
+
+for _key in GROUP_COUNTED:
+    ConcernMonthGroup.add_to_class(_key, models.PositiveIntegerField(default=0))
+
+
+class RollupMark(TownshipScoped):
+    """How far a township's running totals have been brought up to date: the concerns changed since were not
+    counted yet. None: never counted (a new township, or after `manage.py rebuild_figures`)."""
+
+    counted_until = models.DateTimeField(_("counted until"), null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["township"], name="rollupmark_one_per_township")]

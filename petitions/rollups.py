@@ -1,0 +1,199 @@
+"""Keeping the cockpit's running totals (petitions.rollup_models) in step with the concerns.
+
+A concern's figures change only when the concern is saved, and every save stamps its updated_at: so
+`catch_up()` recounts the days (and the months of those days) on which the concerns changed since the
+township's RollupMark were filed, and moves the mark. Beat runs it every FIGURES_COUNT_SECONDS
+(petitions.count_figures); the cockpit (dashboard.cockpit) runs it too for a township counted longer ago than
+that (no beat: the embedded default), and shows the time the totals were counted. The one thing no save
+marks is time passing: "overdue" is never kept here but counted live from the open concerns
+(petitions.figures).
+
+A write may commit a little after the moment it stamped: each catch-up looks MARGIN further back than its
+mark, so such a write is still seen. A township never counted is counted whole (the first catch-up after
+migrating, or after `manage.py rebuild_figures`).
+"""
+
+import datetime
+from bisect import bisect_right
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
+
+from liaison.scoping import townships_in_scope
+from petitions.models import Concern
+from petitions.rollup_models import (
+    COUNTED,
+    GROUP_COUNTED,
+    ConcernDay,
+    ConcernMonth,
+    ConcernMonthGroup,
+    RollupMark,
+)
+from petitions.selectors import CASE_FIGURES, IS_CASE, LATE_RESOLVED, _aware
+
+MARGIN = datetime.timedelta(minutes=10)
+_HOUR = 3600
+# The buckets of the times kept for medians, in seconds: bucket i holds [BOUNDS[i-1], BOUNDS[i]). An hour wide
+# under a day, two hours under two days, a day under a month, then wider.
+BOUNDS = [h * _HOUR for h in (*range(1, 25), *range(26, 49, 2), *range(72, 24 * 31, 24),
+                              *(24 * d for d in (45, 60, 90, 180, 365)))]
+BREAKDOWN_FIELDS = ("category", "village", "deputy", "unit")  # petitions.figures.BREAKDOWNS' keys
+
+
+def _counted_figures() -> dict:
+    """How each of COUNTED is counted: the same Q as the figure's (petitions.selectors.CASE_FIGURES)."""
+    figures = {"total": Count("pk"), "late_resolved": Count("pk", filter=LATE_RESOLVED)}
+    figures.update({key: Count("pk", filter=CASE_FIGURES[key]()) for key in COUNTED if key in CASE_FIGURES})
+    figures.update({f"channel_{c}": Count("pk", filter=Q(channel=c)) for c in Concern.Channel.values})
+    assert set(figures) == set(COUNTED), set(figures) ^ set(COUNTED)
+    return figures
+
+
+def catch_up(*, older_than: datetime.timedelta | None = None) -> int:
+    """Recount what changed in the current scope's townships since their marks; returns the days recounted.
+    With `older_than`, only townships last counted longer ago than that (beat's task keeps them fresher)."""
+    recounted = 0
+    townships = townships_in_scope()
+    if older_than is not None:
+        fresh = set(RollupMark.objects.filter(township_id__in=townships, counted_until__gt=timezone.now() - older_than)
+                    .values_list("township_id", flat=True))
+        townships = [pk for pk in townships if pk not in fresh]
+    for township_id in townships:
+        with transaction.atomic():
+            RollupMark.objects.get_or_create(township_id=township_id)
+            # One catch-up at a time per township: a second waits here, then finds little left to do.
+            mark = RollupMark.objects.select_for_update().get(township_id=township_id)
+            started = timezone.now()
+            days = None  # never counted: every day
+            if mark.counted_until is not None:
+                changed = Concern.objects.filter(township_id=township_id, updated_at__gte=mark.counted_until - MARGIN)
+                days = set(changed.annotate(day=_day("created_at")).values_list("day", flat=True).distinct())
+                if not days:
+                    continue
+            recounted += _recount(township_id, days)
+            mark.counted_until = started
+            mark.save(update_fields=["counted_until"])
+    return recounted
+
+
+def counted_at() -> datetime.datetime | None:
+    """When the current scope's running totals were last brought up to date (the oldest township's mark)."""
+    marks = RollupMark.objects.filter(township_id__in=townships_in_scope()).values_list("counted_until", flat=True)
+    return None if not marks or None in marks else min(marks)
+
+
+def forget() -> int:
+    """Clear the marks of the current scope's townships: their next catch-up counts everything again."""
+    return RollupMark.objects.filter(township_id__in=townships_in_scope()).update(counted_until=None)
+
+
+def _day(field: str):
+    return TruncDate(field, tzinfo=timezone.get_current_timezone())
+
+
+def _month(field: str):
+    return TruncMonth(field, tzinfo=timezone.get_current_timezone())
+
+
+def _within(days: set[datetime.date] | None, field: str = "created_at") -> Q:
+    """The concerns filed on these days (all of them for None): one range per run of consecutive days."""
+    if days is None:
+        return Q()
+    runs, ordered = Q(), sorted(days)
+    start = previous = ordered[0]
+    for day in [*ordered[1:], None]:
+        if day is not None and day == previous + datetime.timedelta(days=1):
+            previous = day
+            continue
+        runs |= Q(**{f"{field}__gte": _aware(start), f"{field}__lt": _aware(previous + datetime.timedelta(days=1))})
+        if day is not None:
+            start = previous = day
+    return runs
+
+
+def _recount(township_id: int, days: set[datetime.date] | None) -> int:
+    """Rebuild the day rows of `days` (every day for None) and the month rows of their months."""
+    cases = Concern.objects.filter(IS_CASE, township_id=township_id)
+    months = None if days is None else {day.replace(day=1) for day in days}
+    month_days = None if months is None else {
+        month + datetime.timedelta(days=i) for month in months for i in range(31)
+        if (month + datetime.timedelta(days=i)).month == month.month}
+    kept = {"township_id": township_id}
+    for model, span, field, chosen in ((ConcernDay, _day, "day", days), (ConcernMonth, _month, "month", months)):
+        scope = cases.filter(_within(days if model is ConcernDay else month_days))
+        stale = model.objects.filter(**kept)
+        (stale if chosen is None else stale.filter(**{f"{field}__in": chosen})).delete()
+        model.objects.bulk_create(_tallies(model, scope, span, field, kept), batch_size=2000)
+    stale = ConcernMonthGroup.objects.filter(**kept)
+    (stale if months is None else stale.filter(month__in=months)).delete()
+    ConcernMonthGroup.objects.bulk_create(_groups(cases.filter(_within(month_days)), kept), batch_size=2000)
+    return len(days) if days is not None else ConcernDay.objects.filter(**kept).count()
+
+
+def _tallies(model, cases: QuerySet, span, field: str, kept: dict) -> list:
+    rows = {}
+    for row in cases.annotate(span=span("created_at")).values("site_id", "span").annotate(**_counted_figures()):
+        key = (row.pop("site_id"), _date(row.pop("span")))
+        rows[key] = model(**kept, site_id=key[0], **{field: key[1]}, **row)
+    times = cases.values_list("site_id", "created_at", "first_response_at", "resolved_at")
+    for site_id, created, responded, resolved in times.iterator(chunk_size=5000):
+        day = timezone.localtime(created).date()
+        row = rows[(site_id, day if field == "day" else day.replace(day=1))]
+        _add(row.first_response_hours, created, responded)
+        _add(row.result_hours, created, resolved)
+    return list(rows.values())
+
+
+def _date(value) -> datetime.date:
+    # TruncDate/TruncMonth give a date or an aware datetime depending on the backend.
+    return timezone.localtime(value).date() if isinstance(value, datetime.datetime) else value
+
+
+def _add(histogram: dict, start: datetime.datetime, end: datetime.datetime | None) -> None:
+    if end is None:
+        return
+    seconds = max(0, int((end - start).total_seconds()))
+    bucket = histogram.setdefault(str(bisect_right(BOUNDS, seconds)), [0, 0])
+    bucket[0] += 1
+    bucket[1] += seconds
+
+
+def _groups(cases: QuerySet, kept: dict) -> list[ConcernMonthGroup]:
+    counted = {"total": Count("pk"), **{key: Count("pk", filter=CASE_FIGURES[key]()) for key in GROUP_COUNTED[1:]}}
+    rows = []
+    for by in BREAKDOWN_FIELDS:
+        grouped = cases.annotate(month=_month("created_at")).values("month", by).annotate(**counted)
+        rows += [ConcernMonthGroup(**kept, by=by, month=_date(row.pop("month")), key=row.pop(by), **row)
+                 for row in grouped]
+    return rows
+
+
+def merged(histograms) -> dict[int, list[int]]:
+    """Histograms ({bucket: [cases, seconds]}) added up."""
+    total = defaultdict(lambda: [0, 0])
+    for histogram in histograms:
+        for bucket, (cases, seconds) in histogram.items():
+            total[int(bucket)][0] += cases
+            total[int(bucket)][1] += seconds
+    return total
+
+
+def median(histogram: dict[int, list[int]]) -> datetime.timedelta | None:
+    """The median read from a merged histogram: the mean of the bucket the middle case falls in (of the two
+    middle cases' buckets, for an even count), exact when that bucket's cases took the same time."""
+    count = sum(cases for cases, _seconds in histogram.values())
+    if not count:
+        return None
+    values, seen = [], 0
+    middles = [(count - 1) // 2, count // 2]
+    for bucket in sorted(histogram):
+        cases, seconds = histogram[bucket]
+        while middles and middles[0] < seen + cases:
+            values.append(seconds / cases)
+            middles.pop(0)
+        seen += cases
+    return datetime.timedelta(seconds=sum(values) / len(values))
+

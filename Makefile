@@ -103,5 +103,12 @@ bench: deps
 bench-desk: deps system-test-deps
 	$(PY) bench/desk_search.py
 
+# Four faults on the production stack while phones file concerns — PostgreSQL restarted, the worker killed
+# mid-send, beat back after two days, Redis frozen then stopped — and what each cost (a few minutes;
+# docs/operations.md, "Faults and what they cost"). Results in bench/soak/results/ (git-ignored).
+.PHONY: soak
+soak: deps system-test-deps
+	$(PY) -m bench.soak
+
 clean:
 	rm -rf $(VENV) $(TOOLS) staticfiles

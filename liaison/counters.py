@@ -153,7 +153,9 @@ def _redis_url() -> str:
 def _redis_errors() -> tuple:
     from redis.exceptions import RedisError
 
-    return (RedisError, OSError)
+    # ValueError ("I/O operation on closed file"): redis-py reading a socket that its pool closed
+    # meanwhile, seen with Redis stopped under load (bench/soak). It is the store failing, not the caller.
+    return (RedisError, OSError, ValueError)
 
 
 def _redis():

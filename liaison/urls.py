@@ -65,3 +65,4 @@ if settings.SERVE_MEDIA:
 
 handler400 = "liaison.errors.bad_request"
 handler404 = "liaison.errors.not_found"
+handler500 = "liaison.errors.server_error"

@@ -124,13 +124,15 @@ def concern_submit(
                 concern_event_record(concern=concern, kind=ConcernEvent.Kind.COMMENT, role=workflow.SYSTEM,
                                      note=held_because)
             _attach(concern, photos, kind=ConcernPhoto.Kind.REPORT, is_public=is_public)
+            if not held_because:
+                # In the same transaction as the concern: a database lost between the two would leave a
+                # saved concern that nobody is ever told about, and its resending is deduplicated.
+                messages.on_submitted(concern)
     except IntegrityError:
         # Two taps, or the same text sent twice, raced past the check above; the other one won.
         if existing := dedupe.earlier_submission(Concern, submission_key=submission_key, dedupe_key=dedupe_key):
             return existing, False
         raise
-    if not held_because:
-        messages.on_submitted(concern)
     return concern, True
 
 

@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from liaison.models import Notification
-from liaison.outbox import notification_deliver, notification_queue
+from liaison.outbox import message_reference, notification_deliver, notification_queue, notifications_pending_ids
 from liaison.sms import SmsError
 from tests.factories import the_township
 from tests.sms_gateway import running_gateway
@@ -37,9 +40,36 @@ def test_delivery_through_the_http_gateway_sends_once(sms_gateway):
     assert notification_deliver(notification_id=notification.pk) is True
     assert notification_deliver(notification_id=notification.pk) is False
 
-    assert sms_gateway["received"] == [{"auth": "Bearer t0ken", "mobile": "13800000001", "text": "【白塔】您好"}]
+    assert sms_gateway["received"] == [{"auth": "Bearer t0ken", "mobile": "13800000001", "text": "【白塔】您好",
+                                        "id": message_reference(notification)}]
     notification.refresh_from_db()
     assert notification.status == Notification.Status.SENT and notification.sent_at
+
+
+@pytest.mark.django_db
+def test_a_message_left_in_doubt_by_a_dead_worker_is_sent_again_under_the_same_reference(sms_gateway):
+    # A worker killed after the gateway took the message but before it was recorded as sent leaves the
+    # row "sending"; the sweep hands it back after 10 minutes, and the gateway sees the same id again.
+    notification = notification_queue(township=the_township(), key="k", channel="sms", recipient="13800000001",
+                                      body="【白塔】您好")
+    assert notification_deliver(notification_id=notification.pk) is True
+    eleven_minutes_ago = timezone.now() - datetime.timedelta(minutes=11)
+    Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.SENDING, attempts=0,
+                                                           sent_at=None, updated_at=eleven_minutes_ago)
+
+    assert notifications_pending_ids(older_than_seconds=0) == [notification.pk]
+    assert notification_deliver(notification_id=notification.pk) is True
+
+    assert [m["id"] for m in sms_gateway["received"]] == [message_reference(notification)] * 2
+    assert len(sms_gateway["delivered"]) == 1
+
+
+def test_a_message_reference_differs_between_installations(settings):
+    notification = Notification(pk=7, key="k", created_at=timezone.now())
+    here = message_reference(notification)
+    settings.SITE_URL = "https://rd.another-town.example.cn"
+
+    assert message_reference(notification) != here and len(here) == 32
 
 
 @pytest.mark.django_db

@@ -96,7 +96,7 @@ messages: deps
 	DEBUG=true $(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location -i ".venv/*" -i "staticfiles/*"
 	DEBUG=true $(PY) manage.py compilemessages -l zh_Hans -i .venv
 
-# The production stack under load (bench/run.py): PostgreSQL, Redis, a Celery worker and gunicorn as deploy/
+# The production stack under load (bench/run.py): PostgreSQL, Redis, Celery worker and beat, gunicorn as deploy/
 # runs them, driven by wrk beside a bare view and django-helpdesk; one table a scale, in bench/results/.
 SCALE ?= township county
 ROUNDS ?= 5

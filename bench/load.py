@@ -9,7 +9,6 @@ moves both. The table gives the median over rounds of each figure.
 import json
 import statistics
 import subprocess
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,7 +111,10 @@ def script(scenario: Scenario, run_id: int) -> str:
     return spec + LUA.read_text()
 
 
-def wrk(scenario: Scenario, clients: int, seconds: int, run_id: int, workdir: Path) -> Run:
+def wrk(scenario: Scenario, clients: int, seconds: int, run_id: int, workdir: Path,
+        settle: Callable[[], object] = lambda: None) -> Run:
+    """One run of wrk; then `settle` (waits for the servers to be idle) before rows are counted or the next
+    run starts."""
     path = workdir / f"wrk-{run_id}.lua"
     path.write_text(script(scenario, run_id))
     before = scenario.count_rows() if scenario.count_rows else None
@@ -123,22 +125,11 @@ def wrk(scenario: Scenario, clients: int, seconds: int, run_id: int, workdir: Pa
     if result.returncode:
         raise RuntimeError(f"wrk failed on {scenario.name}: {result.stderr or result.stdout}")
     run = parse(result.stdout)
+    settle()
     if scenario.count_rows:
-        run.saved = _settled(scenario.count_rows) - before
+        run.saved = scenario.count_rows() - before
     path.unlink()
     return run
-
-
-def _settled(count: Callable[[], int], timeout: float = 30.0) -> int:
-    """The count once requests still in flight when wrk stopped have finished (unchanged for a second)."""
-    last, deadline = count(), time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        time.sleep(1.0)
-        now = count()
-        if now == last:
-            return now
-        last = now
-    return last
 
 
 @dataclass
@@ -148,21 +139,22 @@ class Sample:
 
 
 def measure(scenarios: list[Scenario], bare: Scenario, *, clients: tuple[int, ...], rounds: int, seconds: int,
-            workdir: Path, log: Callable[[str], None] = print) -> dict[tuple[str, int], list[Sample]]:
+            workdir: Path, settle: Callable[[], object] = lambda: None,
+            log: Callable[[str], None] = print) -> dict[tuple[str, int], list[Sample]]:
     """Every scenario at every number of clients, `rounds` times, interleaved with the bare view."""
     samples: dict[tuple[str, int], list[Sample]] = {}
-    run_id = int(time.time()) % 100000 * 10  # never reused by a later `make bench`: fresh tokens and mobiles
+    run_id = 100  # above the warm-up's; each run's own number makes its tokens, mobiles and addresses its own
     for number in range(rounds):
         for count in clients:
             order = scenarios[number % len(scenarios):] + scenarios[:number % len(scenarios)]
             run_id += 1
-            opening = wrk(bare, count, seconds, run_id, workdir)
+            opening = wrk(bare, count, seconds, run_id, workdir, settle)
             runs = []
             for scenario in order:
                 run_id += 1
-                runs.append((scenario, wrk(scenario, count, seconds, run_id, workdir)))
+                runs.append((scenario, wrk(scenario, count, seconds, run_id, workdir, settle)))
             run_id += 1
-            closing = wrk(bare, count, seconds, run_id, workdir)
+            closing = wrk(bare, count, seconds, run_id, workdir, settle)
             bare_rate = (opening.rate + closing.rate) / 2
             samples.setdefault((bare.name, count), []).extend(
                 [Sample(opening, opening.rate / bare_rate), Sample(closing, closing.rate / bare_rate)])

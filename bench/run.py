@@ -3,12 +3,13 @@
     make bench                            (both scales, township first; about 25 minutes and 40 more for county)
     make bench SCALE=township ROUNDS=3 DURATION=3
     .venv/bin/python bench/run.py township --rounds 5 --duration 5
+    .venv/bin/python bench/run.py county --concerns 100000      (a smaller county)
 
 For each scale (bench/scales.py), on its own throw-away PostgreSQL and Redis (tests/services.py, as the
-production test tier starts them): migrate and seed, start a Celery worker and gunicorn with the options of
-deploy/ (bench/stack.py) and production settings (bench/settings.py adds only the bare view), time the QR
-codes of every deputy and site through the worker, install and seed django-helpdesk 2.6 beside it
-(bench/peer.py), then drive every scenario with wrk at 8 and 32 clients, in rounds interleaved with the bare
+production test tier starts them): migrate and seed with a Celery worker running, time the QR codes of
+every deputy and site through it, install and seed django-helpdesk 2.6 beside it (bench/peer.py), start beat
+and gunicorn (options from deploy/, bench/stack.py; production settings, to which bench/settings.py adds only
+the bare view), then drive every scenario with wrk at 8 and 32 clients, in rounds interleaved with the bare
 view (bench/load.py). The table: requests a second, that rate as a share of the bare view's in the same round,
 latency percentiles, errors of all requests, SQL queries of one request (counted apart, through Django's test
 client), and for filings the answered ones without their row. Then each gunicorn worker's memory.
@@ -51,17 +52,19 @@ def main() -> None:
     parser.add_argument("scales", nargs="*", choices=["township", "county"], default=["township", "county"])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=int, default=5, help="seconds of each wrk run")
+    parser.add_argument("--concerns", type=int, help="the scale's concerns (township: 10,000; county: 1,000,000)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.one:
         (scale,) = arguments.scales
-        _scale(scale, arguments.rounds, arguments.duration)
+        _scale(scale, arguments.rounds, arguments.duration, arguments.concerns)
         return
     print(machine(), flush=True)
     # One process a scale: Django reads its database's address once, and each scale has its own PostgreSQL.
     for scale in arguments.scales:
+        more = ["--concerns", str(arguments.concerns)] if arguments.concerns else []
         subprocess.run([sys.executable, __file__, scale, "--one", "--rounds", str(arguments.rounds),
-                        "--duration", str(arguments.duration)], check=True)
+                        "--duration", str(arguments.duration), *more], check=True)
     print("\nTables: " + ", ".join(str(RESULTS / f"{scale}.md") for scale in arguments.scales))
 
 
@@ -74,15 +77,15 @@ def machine() -> str:
             f"{platform.release()}, Python {platform.python_version()}")
 
 
-def _scale(scale: str, rounds: int, duration: int) -> None:
+def _scale(scale: str, rounds: int, duration: int, concerns: int | None) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"liaison-bench-{scale}-"))
     try:
-        _measure_scale(scale, rounds, duration, work)
+        _measure_scale(scale, rounds, duration, concerns, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _measure_scale(scale: str, rounds: int, duration: int, work: Path) -> None:
+def _measure_scale(scale: str, rounds: int, duration: int, concerns: int | None, work: Path) -> None:
     logs = RESULTS / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -101,27 +104,31 @@ def _measure_scale(scale: str, rounds: int, duration: int, work: Path) -> None:
 
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        with stack.celery_worker(env, logs / f"{scale}-celery.log"):
+        with stack.celery_worker(env, logs / f"{scale}-celery.log") as worker:
             from bench import scales
 
-            station = getattr(scales, scale)()
+            station = getattr(scales, scale)(*([concerns] if concerns else []))
             qr = _time_qr()
             print(qr, flush=True)
             peer_env = peer.environment(database_url.rsplit("/", 1)[0] + "/helpdesk", work)
             create_database(peer_env["DATABASE_URL"])
             peer_bin = peer.install(work / "helpdesk-venv")
-            helpdesk = peer.seed(peer_bin, peer_env, station.concerns)
+            # As many tickets as the station holds concerns, in all its townships: the same size of tables.
+            helpdesk = peer.seed(peer_bin, peer_env, _concern_rows())
             print(f"helpdesk peer: {helpdesk['tickets']:,} tickets", flush=True)
             seeded = time.perf_counter() - started
-            with stack.gunicorn(env, port, logs / f"{scale}-gunicorn.log", ready_path="/bench/bare/") as web, \
+            with stack.celery_beat(env, logs / f"{scale}-beat.log", work / "celerybeat-schedule"), \
+                    stack.gunicorn(env, port, logs / f"{scale}-gunicorn.log", ready_path="/bench/bare/") as web, \
                     peer.serving(peer_bin, peer_env, peer_port, logs / f"{scale}-helpdesk.log") as peer_web:
                 first_filing = _last_concern_id() + 1
                 scenarios, bare = _scenarios(station, helpdesk, port, peer_port, work)
+                servers = [web.pid, peer_web.pid, worker.pid]
+                settle = lambda: stack.wait_idle(servers)  # noqa: E731
                 for number, scenario in enumerate(scenarios):  # warm: templates, connections, caches
-                    load.wrk(scenario, CLIENTS[0], 2, 900 + number, work)
+                    load.wrk(scenario, CLIENTS[0], 2, 1 + number, work, settle)
                 load_before = os.getloadavg()
                 samples = load.measure(scenarios, bare, clients=CLIENTS, rounds=rounds, seconds=duration,
-                                       workdir=work)
+                                       workdir=work, settle=settle)
                 memory = stack.worker_rss_mb(web.pid), stack.worker_rss_mb(peer_web.pid)
                 load_after = os.getloadavg()
             held = _held(first_filing)
@@ -131,7 +138,7 @@ def _measure_scale(scale: str, rounds: int, duration: int, work: Path) -> None:
         f"### {scale}: {station.concerns:,} concerns in the measured township; {station.deputies:,} deputies in all",
         "",
         f"{datetime.date.today():%Y-%m-%d}, {machine()}; gunicorn {' '.join(stack.gunicorn_options())}; "
-        f"wrk, {rounds} rounds of {duration} s per figure; seeded in {seeded / 60:.1f} min; load average "
+        f"wrk, {rounds} round{'s' if rounds > 1 else ''} of {duration} s per figure; seeded in {seeded / 60:.1f} min; load average "
         f"{load_before[0]:.1f} before, {load_after[0]:.1f} after.",
         "",
         load.table(rows),

@@ -40,7 +40,7 @@ class Station:
     deputies: int  # the county's
 
 
-def township() -> Station:
+def township(concerns: int = TOWNSHIP_CONCERNS) -> Station:
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
@@ -70,7 +70,7 @@ def township() -> Station:
         existing, _ = cursor.fetchone()
         cursor.execute("SELECT coalesce(max(id), 0) FROM petitions_concern")
         (last,) = cursor.fetchone()
-        more = TOWNSHIP_CONCERNS - existing
+        more = concerns - existing
         constituents_load(cursor, int(more * 0.4), [baita])
         cockpit_load.concerns_load(cursor, more, [baita], site_ids, cockpit_load.span_start(timezone.localdate()),
                                    first_id=last + 1)
@@ -80,7 +80,7 @@ def township() -> Station:
     return _station(baita, handler=User.objects.get(username="handler"), official=User.objects.get(username="official"))
 
 
-def county() -> Station:
+def county(concerns: int = COUNTY_CONCERNS) -> Station:
     import importlib
     from pathlib import Path
 
@@ -93,7 +93,7 @@ def county() -> Station:
     townships = make_townships(COUNTY_TOWNSHIPS)
     reference_rows(townships)
     site_ids = cockpit_load.sites_and_setup(townships)
-    n, start = COUNTY_CONCERNS, cockpit_load.span_start(timezone.localdate())
+    n, start = concerns, cockpit_load.span_start(timezone.localdate())
     (module,) = (Path(__file__).resolve().parents[1] / "petitions" / "migrations").glob("*_desk_search.py")
     search = importlib.import_module(f"petitions.migrations.{module.stem}")
     with connection.cursor() as cursor:

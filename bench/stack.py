@@ -1,7 +1,7 @@
 """The production stack `make bench` measures, started the way deploy/ runs it.
 
-PostgreSQL and Redis come from tests/services.py (as the production test tier's); the Celery worker and
-gunicorn take their options from deploy/liaison-worker.service and deploy/liaison-web.service, so the
+PostgreSQL and Redis come from tests/services.py (as the production test tier's); the Celery worker, beat
+and gunicorn take their options from deploy/liaison-worker.service, -beat.service and -web.service, so the
 bench serves with whatever the deployment serves with.
 """
 
@@ -43,6 +43,12 @@ def worker_options(unit: str = "liaison-worker.service") -> list[str]:
     command = unit_command(unit)
     # %%h is systemd's host name; the bench's worker has a name of its own.
     return [word for word in command[command.index("worker") + 1:] if not word.startswith("--hostname")]
+
+
+def beat_options(unit: str = "liaison-beat.service") -> list[str]:
+    command = unit_command(unit)
+    # The schedule file goes in the bench's own folder.
+    return [word for word in command[command.index("beat") + 1:] if not word.startswith("--schedule")]
 
 
 def environment(*, database_url: str, redis_url: str, work: Path, site_url: str, sms_url: str) -> dict[str, str]:
@@ -92,6 +98,24 @@ def celery_worker(env: dict[str, str], log: Path, python: str = sys.executable):
 
 
 @contextmanager
+def celery_beat(env: dict[str, str], log: Path, schedule: Path, python: str = sys.executable):
+    """The one beat a deployment runs: its interval jobs (the cockpit's warm-up, the retry sweep) fall due at
+    its start and then run under the load as they would on a station."""
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            [python, "-m", "celery", "-A", "liaison", "beat", *beat_options(), f"--schedule={schedule}"],
+            cwd=ROOT, env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "liaison.settings"},
+            stdout=out, stderr=subprocess.STDOUT)
+    try:
+        time.sleep(2)
+        if process.poll() is not None:
+            raise RuntimeError(f"celery beat exited at start; see {log}")
+        yield process
+    finally:
+        _stop(process)
+
+
+@contextmanager
 def gunicorn(env: dict[str, str], port: int, log: Path, *, app: str = "liaison.wsgi", cwd: Path = ROOT,
              gunicorn_bin: str | None = None, ready_path: str = "/"):
     """gunicorn serving `app` on 127.0.0.1:port with deploy/liaison-web.service's options; yields its process."""
@@ -130,3 +154,40 @@ def worker_rss_mb(master_pid: int) -> list[float]:
         (kb,) = re.findall(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
         sizes.append(int(kb) / 1024)
     return sorted(sizes)
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [pid, *(descendant for child in children for descendant in _tree(int(child)))]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time used so far by these processes and their descendants."""
+    ticks = 0
+    for pid in (p for root in pids for p in _tree(root)):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended between the listing and now
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pids: list[int], *, window: float = 0.5, busy: float = 0.05, timeout: float = 120) -> float:
+    """Wait until these processes use less than `busy` of a core over `window` seconds: wrk stops sending, not
+    the server working off what it already took (uploads in flight, the messages a filing queued), which
+    would otherwise be charged to the next run. Returns the seconds waited."""
+    started = time.monotonic()
+    last = cpu_seconds(pids)
+    while time.monotonic() - started < timeout:
+        time.sleep(window)
+        now = cpu_seconds(pids)
+        if now - last < busy * window:
+            break
+        last = now
+    return time.monotonic() - started
+

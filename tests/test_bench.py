@@ -75,3 +75,17 @@ def test_the_bench_serves_with_the_deployed_gunicorn_and_worker_options_but_its_
     assert "--bind" not in options and "--access-logfile" not in options
     assert "--pool=prefork" in stack.worker_options()
     assert not any(option.startswith("--hostname") for option in stack.worker_options())
+    assert stack.beat_options() == ["--loglevel=INFO"]
+
+
+def test_an_idle_process_is_seen_idle_at_once():
+    import subprocess
+    import sys
+
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert stack.wait_idle([sleeper.pid], window=0.2) < 2
+        assert stack.cpu_seconds([sleeper.pid]) >= 0
+    finally:
+        sleeper.kill()
+        sleeper.wait()

@@ -138,8 +138,8 @@ def _measure_scale(scale: str, rounds: int, duration: int, concerns: int | None,
         f"### {scale}: {station.concerns:,} concerns in the measured township; {station.deputies:,} deputies in all",
         "",
         f"{datetime.date.today():%Y-%m-%d}, {machine()}; gunicorn {' '.join(stack.gunicorn_options())}; "
-        f"wrk, {rounds} round{'s' if rounds > 1 else ''} of {duration} s per figure; seeded in {seeded / 60:.1f} min; load average "
-        f"{load_before[0]:.1f} before, {load_after[0]:.1f} after.",
+        f"wrk, {rounds} round{'s' if rounds > 1 else ''} of {duration} s per figure; seeded in {seeded / 60:.1f} min; "
+        f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after.",
         "",
         load.table(rows),
         "",

@@ -1,6 +1,6 @@
 """`make bench`: the production stack under a crowd of phones and officials, in one table.
 
-    make bench                            (both scales, township first; about 25 minutes and 40 more for county)
+    make bench                            (both scales, township first; about half an hour each on 2 cores)
     make bench SCALE=township ROUNDS=3 DURATION=3
     .venv/bin/python bench/run.py township --rounds 5 --duration 5
     .venv/bin/python bench/run.py county --concerns 100000      (a smaller county)

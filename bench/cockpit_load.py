@@ -95,21 +95,23 @@ def _township_setup(township, k: int, today: datetime.date) -> list[int]:
     return [station.pk, *(point.pk for point in points)]
 
 
-def concerns_load(cursor, n: int, townships: list, site_ids: list[int], start: datetime.datetime) -> None:
-    """n concerns with their timelines; concern i has id i (the table is empty before)."""
+def concerns_load(cursor, n: int, townships: list, site_ids: list[int], start: datetime.datetime,
+                  first_id: int = 1) -> None:
+    """n concerns with their timelines; concern i has id i, from first_id on (above every id in the table:
+    the concerns seed_demo made stay, and these come after them)."""
     t = len(townships)
-    cursor.execute("SELECT count(*) FROM petitions_concern")
-    assert cursor.fetchone()[0] == 0, "concerns are loaded into an empty table"
+    cursor.execute("SELECT coalesce(max(id), 0) FROM petitions_concern")
+    assert cursor.fetchone()[0] < first_id, "concerns are loaded above the ids already taken"
     cursor.execute(TRACKING_FUNCTION)
     _timed("concerns' timelines drawn", cursor, f"""
         CREATE UNLOGGED TABLE bench_timeline AS
         WITH drawn AS (
-            SELECT i, (i - 1) %% %(t)s AS k,
-                   %(start)s + (now() - %(start)s) * ((i - 1 + random()) / %(n)s) AS filed,
+            SELECT i, (i - %(first)s) %% %(t)s AS k,
+                   %(start)s + (now() - %(start)s) * ((i - %(first)s + random()) / %(n)s) AS filed,
                    random() AS r, random() AS r_wait, random() AS r_assign, random() AS r_start,
                    random() AS r_fix, random() AS r_rate, random() AS r_level, random() AS r_again,
                    random() AS r_outcome
-            FROM generate_series(1, %(n)s) AS i
+            FROM generate_series(%(first)s, %(first)s + %(n)s - 1) AS i
         ), accepted AS (
             -- The first response (accepted, or rejected or merged at once) comes some hours after filing.
             SELECT *, {_cases(PATHS)} AS path, filed + (1 + 30 * r_wait * r_wait) * interval '1 hour' AS accepted
@@ -152,7 +154,7 @@ def concerns_load(cursor, n: int, townships: list, site_ids: list[int], start: d
                CASE WHEN resolved_again IS NOT NULL THEN coalesce(rated_again, resolved_again + interval '7 days')
                     WHEN rated IS NOT NULL AND level IN ('satisfied', 'basic') THEN rated
                     ELSE resolved + interval '7 days' END AS closed
-        FROM ended""", {"t": t, "n": n, "start": start})
+        FROM ended""", {"t": t, "n": n, "start": start, "first": first_id})
     cursor.execute("ALTER TABLE bench_timeline ADD COLUMN status text")
     _timed("statuses at now() set", cursor, """
         UPDATE bench_timeline SET status = CASE
@@ -165,12 +167,12 @@ def concerns_load(cursor, n: int, townships: list, site_ids: list[int], start: d
             WHEN now() < closed THEN 'resolved'
             ELSE 'closed' END""")
     cursor.execute("ALTER TABLE bench_timeline ADD PRIMARY KEY (i); ANALYZE bench_timeline")
-    _concern_rows(cursor, n, townships, site_ids)
+    _concern_rows(cursor, n, townships, site_ids, first_id)
     _event_rows(cursor, townships)
     cursor.execute("DROP TABLE bench_timeline")
 
 
-def _concern_rows(cursor, n: int, townships: list, site_ids: list[int]) -> None:
+def _concern_rows(cursor, n: int, townships: list, site_ids: list[int], first_id: int) -> None:
     from django.db import connection
 
     t = len(townships)
@@ -209,7 +211,7 @@ def _concern_rows(cursor, n: int, townships: list, site_ids: list[int]) -> None:
                     WHEN is_rated THEN level ELSE '' END,
                '', random() < 0.3,
                -- Into an earlier concern of the same township.
-               CASE WHEN status = 'merged' THEN CASE WHEN i > %(t)s THEN i - %(t)s ELSE i END END,
+               CASE WHEN status = 'merged' THEN CASE WHEN i - %(first)s >= %(t)s THEN i - %(t)s ELSE i END END,
                filed,
                greatest(filed, {", ".join(f"CASE WHEN {moment} <= now() THEN {moment} END" for moment in (
                    "accepted", "assigned", "started", "resolved", "rated", "resolved_again", "rated_again", "closed"))}),
@@ -221,11 +223,11 @@ def _concern_rows(cursor, n: int, townships: list, site_ids: list[int]) -> None:
         FROM (SELECT *, (%(channels)s::text[])[1 + floor(random() * %(nc)s)::int] AS channel
               FROM bench_timeline) AS timeline
         ORDER BY i""",
-        {"townships": [township.pk for township in townships], "t": t, "sites": site_ids,
+        {"townships": [township.pk for township in townships], "t": t, "sites": site_ids, "first": first_id,
          "per": SITES_PER_TOWNSHIP, "tz": STATION_TIME, "channels": CHANNELS, "nc": len(CHANNELS),
          "places": PLACES, "np": len(PLACES), "issues": ISSUES, "ni": len(ISSUES), "details": DETAILS,
          "nd": len(DETAILS), "requests": REQUESTS, "nr": len(REQUESTS)})
-    cursor.execute("SELECT setval(pg_get_serial_sequence('petitions_concern', 'id'), %s)", [n])
+    cursor.execute("SELECT setval(pg_get_serial_sequence('petitions_concern', 'id'), %s)", [first_id + n - 1])
 
 
 def _event_rows(cursor, townships: list) -> None:

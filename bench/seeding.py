@@ -2,11 +2,13 @@
 reference rows, constituents loaded with generate_series SQL, and query plans in brief.
 
 Every row belongs to a township (liaison.scoping). The reference rows are made one township after the
-other, so each township's rows of a table are one range of ids of the same length, which `pick` relies on.
+other, so each township's rows of a table are one range of ids of the same length, which `pick` relies on;
+inside `drawing_from(township)` it draws from that one township's ids instead, wherever they lie.
 """
 
 import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 PLACES = [
@@ -140,9 +142,38 @@ def id_range(table: str) -> tuple[int, int]:
         return cursor.fetchone()
 
 
+_drawing_from: list[int] = []
+
+
+@contextmanager
+def drawing_from(township):
+    """`pick` draws from `township`'s own rows of each table, read when it is called: for loading more rows
+    into a township whose rows interleave with other townships' (seed_demo's Baita, Hengxi and Butou), where
+    the equal ranges of ids `pick` relies on do not hold. Loads inside it are for that one township."""
+    _drawing_from.append(township.pk)
+    try:
+        yield
+    finally:
+        _drawing_from.pop()
+
+
+def _ids_of(table: str, township_id: int) -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {table} WHERE township_id = %s ORDER BY id", [township_id])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def pick(table: str, townships: int, k: str) -> str:
     """A random row of `table` in the township numbered by the SQL expression k (0 .. townships - 1):
     each township's rows are one range of ids, of the same length."""
+    if _drawing_from:
+        assert townships == 1, "drawing_from loads one township"
+        ids = _ids_of(table, _drawing_from[-1])
+        assert ids, f"{table} has no row in the township"
+        # Integers only: written into the SQL as a constant array, which PostgreSQL reads once.
+        return f"('{{{','.join(map(str, ids))}}}'::bigint[])[1 + floor(random() * {len(ids)})::int]"
     low, count = id_range(table)
     each = count // townships
     return f"{low} + ({k}) * {each} + floor(random() * {each})::int"

@@ -2,7 +2,7 @@
 
 import sys
 
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -27,8 +27,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
     Django calls this inside its `except` block, so sys.exc_info() is the exception. Both pages are
     rendered without the request's context: its processors would ask the database that just failed.
     """
-    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+    if _database_away(sys.exc_info()[1]):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def _database_away(error: BaseException | None) -> bool:
+    """Whether the database could not be reached: the error, or what it was raised from or while handling
+    (a template or middleware re-raising), is a lost or refused connection. psycopg reports a server gone
+    mid-reply as its base DatabaseError, never as an integrity or programming error."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, OperationalError | InterfaceError) or type(error) is DatabaseError:
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False

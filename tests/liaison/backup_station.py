@@ -45,7 +45,9 @@ def write(folder: Path) -> None:
         n += 1
         ConcernFactory(deputy=deputy, category=category, content=f"written during the backup {n}",
                        mobile=f"1360000{n % 10000:04d}", photos=[_photo(n)])
-        (folder / "filed").write_text(str(n))
+        # Written aside and renamed, so the test never reads a half-written count.
+        (folder / "filed.new").write_text(str(n))
+        (folder / "filed.new").replace(folder / "filed")
 
 
 if __name__ == "__main__":

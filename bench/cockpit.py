@@ -3,6 +3,8 @@
     .venv/bin/python bench/cockpit.py                        (a million concerns over 20 townships; 10-15 minutes)
     .venv/bin/python bench/cockpit.py --concerns 100000      (about 2 minutes)
     .venv/bin/python bench/cockpit.py --townships 1          (one station holding them all)
+    .venv/bin/python bench/cockpit.py --keep                 (then keeps the loaded PostgreSQL until Ctrl-C)
+    .venv/bin/python bench/cockpit.py --database URL         (benches a database --keep kept: no load, a recount)
 
 On demand, not part of make test. Starts a throw-away PostgreSQL (tests/services.py), migrates and loads a
 county with generate_series SQL (bench/cockpit_load.py): the concerns dealt out to the townships over a year
@@ -68,47 +70,71 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--concerns", type=int, default=1_000_000)
     parser.add_argument("--townships", type=int, default=20, help="spread the rows over this many townships")
+    parser.add_argument("--keep", action="store_true", help="keep the loaded PostgreSQL running until Ctrl-C")
+    parser.add_argument("--database", help="bench this database, loaded by an earlier run with --keep")
     arguments = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="liaison-cockpit-bench-"))
     try:
-        _bench(max(1, arguments.concerns), max(1, arguments.townships), work)
+        if arguments.database:
+            _bench(arguments.database, None, None, work)
+            return
+        with postgresql() as database_url:
+            create_database(database_url)
+            _bench(database_url, max(1, arguments.concerns), max(1, arguments.townships), work)
+            if arguments.keep:
+                print(f"\nThe loaded database, until Ctrl-C: --database {database_url}", flush=True)
+                _wait_for_interrupt()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _bench(concerns: int, township_count: int, work: Path) -> None:
-    with postgresql() as database_url:
-        create_database(database_url)
-        environment(database_url, work)
-        import django
+def _wait_for_interrupt() -> None:
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
 
-        django.setup()
-        from django.core.management import call_command
 
-        from liaison import roles
+def _bench(database_url: str, concerns: int | None, township_count: int | None, work: Path) -> None:
+    """Loads `concerns` over `township_count` townships first, or (None) benches what an earlier run loaded,
+    after migrating it to this checkout (its figures recounted: the running totals may have changed)."""
+    environment(database_url, work)
+    import django
 
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from liaison import roles
+    from liaison.models import Township
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if concerns is None:
+        townships = list(Township.objects.order_by("pk"))
+        official, county = User.objects.get(username="official"), User.objects.get(username="county")
+    else:
         townships = make_townships(township_count)
         reference_rows(townships)
         site_ids = cockpit_load.sites_and_setup(townships)
         official = login("official", roles.OFFICIAL, townships[0])
         county = login("county", roles.COUNTY_OFFICIAL)
         _load(concerns, townships, site_ids)
-        started_counting = time.perf_counter()
-        call_command("rebuild_figures", stdout=open(os.devnull, "w"))  # the rows were written around the services
-        print(f"the cockpit's running totals counted in {time.perf_counter() - started_counting:.1f} s", flush=True)
-        print(f"migrated and loaded in {(time.perf_counter() - started) / 60:.1f} min", flush=True)
-        _shape(townships[0])
-        # On a shared machine the figures move with what else runs: the load says how much did.
-        print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()), flush=True)
-        with tempfile.NamedTemporaryFile("w", prefix="liaison-cockpit-plans-", suffix=".txt", delete=False) as plans:
-            _run_screen(townships[0], plans)
-            _run_cockpit(official, county, townships, plans)
-        _run_warming(official, county)
-        print("\nload average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
-        print(f"\nThe full plans, with the whole SQL: {plans.name}")
+    started_counting = time.perf_counter()
+    call_command("rebuild_figures", stdout=open(os.devnull, "w"))  # the rows were written around the services
+    print(f"the cockpit's running totals counted in {time.perf_counter() - started_counting:.1f} s", flush=True)
+    print(f"migrated and loaded in {(time.perf_counter() - started) / 60:.1f} min", flush=True)
+    _shape(townships[0])
+    # On a shared machine the figures move with what else runs: the load says how much did.
+    print("load average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()), flush=True)
+    with tempfile.NamedTemporaryFile("w", prefix="liaison-cockpit-plans-", suffix=".txt", delete=False) as plans:
+        _run_screen(townships[0], plans)
+        _run_cockpit(official, county, townships, plans)
+    _run_warming(official, county)
+    print("\nload average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
+    print(f"\nThe full plans, with the whole SQL: {plans.name}")
 
 
 def _load(n: int, townships: list, site_ids: list[int]) -> None:

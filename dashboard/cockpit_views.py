@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from dashboard import cockpit, cockpit_export
 from deputies.models import Site
 from liaison import roles
-from liaison.forms import TownshipChoiceField
+from liaison.forms import QuickSelect, TownshipChoiceField
 from liaison.roles import role_required
 from liaison.scoping import is_county_user
 from petitions.fields import DateRangeMixin
@@ -33,7 +33,7 @@ class CockpitForm(DateRangeMixin, forms.Form):
     site = TownshipChoiceField(
         label=_("Site"), required=False, queryset=lambda: Site.objects.order_by("kind", "name"),
         empty_label=_("All sites"), to_field_name="code",
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=QuickSelect(attrs={"class": "form-select form-select-sm"}),
     )
 
     def choice(self) -> tuple[str, cockpit.Period, Site | None]:

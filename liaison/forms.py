@@ -7,6 +7,8 @@ from collections.abc import Callable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from liaison.photos import MAX_PHOTOS, clean_photo
@@ -30,8 +32,25 @@ class _MadePerForm:
         return result
 
 
+class QuickSelect(forms.Select):
+    """A <select> written out in Python rather than through a template per option: a county's lists of sites,
+    deputies or units hold hundreds of options, and Django's option template costs about 0.1 ms each (the
+    cockpit's site list took 16 ms of a county request). Same HTML; groups of options are kept."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            html = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+                (option["value"], flatatt({**option["attrs"], **({"selected": True} if option["selected"] else {})}),
+                 option["label"]) for option in options))
+            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, html) if group_name else html)
+        return format_html("<select name=\"{}\"{}>{}</select>", widget["name"], flatatt(widget["attrs"]),
+                           format_html_join("", "{}", ((group,) for group in groups)))
+
+
 class TownshipChoiceField(_MadePerForm, forms.ModelChoiceField):
-    pass
+    widget = QuickSelect
 
 
 class TownshipMultipleChoiceField(_MadePerForm, forms.ModelMultipleChoiceField):

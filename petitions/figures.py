@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Township
 from petitions import rollups
-from petitions.models import Concern, ConcernDay, ConcernMonth, ConcernMonthGroup, Reception
-from petitions.rollup_models import COUNTED, GROUP_COUNTED
+from petitions.models import Concern, ConcernDay, ConcernDayGroup, ConcernMonth, ConcernMonthGroup, Reception
+from petitions.rollup_models import COUNTED, GROUP_COUNTED, HISTOGRAMS
 from petitions.selectors import CASE_FIGURES, IS_CASE, _aware
 from petitions.suggestion_models import Suggestion
 from petitions.suggestion_selectors import SUGGESTION_FIGURES
@@ -55,76 +55,102 @@ def _cases(since, until, site) -> QuerySet[Concern]:
 def _spans(since: datetime.date, until: datetime.date) -> tuple[list[datetime.date], Q]:
     """[since, until) as the months it holds whole (read from the month rows) and the days outside them (read
     from the day rows)."""
-    first = since if since.day == 1 else _next_month(since)
+    first = since if since.day == 1 else rollups.next_month(since)
     months, month = [], first
-    while _next_month(month) <= until:
+    while rollups.next_month(month) <= until:
         months.append(month)
-        month = _next_month(month)
+        month = rollups.next_month(month)
     if not months:
         return [], Q(day__gte=since, day__lt=until)
-    return months, Q(day__gte=since, day__lt=months[0]) | Q(day__gte=_next_month(months[-1]), day__lt=until)
-
-
-def _next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return months, Q(day__gte=since, day__lt=months[0]) | Q(day__gte=rollups.next_month(months[-1]), day__lt=until)
 
 
 def _tallies(since, until, site) -> tuple[QuerySet, QuerySet]:
     months, days = _spans(since, until)
-    month_rows, day_rows = ConcernMonth.objects.filter(month__in=months), ConcernDay.objects.filter(days)
-    if site is not None:
-        month_rows, day_rows = month_rows.filter(site=site), day_rows.filter(site=site)
-    return month_rows, day_rows
+    chosen = {"all_sites": True} if site is None else {"site": site}
+    return ConcernMonth.objects.filter(month__in=months, **chosen), ConcernDay.objects.filter(days, **chosen)
 
 
 def concern_figures(*, since: datetime.date, until: datetime.date, site=None) -> dict:
     """The figures of the concerns filed in [since, until), as petitions.selectors.concern_counts counts them
     (with channels), and the medians: summed from the running totals (petitions.rollups: the caller catches
-    them up first), with what time changes (overdue, and so late) counted live from the open concerns. Five
-    queries whatever the rows.
+    them up first), with what time changes (overdue, and so late) counted live from the open concerns. Three
+    queries whatever the rows (four on SQLite).
 
     median_first_response and median_result are timedeltas (None without a case to measure): from
     filing to the first response (Concern.first_response_at), and to the latest result (resolved_at,
     cleared when a case is reopened, so a reopened case counts once resolved again), read from hour and
     day buckets (petitions.rollups.median).
     """
-    figures, times = dict.fromkeys(COUNTED, 0), {"first_response_hours": [], "result_hours": []}
-    for rows in _tallies(since, until, site):
-        sums = rows.aggregate(**{key: Sum(key) for key in COUNTED})
-        figures.update({key: figures[key] + (sums[key] or 0) for key in COUNTED})
-        for field, histograms in times.items():
-            histograms.append(_times(rows, field))
+    tallies = _tallies(since, until, site)
+    sums = next(iter(_sums(tallies, COUNTED)), None) or (0,) * len(COUNTED)
+    figures = {key: value or 0 for key, value in zip(COUNTED, sums, strict=True)}
     figures["overdue"] = _cases(since, until, site).filter(CASE_FIGURES["overdue"]()).count()
     figures["late"] = figures.pop("late_resolved") + figures["overdue"]
-    figures["median_first_response"] = rollups.median(rollups.merged(times["first_response_hours"]))
-    figures["median_result"] = rollups.median(rollups.merged(times["result_hours"]))
+    times = _times(tallies)
+    figures["median_first_response"] = rollups.median(times["first_response_hours"])
+    figures["median_result"] = rollups.median(times["result_hours"])
     return figures
 
 
-def _times(rows: QuerySet, field: str) -> dict:
-    """The rows' histograms of `field` added up: by PostgreSQL (a county's year is some 1,500 rows of ~40
-    buckets, too many to decode and add in Python on every computation), by Python elsewhere."""
-    if connection.vendor != "postgresql":
-        return rollups.merged(rows.values_list(field, flat=True))
-    try:
-        sql, params = rows.values(field).query.sql_with_params()
-    except EmptyResultSet:  # no whole month in the period: nothing to add
-        return {}
+def _union(querysets, fields) -> tuple[str, list] | None:
+    """The querysets' rows (their `fields`) as one subquery's SQL and parameters; None when none can have a
+    row (a period without a whole month has no month rows)."""
+    parts, params = [], []
+    for rows in querysets:
+        try:
+            sql, more = rows.values(*fields).query.sql_with_params()
+        except EmptyResultSet:
+            continue
+        parts.append(sql)
+        params.extend(more)
+    return (" UNION ALL ".join(parts), params) if parts else None
+
+
+def _sums(querysets, fields, *, by: str = "", ranked: int = 0) -> list[tuple]:
+    """The sums of `fields` over the rows of all the querysets together, one query: one row, or with `by` a row
+    per value of that field (its value first); with `ranked`, only that many, the largest total first."""
+    union = _union(querysets, (*([by] if by else []), *fields))
+    if union is None:
+        return []
+    sql, params = union
+    q = connection.ops.quote_name
+    columns = ", ".join([*([q(by)] if by else []), *(f"SUM({q(name)})" for name in fields)])
+    tail = f" GROUP BY {q(by)}" if by else ""
+    if ranked:
+        tail += f" ORDER BY SUM({q('total')}) DESC, {q(by)} LIMIT %s"
+        params = [*params, ranked]
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT b.key, SUM((b.value->>0)::bigint)::bigint, SUM((b.value->>1)::bigint)::bigint "  # noqa: S608
-                       f"FROM ({sql}) AS t(h) CROSS JOIN LATERAL jsonb_each(t.h) AS b GROUP BY b.key", params)
-        return {key: [cases, seconds] for key, cases, seconds in cursor.fetchall()}
+        cursor.execute(f"SELECT {columns} FROM ({sql}) AS t{tail}", params)  # noqa: S608
+        return cursor.fetchall()
+
+
+def _times(tallies) -> dict[str, dict]:
+    """The rows' histograms (rollup_models.HISTOGRAMS) added up: by PostgreSQL (a county's year is hundreds
+    of rows of ~40 buckets, too many to decode and add in Python on every computation), by Python elsewhere."""
+    if connection.vendor != "postgresql":
+        return {name: rollups.merged(histogram for rows in tallies for histogram in rows.values_list(name, flat=True))
+                for name in HISTOGRAMS}
+    times = {name: {} for name in HISTOGRAMS}
+    union = _union(tallies, HISTOGRAMS)
+    if union is None:
+        return times
+    sql, params = union
+    each = " UNION ALL ".join(
+        f"SELECT '{name}', b.key, SUM((b.value->>0)::bigint)::bigint, SUM((b.value->>1)::bigint)::bigint "
+        f"FROM t CROSS JOIN LATERAL jsonb_each(t.{name}) AS b GROUP BY b.key" for name in HISTOGRAMS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH t AS ({sql}) {each}", params)  # noqa: S608
+        for name, key, cases, seconds in cursor.fetchall():
+            times[name][int(key)] = [cases, seconds]
+    return times
 
 
 def concern_figures_by_township(*, since: datetime.date, until: datetime.date) -> list[dict]:
     """concern_figures' counts (no medians) for each township of the current scope, in the townships' order:
     [{"township": code, "name", "total", ...}]. A township with no concerns in the window has no row."""
-    found = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
-    for rows in _tallies(since, until, None):
-        for row in rows.values("township_id").annotate(**{key: Sum(key) for key in COUNTED}):
-            counts = found[row.pop("township_id")]
-            for key, value in row.items():
-                counts[key] += value or 0
+    found = {township_id: {key: value or 0 for key, value in zip(COUNTED, sums, strict=True)}
+             for township_id, *sums in _sums(_tallies(since, until, None), COUNTED, by="township_id")}
     overdue = dict(_cases(since, until, None).filter(CASE_FIGURES["overdue"]()).values("township_id")
                    .annotate(n=Count("pk")).values_list("township_id", "n"))
     rows = []
@@ -149,7 +175,7 @@ def concern_trend(*, since: datetime.date, until: datetime.date, site=None) -> l
             counts[key] += value
     rows, month = [], since
     while month < until:
-        following = _next_month(month)
+        following = rollups.next_month(month)
         rows.append({"month": month, "until": min(following, until), **found[month]})
         month = following
     return rows
@@ -165,31 +191,38 @@ def _month_of(value) -> datetime.date:
 def concern_breakdown(*, by: str, since: datetime.date, until: datetime.date, site=None) -> list[dict]:
     """The BREAKDOWN_ROWS largest groups of the period's concerns by category, village, deputy or unit:
     [{"id", "name", "total", "open", "overdue", "resolved", "fixed", "satisfied", "basic", "unsatisfied"}],
-    the largest first; concerns without a village, deputy or unit make a row of their own (id None).
+    the largest first (equal ones by name; at the cut, the first registered); concerns without a village,
+    deputy or unit make a row of their own (id None). Four queries, ranked by the database: a county has
+    thousands of deputies.
 
-    The whole months of the township(s) come from the running totals; a single site's, and the days outside
-    whole months, are counted from the concerns; overdue is counted live."""
-    months, _days = _spans(since, until)
-    counted = {key: Count("pk", filter=CASE_FIGURES[key]()) for key in GROUP_COUNTED[1:]}
-    groups = defaultdict(lambda: dict.fromkeys((*GROUP_COUNTED, "overdue"), 0))
-    if site is None and months:
-        summed = (ConcernMonthGroup.objects.filter(by=by, month__in=months).values("key")
-                  .annotate(**{key: Sum(key) for key in GROUP_COUNTED}))
-        live = _cases(since, months[0], site) | _cases(_next_month(months[-1]), until, site)
+    The township's or townships' groups are summed from the running totals (the month rows of whole months,
+    the day rows of the days outside them); a single site's are counted from its concerns; overdue is
+    counted live."""
+    if site is None:
+        top = _top_groups(by, *_spans(since, until))
     else:
-        summed, live = [], _cases(since, until, site)
-    counted_live = live.values(by).annotate(total=Count("pk"), **counted)
-    for row in [*summed, *({"key": row.pop(by), **row} for row in counted_live)]:
-        group = groups[row.pop("key")]
-        for key, value in row.items():
-            group[key] += value
-    overdue = _cases(since, until, site).filter(CASE_FIGURES["overdue"]())
-    for row in overdue.values(by).annotate(n=Count("pk")):
-        groups[row[by]]["overdue"] = row["n"]
-    names = dict(Concern._meta.get_field(by).related_model.objects.filter(pk__in=[k for k in groups if k])
+        counted = {key: Count("pk", filter=CASE_FIGURES[key]()) for key in GROUP_COUNTED[1:]}
+        top = list(_cases(since, until, site).values(key=F(by)).annotate(total=Count("pk"), **counted)
+                   .order_by("-total", "key")[:BREAKDOWN_ROWS])
+    keys = [row["key"] for row in top]
+    chosen = Q(**{f"{by}__in": [key for key in keys if key is not None]})
+    if None in keys:
+        chosen |= Q(**{f"{by}__isnull": True})
+    overdue = dict(_cases(since, until, site).filter(CASE_FIGURES["overdue"](), chosen).values(by)
+                   .annotate(n=Count("pk")).values_list(by, "n"))
+    names = dict(Concern._meta.get_field(by).related_model.objects.filter(pk__in=[key for key in keys if key])
                  .values_list("pk", "name"))
-    ranked = sorted(groups.items(), key=lambda item: (-item[1]["total"], names.get(item[0], "")))
-    return [{"id": key, "name": names.get(key, ""), **counts} for key, counts in ranked[:BREAKDOWN_ROWS]]
+    rows = [{"id": row.pop("key"), **row} for row in top]
+    for row in rows:
+        row.update(name=names.get(row["id"], ""), overdue=overdue.get(row["id"], 0))
+    return sorted(rows, key=lambda row: (-row["total"], row["name"]))
+
+
+def _top_groups(by: str, months: list[datetime.date], days: Q) -> list[dict]:
+    """The BREAKDOWN_ROWS groups with the most concerns, their month and day rows added up: one query."""
+    rows = (ConcernMonthGroup.objects.filter(by=by, month__in=months), ConcernDayGroup.objects.filter(days, by=by))
+    return [dict(zip(("key", *GROUP_COUNTED), row, strict=True))
+            for row in _sums(rows, GROUP_COUNTED, by="key", ranked=BREAKDOWN_ROWS)]
 
 
 def concern_overdue_oldest(*, site=None, limit: int = OLDEST_OVERDUE) -> list[Concern]:

@@ -458,7 +458,13 @@ class ConcernPhoto(TownshipScoped):
 
 # Deputies' suggestions and the cockpit's running totals of cases (petitions.rollups) live in their own
 # modules; imported here so Django finds them as petitions' models.
-from petitions.rollup_models import ConcernDay, ConcernMonth, ConcernMonthGroup, RollupMark  # noqa: E402, F401
+from petitions.rollup_models import (  # noqa: E402, F401
+    ConcernDay,
+    ConcernDayGroup,
+    ConcernMonth,
+    ConcernMonthGroup,
+    RollupMark,
+)
 from petitions.suggestion_models import (  # noqa: E402, F401
     AnswerCategory,
     Suggestion,

@@ -18,14 +18,17 @@ COUNTED = (
     "channel_qr", "channel_walk_in", "channel_phone", "channel_visit", "channel_household", "channel_patrol",
     "channel_online", "channel_enterprise",
 )
+HISTOGRAMS = ("first_response_hours", "result_hours")
 # The counts of a breakdown's row (a category's, village's, deputy's or unit's share of a month).
 GROUP_COUNTED = ("total", "open", "resolved", "fixed", "satisfied", "basic", "unsatisfied")
 
 
 class _Tally(TownshipScoped):
-    """The cases filed in one span at one site (site None: filed without a site)."""
+    """The cases filed in one span at one site (site None: filed without a site), or (all_sites) at all of the
+    township's: a township's or a county's figures read those, a tenth of the rows."""
 
     site = models.ForeignKey(Site, models.CASCADE, null=True, blank=True, related_name="+")
+    all_sites = models.BooleanField(default=False)
     # The times to a first response and to a result as {bucket: [cases, seconds]} (petitions.rollups.BOUNDS):
     # medians are read from them, to within the width of the bucket the middle case falls in.
     first_response_hours = models.JSONField(default=dict)
@@ -39,14 +42,18 @@ class ConcernDay(_Tally):
     day = models.DateField()
 
     class Meta:
-        indexes = [models.Index(fields=["township", "day"], name="concernday_township_day_idx")]
+        indexes = [models.Index(fields=["township", "day"], name="concernday_township_day_idx"),
+                   models.Index(fields=["township", "day"], condition=models.Q(all_sites=True),
+                                name="concernday_all_sites_idx")]
 
 
 class ConcernMonth(_Tally):
     month = models.DateField()  # the first of the month
 
     class Meta:
-        indexes = [models.Index(fields=["township", "month"], name="concernmonth_township_idx")]
+        indexes = [models.Index(fields=["township", "month"], name="concernmonth_township_idx"),
+                   models.Index(fields=["township", "month"], condition=models.Q(all_sites=True),
+                                name="concernmonth_all_sites_idx")]
 
 
 for _key in COUNTED:
@@ -54,19 +61,33 @@ for _key in COUNTED:
     ConcernMonth.add_to_class(_key, models.PositiveIntegerField(default=0))
 
 
-class ConcernMonthGroup(TownshipScoped):
-    """One category's, village's, deputy's or unit's cases filed in a month, over every site (a single site's
+class _Group(TownshipScoped):
+    """One category's, village's, deputy's or unit's cases filed in a span, over every site (a single site's
     breakdown is counted from its concerns: a site holds few)."""
 
-    month = models.DateField()
     by = models.CharField(max_length=10)  # a key of petitions.figures.BREAKDOWNS
     key = models.PositiveBigIntegerField(null=True)  # its id; None: no village, deputy or unit
+
+    class Meta:
+        abstract = True
+
+
+class ConcernDayGroup(_Group):
+    day = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["township", "by", "day"], name="concerndaygroup_township_idx")]
+
+
+class ConcernMonthGroup(_Group):
+    month = models.DateField()
 
     class Meta:
         indexes = [models.Index(fields=["township", "by", "month"], name="concerngroup_township_idx")]
 
 
 for _key in GROUP_COUNTED:
+    ConcernDayGroup.add_to_class(_key, models.PositiveIntegerField(default=0))
     ConcernMonthGroup.add_to_class(_key, models.PositiveIntegerField(default=0))
 
 

@@ -18,7 +18,7 @@ from bisect import bisect_right
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -27,7 +27,9 @@ from petitions.models import Concern
 from petitions.rollup_models import (
     COUNTED,
     GROUP_COUNTED,
+    HISTOGRAMS,
     ConcernDay,
+    ConcernDayGroup,
     ConcernMonth,
     ConcernMonthGroup,
     RollupMark,
@@ -71,9 +73,9 @@ def catch_up(*, older_than: datetime.timedelta | None = None) -> int:
             if mark.counted_until is not None:
                 changed = Concern.objects.filter(township_id=township_id, updated_at__gte=mark.counted_until - MARGIN)
                 days = set(changed.annotate(day=_day("created_at")).values_list("day", flat=True).distinct())
-                if not days:
-                    continue
-            recounted += _recount(township_id, days)
+            if days is None or days:
+                recounted += _recount(township_id, days)
+            # Moved even when nothing changed: the totals are as of now, and the cockpit leaves them to beat.
             mark.counted_until = started
             mark.save(update_fields=["counted_until"])
     return recounted
@@ -94,11 +96,7 @@ def _day(field: str):
     return TruncDate(field, tzinfo=timezone.get_current_timezone())
 
 
-def _month(field: str):
-    return TruncMonth(field, tzinfo=timezone.get_current_timezone())
-
-
-def _within(days: set[datetime.date] | None, field: str = "created_at") -> Q:
+def _within(days: set[datetime.date] | None) -> Q:
     """The concerns filed on these days (all of them for None): one range per run of consecutive days."""
     if days is None:
         return Q()
@@ -108,43 +106,68 @@ def _within(days: set[datetime.date] | None, field: str = "created_at") -> Q:
         if day is not None and day == previous + datetime.timedelta(days=1):
             previous = day
             continue
-        runs |= Q(**{f"{field}__gte": _aware(start), f"{field}__lt": _aware(previous + datetime.timedelta(days=1))})
+        runs |= Q(created_at__gte=_aware(start), created_at__lt=_aware(previous + datetime.timedelta(days=1)))
         if day is not None:
             start = previous = day
     return runs
 
 
 def _recount(township_id: int, days: set[datetime.date] | None) -> int:
-    """Rebuild the day rows of `days` (every day for None) and the month rows of their months."""
-    cases = Concern.objects.filter(IS_CASE, township_id=township_id)
-    months = None if days is None else {day.replace(day=1) for day in days}
-    month_days = None if months is None else {
-        month + datetime.timedelta(days=i) for month in months for i in range(31)
-        if (month + datetime.timedelta(days=i)).month == month.month}
+    """Rebuild the day rows of `days` (every day for None) from the concerns, then the month rows of their
+    months from the day rows."""
     kept = {"township_id": township_id}
-    for model, span, field, chosen in ((ConcernDay, _day, "day", days), (ConcernMonth, _month, "month", months)):
-        scope = cases.filter(_within(days if model is ConcernDay else month_days))
+    cases = Concern.objects.filter(IS_CASE, township_id=township_id).filter(_within(days))
+    for model, rows in ((ConcernDay, _tallies(cases, kept)), (ConcernDayGroup, _groups(cases, kept))):
         stale = model.objects.filter(**kept)
-        (stale if chosen is None else stale.filter(**{f"{field}__in": chosen})).delete()
-        model.objects.bulk_create(_tallies(model, scope, span, field, kept), batch_size=2000)
-    stale = ConcernMonthGroup.objects.filter(**kept)
-    (stale if months is None else stale.filter(month__in=months)).delete()
-    ConcernMonthGroup.objects.bulk_create(_groups(cases.filter(_within(month_days)), kept), batch_size=2000)
-    return len(days) if days is not None else ConcernDay.objects.filter(**kept).count()
+        (stale if days is None else stale.filter(day__in=days)).delete()
+        model.objects.bulk_create(rows, batch_size=2000)
+    months = None if days is None else {day.replace(day=1) for day in days}
+    in_months = Q()
+    for month in months or ():
+        in_months |= Q(day__gte=month, day__lt=next_month(month))
+    for model in (ConcernMonth, ConcernMonthGroup):
+        stale = model.objects.filter(**kept)
+        (stale if months is None else stale.filter(month__in=months)).delete()
+    ConcernMonth.objects.bulk_create(_summed(
+        ConcernMonth, ConcernDay.objects.filter(in_months, **kept),
+        lambda row: {"site_id": row.site_id, "all_sites": row.all_sites, "month": row.day.replace(day=1)}, kept),
+        batch_size=2000)
+    groups = (ConcernDayGroup.objects.filter(in_months, **kept).annotate(month=TruncMonth("day"))
+              .values("month", "by", "key").annotate(**{key: Sum(key) for key in GROUP_COUNTED}))
+    ConcernMonthGroup.objects.bulk_create(
+        [ConcernMonthGroup(**kept, month=_date(row.pop("month")), **row) for row in groups], batch_size=2000)
+    return len(days) if days is not None else ConcernDay.objects.filter(**kept, all_sites=True).count()
 
 
-def _tallies(model, cases: QuerySet, span, field: str, kept: dict) -> list:
+def next_month(day: datetime.date) -> datetime.date:
+    """The first of the month after `day`'s."""
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def _tallies(cases: QuerySet, kept: dict) -> list[ConcernDay]:
+    """The day rows of these concerns: one per site and day, and one per day of every site together."""
     rows = {}
-    for row in cases.annotate(span=span("created_at")).values("site_id", "span").annotate(**_counted_figures()):
-        key = (row.pop("site_id"), _date(row.pop("span")))
-        rows[key] = model(**kept, site_id=key[0], **{field: key[1]}, **row)
+    for row in cases.annotate(span=_day("created_at")).values("site_id", "span").annotate(**_counted_figures()):
+        site_id, day = row.pop("site_id"), _date(row.pop("span"))
+        rows[(site_id, day)] = ConcernDay(**kept, site_id=site_id, day=day, **row)
     times = cases.values_list("site_id", "created_at", "first_response_at", "resolved_at")
     for site_id, created, responded, resolved in times.iterator(chunk_size=5000):
-        day = timezone.localtime(created).date()
-        row = rows[(site_id, day if field == "day" else day.replace(day=1))]
+        row = rows[(site_id, timezone.localtime(created).date())]
         _add(row.first_response_hours, created, responded)
         _add(row.result_hours, created, resolved)
-    return list(rows.values())
+    every_site = _summed(ConcernDay, rows.values(), lambda row: {"all_sites": True, "day": row.day}, kept)
+    return [*rows.values(), *every_site]
+
+
+def _summed(model, rows, key, kept: dict) -> list:
+    """`rows` added up into one `model` row per key(row) (a dict of the new row's own fields)."""
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[tuple(key(row).items())].append(row)
+    return [model(**kept, **dict(fields), **{name: sum(getattr(row, name) for row in group) for name in COUNTED},
+                  **{name: {str(bucket): total for bucket, total in merged(getattr(row, name) for row in group).items()}
+                     for name in HISTOGRAMS})
+            for fields, group in grouped.items()]
 
 
 def _date(value) -> datetime.date:
@@ -161,12 +184,12 @@ def _add(histogram: dict, start: datetime.datetime, end: datetime.datetime | Non
     bucket[1] += seconds
 
 
-def _groups(cases: QuerySet, kept: dict) -> list[ConcernMonthGroup]:
+def _groups(cases: QuerySet, kept: dict) -> list[ConcernDayGroup]:
     counted = {"total": Count("pk"), **{key: Count("pk", filter=CASE_FIGURES[key]()) for key in GROUP_COUNTED[1:]}}
     rows = []
     for by in BREAKDOWN_FIELDS:
-        grouped = cases.annotate(month=_month("created_at")).values("month", by).annotate(**counted)
-        rows += [ConcernMonthGroup(**kept, by=by, month=_date(row.pop("month")), key=row.pop(by), **row)
+        grouped = cases.annotate(span=_day("created_at")).values("span", by).annotate(**counted)
+        rows += [ConcernDayGroup(**kept, by=by, day=_date(row.pop("span")), key=row.pop(by), **row)
                  for row in grouped]
     return rows
 

@@ -11,7 +11,8 @@ import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+
+from tests.forms import hidden_fields
 
 RETRY_PAUSE = 0.3  # a person takes longer; a shorter pause only makes more failed requests to count
 GIVE_UP_AFTER = 60.0
@@ -35,17 +36,6 @@ class Filing:
     mobile: str
     requests: list[Request] = field(default_factory=list)
     receipt: str = ""  # where the receipt redirect pointed; empty if the filing never got one
-
-
-class _HiddenInputs(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "input" and attrs.get("type") == "hidden" and attrs.get("name"):
-            self.fields[attrs["name"]] = attrs.get("value") or ""
 
 
 class _Phone:
@@ -98,10 +88,8 @@ def file_one(phone: _Phone, path: str, *, category: int, mobile: str, address: s
         time.sleep(RETRY_PAUSE)
     else:
         return filing
-    hidden = _HiddenInputs()
-    hidden.feed(content.decode())
     body = urllib.parse.urlencode({
-        **hidden.fields, "name": "陈西荣", "mobile": mobile, "category": category, "place": "桥头",
+        **hidden_fields(content.decode()), "name": "陈西荣", "mobile": mobile, "category": category, "place": "桥头",
         "content": f"第{n}号：村道路灯不亮，晚上看不见路，请修理。",
     }).encode()
     post_headers = {**headers, "Content-Type": "application/x-www-form-urlencoded",

@@ -8,12 +8,14 @@ import statistics
 import zoneinfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.db.models import Count
 from django.utils import timezone
 
 from liaison.scoping import in_township
 from petitions import rollups, workflow
-from petitions.figures import concern_breakdown, concern_figures, concern_trend
+from petitions.figures import BREAKDOWN_ROWS, concern_breakdown, concern_figures, concern_trend
 from petitions.models import Concern, ConcernDay, RollupMark
 from petitions.rollup_models import COUNTED
 from petitions.selectors import concern_counts
@@ -103,6 +105,12 @@ def test_the_running_totals_sum_to_what_a_count_of_the_concerns_gives():
             # Breakdowns: each group as counted from the concerns (the ten largest; the rule breaks ties by name).
             for by in ("category", "village", "deputy", "unit"):
                 rows = concern_breakdown(by=by, since=since, until=until)
+                every_group = Concern.objects.exclude(status__in=Concern.NOT_CASES).filter(
+                    created_at__gte=datetime.datetime.combine(since, datetime.time(), SHANGHAI),
+                    created_at__lt=datetime.datetime.combine(until, datetime.time(), SHANGHAI),
+                ).values(by).annotate(n=Count("pk")).values_list("n", flat=True)
+                largest = sorted(every_group, reverse=True)[:BREAKDOWN_ROWS]
+                assert [row["total"] for row in rows] == largest, (by, since, until)
                 for row in rows:
                     cases = Concern.objects.exclude(status__in=Concern.NOT_CASES).filter(
                         created_at__gte=datetime.datetime.combine(since, datetime.time(), SHANGHAI),
@@ -199,3 +207,37 @@ def test_beat_counts_and_a_request_recounts_only_what_beat_left_stale(category):
         assert rollups.catch_up(older_than=fresh) == 1
         assert concern_figures(**today)["total"] == 2
         assert rollups.counted_at() >= timezone.now() - datetime.timedelta(seconds=5)
+
+
+@pytest.mark.django_db
+def test_a_quiet_hour_still_moves_the_mark_so_the_cockpit_leaves_the_counting_to_beat(category):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with in_township(the_township()):
+        ConcernFactory(category=category)
+        rollups.catch_up()
+        start = timezone.now()
+        with time_machine.travel(start + datetime.timedelta(hours=1)):
+            rollups.catch_up()
+        with time_machine.travel(start + datetime.timedelta(hours=2)):
+            assert rollups.catch_up() == 0  # nothing changed in the hour
+            assert rollups.counted_at() >= timezone.now() - datetime.timedelta(seconds=5)
+            with CaptureQueriesContext(connection) as queries:
+                rollups.catch_up(older_than=datetime.timedelta(seconds=60))
+            assert len(queries.captured_queries) == 1  # the marks read, nothing recounted
+
+
+@pytest.mark.django_db
+def test_a_breakdown_shows_the_largest_groups_when_there_are_more_than_it_has_rows_for(category):
+    with in_township(the_township()):
+        villages = [VillageFactory() for _ in range(BREAKDOWN_ROWS + 2)]
+        for n, village in enumerate(villages):
+            ConcernFactory.create_batch(n + 1, category=category, village=village)
+        rollups.catch_up()
+        today = timezone.localdate()
+        for since, until in ((today, today + datetime.timedelta(days=1)),  # from the day rows
+                             (today.replace(day=1), rollups.next_month(today))):  # from the month rows
+            rows = concern_breakdown(by="village", since=since, until=until)
+            assert [row["total"] for row in rows] == list(range(BREAKDOWN_ROWS + 2, 2, -1))
+            assert [row["name"] for row in rows] == [village.name for village in villages[::-1][:BREAKDOWN_ROWS]]

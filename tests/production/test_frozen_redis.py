@@ -9,7 +9,6 @@ import signal
 import threading
 import time
 from contextlib import contextmanager
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -19,6 +18,7 @@ from liaison.models import Notification
 from liaison.tasks import retry_pending_notifications
 from petitions.models import Concern
 from tests.factories import CategoryFactory, DeputyFactory
+from tests.forms import hidden_fields
 from tests.petitions.test_public_filing import _form_data
 from tests.production.conftest import wait_for
 
@@ -26,23 +26,8 @@ FILINGS = 40
 DEPUTY_MOBILE = "13900000088"
 
 
-class _HiddenInputs(HTMLParser):
-    """The filing form's hidden fields as the page gives them (its one-time token and whatever else)."""
-
-    def __init__(self):
-        super().__init__()
-        self.fields: dict[str, str] = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "input" and attrs.get("type") == "hidden" and attrs.get("name"):
-            self.fields[attrs["name"]] = attrs.get("value") or ""
-
-
 def _hidden_fields(client, url: str) -> dict:
-    parser = _HiddenInputs()
-    parser.feed(client.get(url).content.decode())
-    return parser.fields
+    return hidden_fields(client.get(url).content.decode())
 
 
 @contextmanager

@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Township
 from petitions import rollups
-from petitions.models import Concern, ConcernDay, ConcernDayGroup, ConcernMonth, ConcernMonthGroup, Reception
+from petitions.models import (
+    Concern,
+    ConcernDay,
+    ConcernDayGroup,
+    ConcernMonth,
+    ConcernMonthGroup,
+    ReceptionDay,
+    ReceptionMonth,
+)
 from petitions.rollup_models import COUNTED, GROUP_COUNTED, HISTOGRAMS
 from petitions.selectors import CASE_FIGURES, IS_CASE, _aware
 from petitions.suggestion_models import Suggestion
@@ -65,10 +73,13 @@ def _spans(since: datetime.date, until: datetime.date) -> tuple[list[datetime.da
     return months, Q(day__gte=since, day__lt=months[0]) | Q(day__gte=rollups.next_month(months[-1]), day__lt=until)
 
 
-def _tallies(since, until, site) -> tuple[QuerySet, QuerySet]:
+def _tallies(since, until, site, models=(ConcernMonth, ConcernDay)) -> tuple[QuerySet, QuerySet]:
+    """The running totals' rows that add up to [since, until): the month rows of its whole months and the
+    day rows of the days outside them, of one site or (None) of all sites together."""
     months, days = _spans(since, until)
     chosen = {"all_sites": True} if site is None else {"site": site}
-    return ConcernMonth.objects.filter(month__in=months, **chosen), ConcernDay.objects.filter(days, **chosen)
+    month_model, day_model = models
+    return month_model.objects.filter(month__in=months, **chosen), day_model.objects.filter(days, **chosen)
 
 
 def concern_figures(*, since: datetime.date, until: datetime.date, site=None) -> dict:
@@ -234,12 +245,11 @@ def concern_overdue_oldest(*, site=None, limit: int = OLDEST_OVERDUE) -> list[Co
 
 
 def reception_figures(*, since: datetime.date, until: datetime.date, site=None) -> dict:
-    """Walk-in receptions on days in [since, until) and the visitors they received: one query."""
-    receptions = Reception.objects.filter(received_on__gte=since, received_on__lt=until)
-    if site is not None:
-        receptions = receptions.filter(site=site)
-    figures = receptions.aggregate(receptions=Count("pk"), visitors=Sum("visitor_count"))
-    return {"receptions": figures["receptions"], "visitors": figures["visitors"] or 0}
+    """Walk-in receptions on days in [since, until) and the visitors they received, summed from the running
+    totals (petitions.rollups: the caller catches them up first): one query."""
+    sums = _sums(_tallies(since, until, site, (ReceptionMonth, ReceptionDay)), ("receptions", "visitors"))
+    receptions, visitors = sums[0] if sums else (0, 0)
+    return {"receptions": receptions or 0, "visitors": visitors or 0}
 
 
 def suggestion_figures(*, since: datetime.date, until: datetime.date) -> dict:

@@ -463,6 +463,8 @@ from petitions.rollup_models import (  # noqa: E402, F401
     ConcernDayGroup,
     ConcernMonth,
     ConcernMonthGroup,
+    ReceptionDay,
+    ReceptionMonth,
     RollupMark,
 )
 from petitions.suggestion_models import (  # noqa: E402, F401

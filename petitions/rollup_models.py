@@ -1,8 +1,8 @@
-"""The cockpit's running totals of cases (petitions.rollups keeps them, petitions.figures reads them): what a
-county's year of concerns adds up to, kept per day and per month so a figure over any dates sums a few
-hundred rows instead of counting half a million (bench/cockpit.py).
+"""The cockpit's running totals of cases and receptions (petitions.rollups keeps them, petitions.figures reads
+them): what a county's year of concerns and walk-in receptions adds up to, kept per day and per month so a
+figure over any dates sums a few hundred rows instead of counting half a million (bench/cockpit.py).
 
-Derived rows only: petitions.rollups deletes and rebuilds them from the concerns, never edits them by hand.
+Derived rows only: petitions.rollups deletes and rebuilds them from the records, never edits them by hand.
 """
 
 from django.db import models
@@ -89,6 +89,33 @@ class ConcernMonthGroup(_Group):
 for _key in GROUP_COUNTED:
     ConcernDayGroup.add_to_class(_key, models.PositiveIntegerField(default=0))
     ConcernMonthGroup.add_to_class(_key, models.PositiveIntegerField(default=0))
+
+
+class _Receptions(TownshipScoped):
+    """The walk-in receptions of one span at one site, or (all_sites) at all of the township's. Receptions are
+    only ever added, their date, site and visitors fixed (petitions.receptions): a catch-up sees each one."""
+
+    site = models.ForeignKey(Site, models.CASCADE, null=True, blank=True, related_name="+")
+    all_sites = models.BooleanField(default=False)
+    receptions = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ReceptionDay(_Receptions):
+    day = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["township", "day"], name="receptionday_township_idx")]
+
+
+class ReceptionMonth(_Receptions):
+    month = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["township", "month"], name="receptionmonth_township_idx")]
 
 
 class RollupMark(TownshipScoped):

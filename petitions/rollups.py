@@ -23,7 +23,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from liaison.scoping import townships_in_scope
-from petitions.models import Concern
+from petitions.models import Concern, Reception
 from petitions.rollup_models import (
     COUNTED,
     GROUP_COUNTED,
@@ -32,6 +32,8 @@ from petitions.rollup_models import (
     ConcernDayGroup,
     ConcernMonth,
     ConcernMonthGroup,
+    ReceptionDay,
+    ReceptionMonth,
     RollupMark,
 )
 from petitions.selectors import CASE_FIGURES, IS_CASE, LATE_RESOLVED, _aware
@@ -71,8 +73,11 @@ def catch_up(*, older_than: datetime.timedelta | None = None) -> int:
             started = timezone.now()
             days = None  # never counted: every day
             if mark.counted_until is not None:
-                changed = Concern.objects.filter(township_id=township_id, updated_at__gte=mark.counted_until - MARGIN)
+                since = mark.counted_until - MARGIN
+                changed = Concern.objects.filter(township_id=township_id, updated_at__gte=since)
                 days = set(changed.annotate(day=_day("created_at")).values_list("day", flat=True).distinct())
+                received = Reception.objects.filter(township_id=township_id, updated_at__gte=since)
+                days |= set(received.values_list("received_on", flat=True).distinct())
             if days is None or days:
                 recounted += _recount(township_id, days)
             # Moved even when nothing changed: the totals are as of now, and the cockpit leaves them to beat.
@@ -113,11 +118,15 @@ def _within(days: set[datetime.date] | None) -> Q:
 
 
 def _recount(township_id: int, days: set[datetime.date] | None) -> int:
-    """Rebuild the day rows of `days` (every day for None) from the concerns, then the month rows of their
-    months from the day rows."""
+    """Rebuild the day rows of `days` (every day for None) from the concerns and receptions, then the month
+    rows of their months from the day rows."""
     kept = {"township_id": township_id}
     cases = Concern.objects.filter(IS_CASE, township_id=township_id).filter(_within(days))
-    for model, rows in ((ConcernDay, _tallies(cases, kept)), (ConcernDayGroup, _groups(cases, kept))):
+    receptions = Reception.objects.filter(township_id=township_id)
+    if days is not None:
+        receptions = receptions.filter(received_on__in=days)
+    for model, rows in ((ConcernDay, _tallies(cases, kept)), (ConcernDayGroup, _groups(cases, kept)),
+                        (ReceptionDay, _reception_days(receptions, kept))):
         stale = model.objects.filter(**kept)
         (stale if days is None else stale.filter(day__in=days)).delete()
         model.objects.bulk_create(rows, batch_size=2000)
@@ -125,18 +134,37 @@ def _recount(township_id: int, days: set[datetime.date] | None) -> int:
     in_months = Q()
     for month in months or ():
         in_months |= Q(day__gte=month, day__lt=next_month(month))
-    for model in (ConcernMonth, ConcernMonthGroup):
+    for model in (ConcernMonth, ConcernMonthGroup, ReceptionMonth):
         stale = model.objects.filter(**kept)
         (stale if months is None else stale.filter(month__in=months)).delete()
     ConcernMonth.objects.bulk_create(_summed(
         ConcernMonth, ConcernDay.objects.filter(in_months, **kept),
         lambda row: {"site_id": row.site_id, "all_sites": row.all_sites, "month": row.day.replace(day=1)}, kept),
         batch_size=2000)
-    groups = (ConcernDayGroup.objects.filter(in_months, **kept).annotate(month=TruncMonth("day"))
-              .values("month", "by", "key").annotate(**{key: Sum(key) for key in GROUP_COUNTED}))
-    ConcernMonthGroup.objects.bulk_create(
-        [ConcernMonthGroup(**kept, month=_date(row.pop("month")), **row) for row in groups], batch_size=2000)
+    _months_summed(ConcernDayGroup, ConcernMonthGroup, ("by", "key"), GROUP_COUNTED, in_months, kept)
+    _months_summed(ReceptionDay, ReceptionMonth, ("site_id", "all_sites"), ("receptions", "visitors"), in_months, kept)
     return len(days) if days is not None else ConcernDay.objects.filter(**kept, all_sites=True).count()
+
+
+def _months_summed(day_model, month_model, keys: tuple, counted: tuple, in_months: Q, kept: dict) -> None:
+    """The month rows of plain counts, summed from their day rows by the database."""
+    rows = (day_model.objects.filter(in_months, **kept).annotate(month=TruncMonth("day"))
+            .values("month", *keys).annotate(**{name: Sum(name) for name in counted}))
+    month_model.objects.bulk_create([month_model(**kept, month=_date(row.pop("month")), **row) for row in rows],
+                                    batch_size=2000)
+
+
+def _reception_days(receptions: QuerySet, kept: dict) -> list[ReceptionDay]:
+    """The day rows of these receptions: one per site and day, and one per day of every site together."""
+    counted = receptions.values("site_id", "received_on").annotate(n=Count("pk"), visitors=Sum("visitor_count"))
+    rows = [ReceptionDay(**kept, site_id=row["site_id"], day=row["received_on"], receptions=row["n"],
+                         visitors=row["visitors"] or 0) for row in counted]
+    every_site = defaultdict(lambda: [0, 0])
+    for row in rows:
+        every_site[row.day][0] += row.receptions
+        every_site[row.day][1] += row.visitors
+    return [*rows, *(ReceptionDay(**kept, all_sites=True, day=day, receptions=count, visitors=visitors)
+                     for day, (count, visitors) in every_site.items())]
 
 
 def next_month(day: datetime.date) -> datetime.date:

@@ -241,3 +241,33 @@ def test_a_breakdown_shows_the_largest_groups_when_there_are_more_than_it_has_ro
             rows = concern_breakdown(by="village", since=since, until=until)
             assert [row["total"] for row in rows] == list(range(BREAKDOWN_ROWS + 2, 2, -1))
             assert [row["name"] for row in rows] == [village.name for village in villages[::-1][:BREAKDOWN_ROWS]]
+
+
+@pytest.mark.django_db
+def test_the_reception_totals_sum_to_a_count_of_the_receptions_and_follow_each_new_one(official):
+    from petitions.figures import reception_figures
+    from petitions.models import Reception
+    from petitions.receptions import reception_record
+
+    rng = random.Random(3)
+    with in_township(the_township()):
+        sites = [SiteFactory(), SiteFactory()]
+
+        def record(on: datetime.date, site) -> None:
+            reception_record(received_on=on, site=site, deputies=[], mobile=f"138{rng.randrange(10**8):08d}",
+                             name="王", village=None, visitor_count=rng.randrange(1, 5), matters=f"咨询{rng.random()}",
+                             answer="", satisfaction="", recorded_by=official)
+
+        for _ in range(60):
+            record(datetime.date(2026, 2, 1) + datetime.timedelta(days=rng.randrange(89)), rng.choice(sites))
+        rollups.catch_up()
+        record(datetime.date(2026, 3, 31), sites[0])  # after the catch-up: the next one counts it
+        rollups.catch_up()
+        for since, until in RANGES:
+            for site in (None, *sites):
+                live = Reception.objects.filter(received_on__gte=since, received_on__lt=until,
+                                                **({"site": site} if site else {}))
+                assert reception_figures(since=since, until=until, site=site) == {
+                    "receptions": live.count(), "visitors": sum(live.values_list("visitor_count", flat=True))
+                }, (since, until, site)
+        assert reception_figures(since=datetime.date(2026, 2, 1), until=datetime.date(2026, 5, 1))["receptions"] == 61

@@ -13,7 +13,7 @@ from deputies.models import Site
 from liaison import roles
 from liaison.forms import QuickSelect, TownshipChoiceField
 from liaison.roles import role_required
-from liaison.scoping import is_county_user
+from liaison.scoping import is_county_user, townships_in_scope
 from petitions.fields import DateRangeMixin
 
 
@@ -35,6 +35,13 @@ class CockpitForm(DateRangeMixin, forms.Form):
         empty_label=_("All sites"), to_field_name="code",
         widget=QuickSelect(attrs={"class": "form-select form-select-sm"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if len(townships_in_scope()) > 1:  # a county's sites share names ("第一片区联络点"): say whose
+            field = self.fields["site"]
+            field.queryset = field.queryset.select_related("township").order_by("township__position", "kind", "name")
+            field.label_from_instance = lambda site: f"{site.township.name} · {site.name}"
 
     def choice(self) -> tuple[str, cockpit.Period, Site | None]:
         """The period kind, the period and the site asked for. The dates count only with "chosen dates"

@@ -280,10 +280,14 @@ def test_only_officials_and_staff(client, handler, official, staff):
 
 
 def test_a_county_official_sees_the_townships_side_by_side(cases, client, county_official):
-    TownshipFactory(name="下各镇", code="xiage")
+    from tests.factories import SiteFactory
+
+    xiage = TownshipFactory(name="下各镇", code="xiage")
+    SiteFactory(township=xiage, name="第一片区联络点")
     client.force_login(county_official)
     page = client.get("/cockpit/", {"period": "custom", **MARCH_DATES}).content.decode()
     assert 'id="township-table"' in page and "下各镇" in page
+    assert "下各镇 · 第一片区联络点" in page  # the county's sites say whose they are
 
 
 def test_suggestions_activities_and_receptions_link_to_what_they_counted(client, official, category):

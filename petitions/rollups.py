@@ -1,8 +1,9 @@
-"""Keeping the cockpit's running totals (petitions.rollup_models) in step with the concerns.
+"""Keeping the cockpit's running totals (petitions.rollup_models) in step with the concerns and receptions.
 
-A concern's figures change only when the concern is saved, and every save stamps its updated_at: so
-`catch_up()` recounts the days (and the months of those days) on which the concerns changed since the
-township's RollupMark were filed, and moves the mark. Beat runs it every FIGURES_COUNT_SECONDS
+A concern's figures change only when the concern is saved, and every save stamps its updated_at; a
+reception is only ever added (its date, site and visitors fixed): so `catch_up()` recounts the days on
+which the concerns changed since the township's RollupMark were filed, or the receptions added since were
+held, sums those days' months anew from the day rows, and moves the mark. Beat runs it every FIGURES_COUNT_SECONDS
 (petitions.count_figures); the cockpit (dashboard.cockpit) runs it too for a township counted longer ago than
 that (no beat: the embedded default), and shows the time the totals were counted. The one thing no save
 marks is time passing: "overdue" is never kept here but counted live from the open concerns
@@ -159,12 +160,9 @@ def _reception_days(receptions: QuerySet, kept: dict) -> list[ReceptionDay]:
     counted = receptions.values("site_id", "received_on").annotate(n=Count("pk"), visitors=Sum("visitor_count"))
     rows = [ReceptionDay(**kept, site_id=row["site_id"], day=row["received_on"], receptions=row["n"],
                          visitors=row["visitors"] or 0) for row in counted]
-    every_site = defaultdict(lambda: [0, 0])
-    for row in rows:
-        every_site[row.day][0] += row.receptions
-        every_site[row.day][1] += row.visitors
-    return [*rows, *(ReceptionDay(**kept, all_sites=True, day=day, receptions=count, visitors=visitors)
-                     for day, (count, visitors) in every_site.items())]
+    every_site = _summed(ReceptionDay, rows, lambda row: {"all_sites": True, "day": row.day}, kept,
+                         counted=("receptions", "visitors"), histograms=())
+    return [*rows, *every_site]
 
 
 def next_month(day: datetime.date) -> datetime.date:
@@ -187,14 +185,14 @@ def _tallies(cases: QuerySet, kept: dict) -> list[ConcernDay]:
     return [*rows.values(), *every_site]
 
 
-def _summed(model, rows, key, kept: dict) -> list:
+def _summed(model, rows, key, kept: dict, counted=COUNTED, histograms=HISTOGRAMS) -> list:
     """`rows` added up into one `model` row per key(row) (a dict of the new row's own fields)."""
     grouped = defaultdict(list)
     for row in rows:
         grouped[tuple(key(row).items())].append(row)
-    return [model(**kept, **dict(fields), **{name: sum(getattr(row, name) for row in group) for name in COUNTED},
+    return [model(**kept, **dict(fields), **{name: sum(getattr(row, name) for row in group) for name in counted},
                   **{name: {str(bucket): total for bucket, total in merged(getattr(row, name) for row in group).items()}
-                     for name in HISTOGRAMS})
+                     for name in histograms})
             for fields, group in grouped.items()]
 
 

@@ -60,7 +60,8 @@ NOT_PERSONAL: dict[str, set[str]] = {
     "deputies.Area": {"name"},
     "deputies.Village": {"name"},
     # The cockpit's running totals (petitions.rollups): counts of cases, no case in them.
-    **{f"petitions.{model}": {"channel_phone", "result_hours"} for model in ("ConcernDay", "ConcernMonth")},
+    **{f"petitions.{model}": {"channel_phone", "result_hours"}
+       for model in ("ConcernDay", "ConcernTen", "ConcernMonth")},
     "deputies.Site": {"name", "address", "phone"},
     "deputies.Deputy": {"publish_mobile"},
     # A candidate project's screening: need, feasibility, cost; never a constituent's name or number.

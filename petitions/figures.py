@@ -24,8 +24,11 @@ from petitions.models import (
     ConcernDayGroup,
     ConcernMonth,
     ConcernMonthGroup,
+    ConcernTen,
+    ConcernTenGroup,
     ReceptionDay,
     ReceptionMonth,
+    ReceptionTen,
 )
 from petitions.rollup_models import COUNTED, GROUP_COUNTED, HISTOGRAMS
 from petitions.selectors import CASE_FIGURES, IS_CASE, _aware
@@ -60,26 +63,39 @@ def _cases(since, until, site) -> QuerySet[Concern]:
     return concerns.filter(site=site) if site is not None else concerns
 
 
-def _spans(since: datetime.date, until: datetime.date) -> tuple[list[datetime.date], Q]:
-    """[since, until) as the months it holds whole (read from the month rows) and the days outside them (read
-    from the day rows)."""
+def _spans(since: datetime.date, until: datetime.date) -> tuple[list[datetime.date], Q, Q]:
+    """[since, until) as the months it holds whole (read from the month rows), the ten-day spans it holds
+    whole outside them (read from the ten-day rows: `start__in`), and the days outside both (the day rows):
+    a year and a half cut anywhere is at most 18 days, 6 spans of ten and the months."""
     first = since if since.day == 1 else rollups.next_month(since)
     months, month = [], first
     while rollups.next_month(month) <= until:
         months.append(month)
         month = rollups.next_month(month)
-    if not months:
-        return [], Q(day__gte=since, day__lt=until)
-    return months, Q(day__gte=since, day__lt=months[0]) | Q(day__gte=rollups.next_month(months[-1]), day__lt=until)
+    pieces = [(since, months[0]), (rollups.next_month(months[-1]), until)] if months else [(since, until)]
+    tens, days = [], Q(pk__in=[])
+    for begin, end in pieces:
+        ten = begin if rollups.ten_start(begin) == begin else rollups.next_ten(rollups.ten_start(begin))
+        first_ten, before = ten, len(tens)
+        while rollups.next_ten(ten) <= end:
+            tens.append(ten)
+            ten = rollups.next_ten(ten)
+        if len(tens) > before:  # whole spans of ten in this piece: the days before and after them
+            days |= Q(day__gte=begin, day__lt=first_ten) | Q(day__gte=ten, day__lt=end)
+        else:
+            days |= Q(day__gte=begin, day__lt=end)
+    return months, Q(start__in=tens), days
 
 
-def _tallies(since, until, site, models=(ConcernMonth, ConcernDay)) -> tuple[QuerySet, QuerySet]:
-    """The running totals' rows that add up to [since, until): the month rows of its whole months and the
-    day rows of the days outside them, of one site or (None) of all sites together."""
-    months, days = _spans(since, until)
+def _tallies(since, until, site, models=(ConcernMonth, ConcernTen, ConcernDay)) -> tuple[QuerySet, ...]:
+    """The running totals' rows that add up to [since, until): the month rows of its whole months, the
+    ten-day rows of its whole spans of ten outside them, and the day rows of the days left, of one site or
+    (None) of all sites together."""
+    months, tens, days = _spans(since, until)
     chosen = {"all_sites": True} if site is None else {"site": site}
-    month_model, day_model = models
-    return month_model.objects.filter(month__in=months, **chosen), day_model.objects.filter(days, **chosen)
+    month_model, ten_model, day_model = models
+    return (month_model.objects.filter(month__in=months, **chosen), ten_model.objects.filter(tens, **chosen),
+            day_model.objects.filter(days, **chosen))
 
 
 def concern_figures(*, since: datetime.date, until: datetime.date, site=None) -> dict:
@@ -177,9 +193,10 @@ def concern_trend(*, since: datetime.date, until: datetime.date, site=None) -> l
     """Per month of filing in [since, until): received, resolved (any outcome), fixed, from the running totals;
     months without a concern are there with zeros. `since` is the first of a month."""
     found = defaultdict(lambda: {"received": 0, "resolved": 0, "fixed": 0})
-    month_rows, day_rows = _tallies(since, until, site)
+    month_rows, ten_rows, day_rows = _tallies(since, until, site)
     sums = {"received": Sum("total"), "resolved": Sum("resolved"), "fixed": Sum("fixed")}
     for row in [*month_rows.values(span=F("month")).annotate(**sums),
+                *ten_rows.values(span=TruncMonth("start")).annotate(**sums),
                 *day_rows.values(span=TruncMonth("day")).annotate(**sums)]:
         counts = found[_month_of(row.pop("span"))]
         for key, value in row.items():
@@ -206,8 +223,8 @@ def concern_breakdown(*, by: str, since: datetime.date, until: datetime.date, si
     deputy or unit make a row of their own (id None). Four queries, ranked by the database: a county has
     thousands of deputies.
 
-    The township's or townships' groups are summed from the running totals (the month rows of whole months,
-    the day rows of the days outside them); a single site's are counted from its concerns; overdue is
+    The township's or townships' groups are summed from the running totals (the month, ten-day and day rows
+    that make up the period: _spans); a single site's are counted from its concerns; overdue is
     counted live."""
     if site is None:
         top = _top_groups(by, *_spans(since, until))
@@ -229,9 +246,11 @@ def concern_breakdown(*, by: str, since: datetime.date, until: datetime.date, si
     return sorted(rows, key=lambda row: (-row["total"], row["name"]))
 
 
-def _top_groups(by: str, months: list[datetime.date], days: Q) -> list[dict]:
-    """The BREAKDOWN_ROWS groups with the most concerns, their month and day rows added up: one query."""
-    rows = (ConcernMonthGroup.objects.filter(by=by, month__in=months), ConcernDayGroup.objects.filter(days, by=by))
+def _top_groups(by: str, months: list[datetime.date], tens: Q, days: Q) -> list[dict]:
+    """The BREAKDOWN_ROWS groups with the most concerns, their month, ten-day and day rows added up: one
+    query."""
+    rows = (ConcernMonthGroup.objects.filter(by=by, month__in=months), ConcernTenGroup.objects.filter(tens, by=by),
+            ConcernDayGroup.objects.filter(days, by=by))
     return [dict(zip(("key", *GROUP_COUNTED), row, strict=True))
             for row in _sums(rows, GROUP_COUNTED, by="key", ranked=BREAKDOWN_ROWS)]
 
@@ -247,7 +266,7 @@ def concern_overdue_oldest(*, site=None, limit: int = OLDEST_OVERDUE) -> list[Co
 def reception_figures(*, since: datetime.date, until: datetime.date, site=None) -> dict:
     """Walk-in receptions on days in [since, until) and the visitors they received, summed from the running
     totals (petitions.rollups: the caller catches them up first): one query."""
-    sums = _sums(_tallies(since, until, site, (ReceptionMonth, ReceptionDay)), ("receptions", "visitors"))
+    sums = _sums(_tallies(since, until, site, (ReceptionMonth, ReceptionTen, ReceptionDay)), ("receptions", "visitors"))
     receptions, visitors = sums[0] if sums else (0, 0)
     return {"receptions": receptions or 0, "visitors": visitors or 0}
 

@@ -463,8 +463,11 @@ from petitions.rollup_models import (  # noqa: E402, F401
     ConcernDayGroup,
     ConcernMonth,
     ConcernMonthGroup,
+    ConcernTen,
+    ConcernTenGroup,
     ReceptionDay,
     ReceptionMonth,
+    ReceptionTen,
     RollupMark,
 )
 from petitions.suggestion_models import (  # noqa: E402, F401

@@ -47,6 +47,18 @@ class ConcernDay(_Tally):
                                 name="concernday_all_sites_idx")]
 
 
+class ConcernTen(_Tally):
+    """A ten-day span (旬: the 1st to 10th, 11th to 20th, 21st to the month's end): the days of a chosen
+    period outside its whole months are mostly whole spans of ten, so a county sums a quarter of the rows."""
+
+    start = models.DateField()  # the 1st, 11th or 21st
+
+    class Meta:
+        indexes = [models.Index(fields=["township", "start"], condition=models.Q(all_sites=True),
+                                name="concernten_all_sites_idx"),
+                   models.Index(fields=["township", "start"], name="concernten_township_idx")]
+
+
 class ConcernMonth(_Tally):
     month = models.DateField()  # the first of the month
 
@@ -57,8 +69,8 @@ class ConcernMonth(_Tally):
 
 
 for _key in COUNTED:
-    ConcernDay.add_to_class(_key, models.PositiveIntegerField(default=0))
-    ConcernMonth.add_to_class(_key, models.PositiveIntegerField(default=0))
+    for _model in (ConcernDay, ConcernTen, ConcernMonth):
+        _model.add_to_class(_key, models.PositiveIntegerField(default=0))
 
 
 class _Group(TownshipScoped):
@@ -79,6 +91,13 @@ class ConcernDayGroup(_Group):
         indexes = [models.Index(fields=["township", "by", "day"], name="concerndaygroup_township_idx")]
 
 
+class ConcernTenGroup(_Group):
+    start = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["township", "by", "start"], name="concerntengroup_township_idx")]
+
+
 class ConcernMonthGroup(_Group):
     month = models.DateField()
 
@@ -87,8 +106,8 @@ class ConcernMonthGroup(_Group):
 
 
 for _key in GROUP_COUNTED:
-    ConcernDayGroup.add_to_class(_key, models.PositiveIntegerField(default=0))
-    ConcernMonthGroup.add_to_class(_key, models.PositiveIntegerField(default=0))
+    for _model in (ConcernDayGroup, ConcernTenGroup, ConcernMonthGroup):
+        _model.add_to_class(_key, models.PositiveIntegerField(default=0))
 
 
 class _Receptions(TownshipScoped):
@@ -109,6 +128,13 @@ class ReceptionDay(_Receptions):
 
     class Meta:
         indexes = [models.Index(fields=["township", "day"], name="receptionday_township_idx")]
+
+
+class ReceptionTen(_Receptions):
+    start = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["township", "start"], name="receptionten_township_idx")]
 
 
 class ReceptionMonth(_Receptions):

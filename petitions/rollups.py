@@ -20,7 +20,7 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from liaison.scoping import townships_in_scope
@@ -33,8 +33,11 @@ from petitions.rollup_models import (
     ConcernDayGroup,
     ConcernMonth,
     ConcernMonthGroup,
+    ConcernTen,
+    ConcernTenGroup,
     ReceptionDay,
     ReceptionMonth,
+    ReceptionTen,
     RollupMark,
 )
 from petitions.selectors import CASE_FIGURES, IS_CASE, LATE_RESOLVED, _aware
@@ -46,6 +49,13 @@ _HOUR = 3600
 BOUNDS = [h * _HOUR for h in (*range(1, 25), *range(26, 49, 2), *range(72, 24 * 31, 24),
                               *(24 * d for d in (45, 60, 90, 180, 365)))]
 BREAKDOWN_FIELDS = ("category", "village", "deputy", "unit")  # petitions.figures.BREAKDOWNS' keys
+RECEPTION_COUNTED = ("receptions", "visitors")
+# Each kind of day row, the ten-day and month rows summed from it, what is summed and what names a row.
+_LEVELS = (
+    (ConcernDay, (ConcernTen, ConcernMonth), COUNTED, HISTOGRAMS, ("site_id", "all_sites")),
+    (ConcernDayGroup, (ConcernTenGroup, ConcernMonthGroup), GROUP_COUNTED, (), ("by", "key")),
+    (ReceptionDay, (ReceptionTen, ReceptionMonth), RECEPTION_COUNTED, (), ("site_id", "all_sites")),
+)
 
 
 def _counted_figures() -> dict:
@@ -119,8 +129,8 @@ def _within(days: set[datetime.date] | None) -> Q:
 
 
 def _recount(township_id: int, days: set[datetime.date] | None) -> int:
-    """Rebuild the day rows of `days` (every day for None) from the concerns and receptions, then the month
-    rows of their months from the day rows."""
+    """Rebuild the day rows of `days` (every day for None) from the concerns and receptions, then the ten-day
+    and month rows of those days' spans from the day rows."""
     kept = {"township_id": township_id}
     cases = Concern.objects.filter(IS_CASE, township_id=township_id).filter(_within(days))
     receptions = Reception.objects.filter(township_id=township_id)
@@ -131,28 +141,35 @@ def _recount(township_id: int, days: set[datetime.date] | None) -> int:
         stale = model.objects.filter(**kept)
         (stale if days is None else stale.filter(day__in=days)).delete()
         model.objects.bulk_create(rows, batch_size=2000)
-    months = None if days is None else {day.replace(day=1) for day in days}
-    in_months = Q()
-    for month in months or ():
-        in_months |= Q(day__gte=month, day__lt=next_month(month))
-    for model in (ConcernMonth, ConcernMonthGroup, ReceptionMonth):
-        stale = model.objects.filter(**kept)
-        (stale if months is None else stale.filter(month__in=months)).delete()
-    ConcernMonth.objects.bulk_create(_summed(
-        ConcernMonth, ConcernDay.objects.filter(in_months, **kept),
-        lambda row: {"site_id": row.site_id, "all_sites": row.all_sites, "month": row.day.replace(day=1)}, kept),
-        batch_size=2000)
-    _months_summed(ConcernDayGroup, ConcernMonthGroup, ("by", "key"), GROUP_COUNTED, in_months, kept)
-    _months_summed(ReceptionDay, ReceptionMonth, ("site_id", "all_sites"), ("receptions", "visitors"), in_months, kept)
+    for day_model, wider, counted, histograms, keys in _LEVELS:
+        for model, field, start_of, end_of in zip(wider, ("start", "month"), (ten_start, _month_start),
+                                                  (next_ten, next_month), strict=True):
+            spans = None if days is None else {start_of(day) for day in days}
+            stale = model.objects.filter(**kept)
+            (stale if spans is None else stale.filter(**{f"{field}__in": spans})).delete()
+            within = Q()
+            for span in spans or ():
+                within |= Q(day__gte=span, day__lt=end_of(span))
+            rows = day_model.objects.filter(within, **kept).iterator(chunk_size=5000)
+            model.objects.bulk_create(_summed(
+                model, rows, lambda row, keys=keys, field=field, start_of=start_of: {
+                    **{key: getattr(row, key) for key in keys}, field: start_of(row.day)},
+                kept, counted, histograms), batch_size=2000)
     return len(days) if days is not None else ConcernDay.objects.filter(**kept, all_sites=True).count()
 
 
-def _months_summed(day_model, month_model, keys: tuple, counted: tuple, in_months: Q, kept: dict) -> None:
-    """The month rows of plain counts, summed from their day rows by the database."""
-    rows = (day_model.objects.filter(in_months, **kept).annotate(month=TruncMonth("day"))
-            .values("month", *keys).annotate(**{name: Sum(name) for name in counted}))
-    month_model.objects.bulk_create([month_model(**kept, month=_date(row.pop("month")), **row) for row in rows],
-                                    batch_size=2000)
+def ten_start(day: datetime.date) -> datetime.date:
+    """The first day of `day`'s ten-day span (旬): the 1st, 11th or 21st."""
+    return day.replace(day=min(21, (day.day - 1) // 10 * 10 + 1))
+
+
+def next_ten(start: datetime.date) -> datetime.date:
+    """The first day of the ten-day span after the one starting on `start`."""
+    return next_month(start) if start.day == 21 else start + datetime.timedelta(days=10)
+
+
+def _month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
 
 
 def _reception_days(receptions: QuerySet, kept: dict) -> list[ReceptionDay]:
@@ -161,7 +178,7 @@ def _reception_days(receptions: QuerySet, kept: dict) -> list[ReceptionDay]:
     rows = [ReceptionDay(**kept, site_id=row["site_id"], day=row["received_on"], receptions=row["n"],
                          visitors=row["visitors"] or 0) for row in counted]
     every_site = _summed(ReceptionDay, rows, lambda row: {"all_sites": True, "day": row.day}, kept,
-                         counted=("receptions", "visitors"), histograms=())
+                         counted=RECEPTION_COUNTED, histograms=())
     return [*rows, *every_site]
 
 

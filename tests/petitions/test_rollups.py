@@ -79,6 +79,8 @@ RANGES = [  # whole months; edges in the middle of months; one day; within one m
     (datetime.date(2026, 3, 15), datetime.date(2026, 3, 16)),
     (datetime.date(2026, 3, 3), datetime.date(2026, 3, 29)),
     (datetime.date(2026, 3, 31), datetime.date(2026, 4, 1)),
+    (datetime.date(2026, 3, 1), datetime.date(2026, 3, 21)),  # two whole spans of ten, no day rows
+    (datetime.date(2026, 2, 19), datetime.date(2026, 4, 23)),  # days, spans of ten and a month
 ]
 
 

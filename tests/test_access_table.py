@@ -306,3 +306,34 @@ def test_deputies_and_handlers_reach_only_their_own_cases_on_every_path(world, c
     shown = SCOPED_PATHS[path](client, role, cases, monkeypatch)
 
     assert shown == _expected(path, role, cases)
+
+
+# --- a plain look at a public page ------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_plain_look_at_a_public_page_writes_no_row_and_no_session(world):
+    """Issue 12: a page anyone may open is looked at by crowds (a QR code in a chat group); a look writes
+    nothing, so it can be served from a cache and costs no write."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    wrote = []
+    try:
+        for key, asks in sorted(ASKS.items()):
+            for ask in asks:
+                if ask.method != "GET" or ask.expect["anonymous"] != table.OK:
+                    continue
+                values = {**world["values"], "pk": world["pks"].get(ask.model)}
+                path = ask.path.format(**values)
+                with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+                    response = Client().get(path, {name: value.format(**values) for name, value in ask.data.items()})
+                    if response.streaming:
+                        b"".join(response.streaming_content)
+                    transaction.set_rollback(True)
+                writes = [q["sql"][:80] for q in queries.captured_queries
+                          if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+                if writes or settings.SESSION_COOKIE_NAME in response.cookies:
+                    wrote.append(f"{key} {path}: {writes or 'a session'}")
+    finally:
+        cache.clear()
+    assert not wrote, "\n".join(wrote)

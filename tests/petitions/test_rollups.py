@@ -273,3 +273,19 @@ def test_the_reception_totals_sum_to_a_count_of_the_receptions_and_follow_each_n
                     "receptions": live.count(), "visitors": sum(live.values_list("visitor_count", flat=True))
                 }, (since, until, site)
         assert reception_figures(since=datetime.date(2026, 2, 1), until=datetime.date(2026, 5, 1))["receptions"] == 61
+
+
+@pytest.mark.django_db
+def test_the_oldest_overdue_are_the_ten_longest_overdue_in_order(category):
+    from petitions.figures import OLDEST_OVERDUE, concern_overdue_oldest
+
+    today = timezone.localdate()
+    with in_township(the_township()):
+        made = ConcernFactory.create_batch(OLDEST_OVERDUE + 4, category=category)
+        for n, concern in enumerate(made[:-1]):
+            Concern.objects.filter(pk=concern.pk).update(
+                status=S.ASSIGNED, deadline_on=today - datetime.timedelta(days=1 + (n * 7) % 13))
+        Concern.objects.filter(pk=made[-1].pk).update(status=S.ASSIGNED, deadline_on=today)  # due today: not yet
+        oldest = concern_overdue_oldest()
+        expected = sorted(Concern.objects.filter(deadline_on__lt=today), key=lambda c: (c.deadline_on, c.created_at))
+        assert [c.pk for c in oldest] == [c.pk for c in expected[:OLDEST_OVERDUE]]

@@ -4,9 +4,11 @@ pypinyin reads a character the way it is most often read, but a surname has its 
 reading: 单 is Shàn, not dān; 曾 is Zēng, not céng; 仇 is Qiú, not chóu. pypinyin has
 no surname mode, so the surname at the head of a name is read from the table below
 (the common polyphonic surnames) and only the given name goes through pypinyin.
-"""
 
-from pypinyin import Style, lazy_pinyin
+pypinyin is imported where a name is read, never at start-up: its phrase dictionary takes about 57 MB in
+every process that imports it, and only the rare save of a deputy or a category needs it (the pages read
+the stored sort key). Every web and worker process would otherwise carry it (issue 12: worker memory).
+"""
 
 # Compound surnames first: 单于 is Chányú, not Shàn + yú.
 COMPOUND_SURNAMES = {
@@ -28,6 +30,8 @@ MAX_LENGTH = 255
 
 
 def _syllables(text: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
     # TONE3 puts the tone after the syllable (zhi4), so "li3" sorts before "lian2";
     # neutral tone as 5 keeps every syllable ending in a digit.
     return lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from pypinyin import lazy_pinyin
 
 from deputies.models import Deputy, HouseholdContact, Site, Village
 from liaison.db import TimeStampedModel
@@ -51,6 +50,8 @@ CATEGORY_CODE_LENGTH = 40
 
 def category_code_from_name(name: str) -> str:
     """A category's public code from its name: its pinyin, e.g. 环境卫生 → huanjingweisheng."""
+    from pypinyin import lazy_pinyin  # here, not at the top: deputies.pinyin says why
+
     # Room for a "-2" suffix when two names read alike (公路/攻路).
     return slugify("".join(lazy_pinyin(name)))[:CATEGORY_CODE_LENGTH - 4] or "c"
 

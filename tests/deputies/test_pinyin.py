@@ -144,3 +144,24 @@ def test_migration_fills_the_sort_key_of_existing_deputies():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     assert Deputy.objects.get(code="d1").name_pinyin == "zeng1 guo2 fan1 曾国藩"
+
+
+def test_a_web_or_worker_process_does_not_load_pypinyin_until_it_reads_a_name():
+    """pypinyin's dictionaries take about 57 MB in each process that imports them (issue 12: worker
+    memory); the pages read the stored sort key, so only saving a deputy or a category needs them."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, django; django.setup(); "
+            "from django.urls import get_resolver; get_resolver().url_patterns; "
+            "from django.core.wsgi import get_wsgi_application; get_wsgi_application(); "
+            "from liaison.celery import app; app.loader.import_default_modules(); "
+            "print('pypinyin' in sys.modules); "
+            "from deputies.pinyin import name_sort_key; name_sort_key('单田芳'); print('pypinyin' in sys.modules)")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "liaison.settings", "DEBUG": "true"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=Path(__file__).resolve().parents[2],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["False", "True"]  # not at start-up; loaded once a name is read

@@ -29,6 +29,8 @@ def main() -> None:
     parser.add_argument("params", nargs="*", help="query parameters as name=value")
     parser.add_argument("--as", dest="who", choices=("official", "county", "none"), default="official")
     parser.add_argument("--warm", action="store_true", help="profile a request served by the cache")
+    parser.add_argument("--dump", help="write the request's SQL to this file (to EXPLAIN it in psql)")
+    parser.add_argument("--queries", type=int, default=15, help="list this many of the slowest queries")
     arguments = parser.parse_intermixed_args()
     environment(arguments.database, Path(tempfile.mkdtemp(prefix="liaison-profile-")))
     import django
@@ -66,6 +68,10 @@ def main() -> None:
         took = time.perf_counter() - started
     sql = sum(float(query["time"]) for query in queries.captured_queries)
     print(profiler.output_text(unicode=True, color=False, show_all=False))
+    if arguments.dump:
+        Path(arguments.dump).write_text("".join(f"{query['sql']};\n" for query in queries.captured_queries))
+    for query in sorted(queries.captured_queries, key=lambda query: -float(query["time"]))[:arguments.queries]:
+        print(f"{float(query['time']) * 1000:7.1f} ms  {query['sql'][:150]}")
     print(f"{took * 1000:.0f} ms, {len(queries.captured_queries)} queries taking {sql * 1000:.0f} ms")
 
 

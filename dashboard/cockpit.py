@@ -105,11 +105,7 @@ def _compute(kind: str, period: Period, site, roll_up: bool) -> dict:
     rollups.catch_up(older_than=datetime.timedelta(seconds=settings.FIGURES_COUNT_SECONDS))
     now = timezone.now()
     periods = {"current": period, "previous": previous_of(kind, period), "last_year": last_year_of(period)}
-    values = {}
-    for name, one in periods.items():
-        # A year's previous period is the same period last year: counted once.
-        same = next((values[earlier] for earlier, other in periods.items() if earlier in values and other == one), None)
-        values[name] = same or _values(one, site)
+    values = _values(periods, site)
     base = {"site": site.code} if site else {}
     return {
         # As old as its oldest part: the running totals may have been counted a little before now.
@@ -132,22 +128,30 @@ def _compute(kind: str, period: Period, site, roll_up: bool) -> dict:
     }
 
 
-def _values(period: Period, site) -> dict:
-    """Every figure of one period, flat: about eleven queries."""
-    since, until = period.start, period.until
-    concerns = case_figures.concern_figures(since=since, until=until, site=site)
-    suggestions = case_figures.suggestion_figures(since=since, until=until)
-    duty = duty_attendance(since=since, until=until, site=site)
+def _values(periods: dict[str, Period], site) -> dict[str, dict]:
+    """Every figure of each period, flat: each kind of figure counted for all the periods together (about a
+    dozen queries). A year's previous period is the same period last year: counted once."""
+    distinct = list(dict.fromkeys(periods.values()))
+    spans = [(one.start, one.until) for one in distinct]
+    each = zip(distinct, case_figures.concern_figures_each(spans, site=site),
+               case_figures.reception_figures_each(spans, site=site), case_figures.suggestion_figures(spans),
+               duty_attendance(spans, site=site), household_contact_count(spans), activity_counts(spans), strict=True)
+    values = {one: _flat(concerns, receptions, suggestions, duty, households, activities)
+              for one, concerns, receptions, suggestions, duty, households, activities in each}
+    return {name: values[one] for name, one in periods.items()}
+
+
+def _flat(concerns: dict, receptions: dict, suggestions: dict, duty: dict, households: int, activities: dict) -> dict:
     return {
         **concerns,
         "on_time_rate": _share(concerns["on_time"], concerns["on_time"] + concerns["late"]),
         "satisfaction_rate": _share(concerns["satisfied"] + concerns["basic"],
                                     concerns["satisfied"] + concerns["basic"] + concerns["unsatisfied"]),
-        **case_figures.reception_figures(since=since, until=until, site=site),
-        "household_contacts": household_contact_count(since=since, until=until),
+        **receptions,
+        "household_contacts": households,
         "duty_scheduled": duty["scheduled"], "duty_attended": duty["attended"],
         "duty_rate": _share(duty["attended"], duty["scheduled"]),
-        **{f"activities_{k}": n for k, n in activity_counts(since=since, until=until).items()},
+        **{f"activities_{k}": n for k, n in activities.items()},
         "suggestions_made": suggestions["made"], "suggestions_answered": suggestions["answered"],
         "suggestions_adopted": suggestions["adopted"], "suggestions_by_category": suggestions["by_category"],
     }
@@ -308,8 +312,9 @@ def _breakdowns(period: Period, site, base: dict) -> list[dict]:
               "unit": _("By handling unit")}
     missing = {"village": _("No village given"), "deputy": _("To the station"), "unit": _("Not forwarded")}
     tables = []
+    breakdowns = case_figures.concern_breakdowns(since=period.start, until=period.until, site=site)
     for by, title in titles.items():
-        rows = case_figures.concern_breakdown(by=by, since=period.start, until=period.until, site=site)
+        rows = breakdowns[by]
         for row in rows:
             row["name"] = row["name"] or str(missing.get(by, "—"))
             # A group without a village, deputy or unit has no filter of its own on the desk list.

@@ -29,6 +29,10 @@ COUNTY_WIDE = frozenset({
     "liaison.ApiClient",
     # The rate limits' counters: one guesser or one phone is one, whichever township's page it uses.
     "liaison.Counter",
+    # The cockpit's running totals of the whole county (petitions.rollup_models): read only in a scope that
+    # covers every township (covers_county()).
+    "petitions.CountyConcernDay", "petitions.CountyConcernTen", "petitions.CountyConcernMonth",
+    "petitions.CountyReceptionDay", "petitions.CountyReceptionTen", "petitions.CountyReceptionMonth",
     # Public codes are unique across the county (printed QR codes resolve on any host).
     "deputies.IssuedCode",
     # Django's own: accounts and groups (a user's township is their Membership), sessions, permissions.
@@ -100,6 +104,16 @@ def townships_in_scope() -> list[int]:
     if value is None:
         return list(Township.objects.values_list("pk", flat=True))
     return [getattr(township, "pk", township) for township in value]
+
+
+def covers_county() -> bool:
+    """Whether the current scope covers every township: a county account looking at the whole county, or
+    county_wide()."""
+    from liaison.models import Township
+
+    if isinstance(get_scope().get("township"), Township):
+        return False
+    return set(townships_in_scope()) == set(Township.objects.values_list("pk", flat=True))
 
 
 def scope_key() -> str:

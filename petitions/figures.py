@@ -7,16 +7,20 @@ Periods are [since, until) in station time: dates are read as the start of that 
 """
 
 import datetime
-from collections import defaultdict
+import operator
+from collections import Counter, defaultdict
+from functools import reduce
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Township
+from liaison.periods import counts_each, windows
+from liaison.scoping import covers_county
 from petitions import rollups
 from petitions.models import (
     Concern,
@@ -26,6 +30,12 @@ from petitions.models import (
     ConcernMonthGroup,
     ConcernTen,
     ConcernTenGroup,
+    CountyConcernDay,
+    CountyConcernMonth,
+    CountyConcernTen,
+    CountyReceptionDay,
+    CountyReceptionMonth,
+    CountyReceptionTen,
     ReceptionDay,
     ReceptionMonth,
     ReceptionTen,
@@ -80,44 +90,79 @@ def _spans(since: datetime.date, until: datetime.date) -> tuple[list[datetime.da
         while rollups.next_ten(ten) <= end:
             tens.append(ten)
             ten = rollups.next_ten(ten)
-        if len(tens) > before:  # whole spans of ten in this piece: the days before and after them
-            days |= Q(day__gte=begin, day__lt=first_ten) | Q(day__gte=ten, day__lt=end)
-        else:
-            days |= Q(day__gte=begin, day__lt=end)
+        # With whole spans of ten in this piece, the days before and after them; else all its days.
+        for first, last in ((begin, first_ten), (ten, end)) if len(tens) > before else ((begin, end),):
+            if first < last:
+                days |= Q(day__gte=first, day__lt=last)
     return months, Q(start__in=tens), days
 
 
-def _tallies(since, until, site, models=(ConcernMonth, ConcernTen, ConcernDay)) -> tuple[QuerySet, ...]:
+# The whole county's rows in place of its townships' (petitions.rollup_models._CountyTally).
+COUNTY_ROWS = {ConcernMonth: CountyConcernMonth, ConcernTen: CountyConcernTen, ConcernDay: CountyConcernDay,
+               ReceptionMonth: CountyReceptionMonth, ReceptionTen: CountyReceptionTen, ReceptionDay: CountyReceptionDay}
+
+
+def _tallies(since, until, site, models=(ConcernMonth, ConcernTen, ConcernDay), *,
+             county: bool | None = None) -> tuple[QuerySet, ...]:
     """The running totals' rows that add up to [since, until): the month rows of its whole months, the
     ten-day rows of its whole spans of ten outside them, and the day rows of the days left, of one site or
-    (None) of all sites together."""
+    (None) of all sites together: the county's own rows when the scope covers every township (`county`
+    None: found out here; False: rows that name their township)."""
     months, tens, days = _spans(since, until)
     chosen = {"all_sites": True} if site is None else {"site": site}
+    if site is None and (covers_county() if county is None else county):
+        models, chosen = [COUNTY_ROWS[model] for model in models], {}
     month_model, ten_model, day_model = models
     return (month_model.objects.filter(month__in=months, **chosen), ten_model.objects.filter(tens, **chosen),
             day_model.objects.filter(days, **chosen))
 
 
 def concern_figures(*, since: datetime.date, until: datetime.date, site=None) -> dict:
-    """The figures of the concerns filed in [since, until), as petitions.selectors.concern_counts counts them
-    (with channels), and the medians: summed from the running totals (petitions.rollups: the caller catches
-    them up first), with what time changes (overdue, and so late) counted live from the open concerns. Three
-    queries whatever the rows (four on SQLite).
+    """concern_figures_each of one period."""
+    return concern_figures_each([(since, until)], site=site)[0]
+
+
+def concern_figures_each(periods: list[tuple[datetime.date, datetime.date]], *, site=None) -> list[dict]:
+    """The figures of the concerns filed in each [since, until) of `periods`, as petitions.selectors.concern_counts
+    counts them (with channels), and the medians: summed from the running totals (petitions.rollups: the caller
+    catches them up first), with what time changes (overdue, and so late) counted live from the open concerns.
+    Three queries whatever the rows and however many periods (the cockpit asks for three at once; on SQLite
+    the histograms are read a query per kind of row and period).
 
     median_first_response and median_result are timedeltas (None without a case to measure): from
     filing to the first response (Concern.first_response_at), and to the latest result (resolved_at,
     cleared when a case is reopened, so a reopened case counts once resolved again), read from hour and
     day buckets (petitions.rollups.median).
     """
-    tallies = _tallies(since, until, site)
-    sums = next(iter(_sums(tallies, COUNTED)), None) or (0,) * len(COUNTED)
-    figures = {key: value or 0 for key, value in zip(COUNTED, sums, strict=True)}
-    figures["overdue"] = _cases(since, until, site).filter(CASE_FIGURES["overdue"]()).count()
-    figures["late"] = figures.pop("late_resolved") + figures["overdue"]
+    tallies = _tallies_each(periods, site)
+    sums = {index: values for index, *values in _sums(tallies, COUNTED, by="period")}
+    overdue = _overdue_each(periods, site)
     times = _times(tallies)
-    figures["median_first_response"] = rollups.median(times["first_response_hours"])
-    figures["median_result"] = rollups.median(times["result_hours"])
-    return figures
+    each = []
+    for index in range(len(periods)):
+        figures = {key: value or 0 for key, value in zip(COUNTED, sums.get(index) or (0,) * len(COUNTED), strict=True)}
+        figures["overdue"] = overdue[index]
+        figures["late"] = figures.pop("late_resolved") + figures["overdue"]
+        figures["median_first_response"] = rollups.median(times[index]["first_response_hours"])
+        figures["median_result"] = rollups.median(times[index]["result_hours"])
+        each.append(figures)
+    return each
+
+
+def _tallies_each(periods, site, models=(ConcernMonth, ConcernTen, ConcernDay)) -> list[QuerySet]:
+    """_tallies of each period, each row marked with its period's index (`period`)."""
+    county = site is None and covers_county()
+    return [rows.annotate(period=Value(index, output_field=IntegerField())) for index, (since, until)
+            in enumerate(periods) for rows in _tallies(since, until, site, models, county=county)]
+
+
+def _overdue_each(periods, site) -> list[int]:
+    """The cases filed in each period that are overdue now: one query."""
+    concerns = Concern.objects.filter(IS_CASE, CASE_FIGURES["overdue"]())
+    if site is not None:
+        concerns = concerns.filter(site=site)
+    aware = [(_aware(since), _aware(until)) for since, until in periods]
+    return [counts["n"] for counts in counts_each(concerns, "created_at", aware, n=Q())]
 
 
 def _union(querysets, fields) -> tuple[str, list] | None:
@@ -152,24 +197,31 @@ def _sums(querysets, fields, *, by: str = "", ranked: int = 0) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _times(tallies) -> dict[str, dict]:
-    """The rows' histograms (rollup_models.HISTOGRAMS) added up: by PostgreSQL (a county's year is hundreds
-    of rows of ~40 buckets, too many to decode and add in Python on every computation), by Python elsewhere."""
+def _times(tallies) -> dict[int, dict[str, dict]]:
+    """The rows' histograms (rollup_models.HISTOGRAMS) added up per period (the rows' `period`): by PostgreSQL
+    (a county's year is hundreds of rows of ~40 buckets, too many to decode and add in Python on every
+    computation), by Python elsewhere."""
+    times = defaultdict(lambda: {name: {} for name in HISTOGRAMS})
     if connection.vendor != "postgresql":
-        return {name: rollups.merged(histogram for rows in tallies for histogram in rows.values_list(name, flat=True))
-                for name in HISTOGRAMS}
-    times = {name: {} for name in HISTOGRAMS}
-    union = _union(tallies, HISTOGRAMS)
+        found = defaultdict(list)
+        for rows in tallies:
+            for index, *histograms in rows.values_list("period", *HISTOGRAMS):
+                found[index].append(histograms)
+        for index, rows in found.items():
+            times[index] = {name: rollups.merged(row[column] for row in rows)
+                            for column, name in enumerate(HISTOGRAMS)}
+        return times
+    union = _union(tallies, ("period", *HISTOGRAMS))
     if union is None:
         return times
     sql, params = union
     each = " UNION ALL ".join(
-        f"SELECT '{name}', b.key, SUM((b.value->>0)::bigint)::bigint, SUM((b.value->>1)::bigint)::bigint "
-        f"FROM t CROSS JOIN LATERAL jsonb_each(t.{name}) AS b GROUP BY b.key" for name in HISTOGRAMS)
+        f"SELECT '{name}', t.period, b.key, SUM((b.value->>0)::bigint)::bigint, SUM((b.value->>1)::bigint)::bigint "
+        f"FROM t CROSS JOIN LATERAL jsonb_each(t.{name}) AS b GROUP BY t.period, b.key" for name in HISTOGRAMS)
     with connection.cursor() as cursor:
         cursor.execute(f"WITH t AS ({sql}) {each}", params)  # noqa: S608
-        for name, key, cases, seconds in cursor.fetchall():
-            times[name][int(key)] = [cases, seconds]
+        for name, index, key, cases, seconds in cursor.fetchall():
+            times[index][name][int(key)] = [cases, seconds]
     return times
 
 
@@ -177,7 +229,8 @@ def concern_figures_by_township(*, since: datetime.date, until: datetime.date) -
     """concern_figures' counts (no medians) for each township of the current scope, in the townships' order:
     [{"township": code, "name", "total", ...}]. A township with no concerns in the window has no row."""
     found = {township_id: {key: value or 0 for key, value in zip(COUNTED, sums, strict=True)}
-             for township_id, *sums in _sums(_tallies(since, until, None), COUNTED, by="township_id")}
+             for township_id, *sums in _sums(_tallies(since, until, None, county=False), COUNTED,
+                                             by="township_id")}
     overdue = dict(_cases(since, until, None).filter(CASE_FIGURES["overdue"]()).values("township_id")
                    .annotate(n=Count("pk")).values_list("township_id", "n"))
     rows = []
@@ -216,34 +269,50 @@ def _month_of(value) -> datetime.date:
     return value.replace(day=1)
 
 
-def concern_breakdown(*, by: str, since: datetime.date, until: datetime.date, site=None) -> list[dict]:
-    """The BREAKDOWN_ROWS largest groups of the period's concerns by category, village, deputy or unit:
-    [{"id", "name", "total", "open", "overdue", "resolved", "fixed", "satisfied", "basic", "unsatisfied"}],
+def concern_breakdowns(*, since: datetime.date, until: datetime.date, site=None) -> dict[str, list[dict]]:
+    """The BREAKDOWN_ROWS largest groups of the period's concerns by category, village, deputy and unit:
+    {by: [{"id", "name", "total", "open", "overdue", "resolved", "fixed", "satisfied", "basic", "unsatisfied"}]},
     the largest first (equal ones by name; at the cut, the first registered); concerns without a village,
-    deputy or unit make a row of their own (id None). Four queries, ranked by the database: a county has
-    thousands of deputies.
+    deputy or unit make a row of their own (id None). Ranked by the database (a county has thousands of
+    deputies): a query per breakdown, one for the overdue of all, and one per breakdown for the names.
 
     The township's or townships' groups are summed from the running totals (the month, ten-day and day rows
     that make up the period: _spans); a single site's are counted from its concerns; overdue is
     counted live."""
-    if site is None:
-        top = _top_groups(by, *_spans(since, until))
-    else:
-        counted = {key: Count("pk", filter=CASE_FIGURES[key]()) for key in GROUP_COUNTED[1:]}
-        top = list(_cases(since, until, site).values(key=F(by)).annotate(total=Count("pk"), **counted)
-                   .order_by("-total", "key")[:BREAKDOWN_ROWS])
-    keys = [row["key"] for row in top]
-    chosen = Q(**{f"{by}__in": [key for key in keys if key is not None]})
-    if None in keys:
-        chosen |= Q(**{f"{by}__isnull": True})
-    overdue = dict(_cases(since, until, site).filter(CASE_FIGURES["overdue"](), chosen).values(by)
-                   .annotate(n=Count("pk")).values_list(by, "n"))
-    names = dict(Concern._meta.get_field(by).related_model.objects.filter(pk__in=[key for key in keys if key])
-                 .values_list("pk", "name"))
-    rows = [{"id": row.pop("key"), **row} for row in top]
-    for row in rows:
-        row.update(name=names.get(row["id"], ""), overdue=overdue.get(row["id"], 0))
-    return sorted(rows, key=lambda row: (-row["total"], row["name"]))
+    spans = _spans(since, until) if site is None else None
+    tops = {by: _top_groups(by, *spans) if spans else _top_site_groups(by, since, until, site) for by in BREAKDOWNS}
+    overdue = _overdue_in_groups(tops, since, until, site)
+    breakdowns = {}
+    for by, top in tops.items():
+        keys = [row["key"] for row in top if row["key"] is not None]
+        names = dict(Concern._meta.get_field(by).related_model.objects.filter(pk__in=keys).values_list("pk", "name"))
+        rows = [{"id": row.pop("key"), **row} for row in top]
+        for row in rows:
+            row.update(name=names.get(row["id"], ""), overdue=overdue[by][row["id"]])
+        breakdowns[by] = sorted(rows, key=lambda row: (-row["total"], row["name"]))
+    return breakdowns
+
+
+def _top_site_groups(by: str, since: datetime.date, until: datetime.date, site) -> list[dict]:
+    counted = {key: Count("pk", filter=CASE_FIGURES[key]()) for key in GROUP_COUNTED[1:]}
+    return list(_cases(since, until, site).values(key=F(by)).annotate(total=Count("pk"), **counted)
+                .order_by("-total", "key")[:BREAKDOWN_ROWS])
+
+
+def _overdue_in_groups(tops: dict[str, list[dict]], since, until, site) -> dict[str, Counter]:
+    """The period's overdue cases in each of the shown groups: one query over the overdue cases of any of them
+    (few: those open past their deadline), counted here."""
+    chosen = Q(pk__in=[])
+    for by, top in tops.items():
+        keys = [row["key"] for row in top]
+        chosen |= Q(**{f"{by}__in": [key for key in keys if key is not None]})
+        if None in keys:
+            chosen |= Q(**{f"{by}__isnull": True})
+    overdue = {by: Counter() for by in tops}
+    for row in _cases(since, until, site).filter(CASE_FIGURES["overdue"](), chosen).values_list(*tops):
+        for by, key in zip(tops, row, strict=True):
+            overdue[by][key] += 1
+    return overdue
 
 
 def _top_groups(by: str, months: list[datetime.date], tens: Q, days: Q) -> list[dict]:
@@ -267,27 +336,39 @@ def concern_overdue_oldest(*, site=None, limit: int = OLDEST_OVERDUE) -> list[Co
 
 
 def reception_figures(*, since: datetime.date, until: datetime.date, site=None) -> dict:
-    """Walk-in receptions on days in [since, until) and the visitors they received, summed from the running
-    totals (petitions.rollups: the caller catches them up first): one query."""
-    sums = _sums(_tallies(since, until, site, (ReceptionMonth, ReceptionTen, ReceptionDay)), ("receptions", "visitors"))
-    receptions, visitors = sums[0] if sums else (0, 0)
-    return {"receptions": receptions or 0, "visitors": visitors or 0}
+    """reception_figures_each of one period."""
+    return reception_figures_each([(since, until)], site=site)[0]
 
 
-def suggestion_figures(*, since: datetime.date, until: datetime.date) -> dict:
-    """Deputies' suggestions submitted in [since, until): made, answered, adopted (answered in a category
-    that counts as adopted, as on the public list: suggestion_selectors.PUBLIC), and answered per answer
-    category [(label, count)] in the township's order: two queries. Suggestions belong to the township,
-    not to a site."""
-    submitted = Suggestion.objects.filter(submitted_at__gte=_aware(since), submitted_at__lt=_aware(until))
+def reception_figures_each(periods: list[tuple[datetime.date, datetime.date]], *, site=None) -> list[dict]:
+    """Walk-in receptions on days in each [since, until) of `periods` and the visitors they received, summed
+    from the running totals (petitions.rollups: the caller catches them up first): one query."""
+    tallies = _tallies_each(periods, site, (ReceptionMonth, ReceptionTen, ReceptionDay))
+    sums = {index: values for index, *values in _sums(tallies, ("receptions", "visitors"), by="period")}
+    return [dict(zip(("receptions", "visitors"), (n or 0 for n in sums.get(index, (0, 0))), strict=True))
+            for index in range(len(periods))]
+
+
+def suggestion_figures(periods: list[tuple[datetime.date, datetime.date]]) -> list[dict]:
+    """For each [since, until) of `periods`, deputies' suggestions submitted in it: made, answered, adopted
+    (answered in a category that counts as adopted, as on the public list: suggestion_selectors.PUBLIC), and
+    answered per answer category [(label, count)] in the township's order: two queries for all the periods.
+    Suggestions belong to the township, not to a site."""
+    aware = [(_aware(since), _aware(until)) for since, until in periods]
     answered = SUGGESTION_FIGURES["answered"]
-    figures = submitted.aggregate(made=Count("pk"), answered=Count("pk", filter=answered),
-                                  adopted=Count("pk", filter=SUGGESTION_FIGURES["adopted"]))
+    each = [{**counts, "by_category": []} for counts in counts_each(
+        Suggestion.objects.all(), "submitted_at", aware, made=Q(), answered=answered,
+        adopted=SUGGESTION_FIGURES["adopted"])]
+    within = windows("submitted_at", aware)
     by_category = (
-        submitted.filter(answered, answer_category__isnull=False)
+        Suggestion.objects.filter(answered, reduce(operator.or_, within), answer_category__isnull=False)
         .values("answer_category__code", "answer_category__label", "answer_category__order")
-        .annotate(n=Count("pk")).order_by("answer_category__order", "answer_category__code")
+        .annotate(**{f"n{index}": Count("pk", filter=window) for index, window in enumerate(within)})
+        .order_by("answer_category__order", "answer_category__code")
     )
-    figures["by_category"] = [(f'{row["answer_category__code"]} {row["answer_category__label"]}', row["n"])
-                              for row in by_category]
-    return figures
+    for row in by_category:
+        for index, figures in enumerate(each):
+            if row[f"n{index}"]:
+                label = f'{row["answer_category__code"]} {row["answer_category__label"]}'
+                figures["by_category"].append((label, row[f"n{index}"]))
+    return each

@@ -1,6 +1,7 @@
 """The cockpit's running totals of cases and receptions (petitions.rollups keeps them, petitions.figures reads
-them): what a county's year of concerns and walk-in receptions adds up to, kept per day and per month so a
-figure over any dates sums a few hundred rows instead of counting half a million (bench/cockpit.py).
+them): what a county's year of concerns and walk-in receptions adds up to, kept per day, per ten days and per
+month, per township and for the whole county, so a figure over any dates sums a few hundred rows instead of
+counting half a million (bench/cockpit.py).
 
 Derived rows only: petitions.rollups deletes and rebuilds them from the records, never edits them by hand.
 """
@@ -142,6 +143,57 @@ class ReceptionMonth(_Receptions):
 
     class Meta:
         indexes = [models.Index(fields=["township", "month"], name="receptionmonth_township_idx")]
+
+
+class _CountyTally(models.Model):
+    """The cases filed in one span in every township together: the whole county's figures read these, a
+    twentieth of the rows of its townships' own (petitions.rollups sums them from those). County-wide
+    (liaison.scoping.COUNTY_WIDE): read only in a scope that covers every township."""
+
+    first_response_hours = models.JSONField(default=dict)
+    result_hours = models.JSONField(default=dict)
+
+    class Meta:
+        abstract = True
+
+
+class CountyConcernDay(_CountyTally):
+    day = models.DateField(unique=True)
+
+
+class CountyConcernTen(_CountyTally):
+    start = models.DateField(unique=True)
+
+
+class CountyConcernMonth(_CountyTally):
+    month = models.DateField(unique=True)
+
+
+for _key in COUNTED:
+    for _model in (CountyConcernDay, CountyConcernTen, CountyConcernMonth):
+        _model.add_to_class(_key, models.PositiveIntegerField(default=0))
+
+
+class _CountyReceptions(models.Model):
+    """The walk-in receptions of one span in every township together (county-wide, as _CountyTally)."""
+
+    receptions = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CountyReceptionDay(_CountyReceptions):
+    day = models.DateField(unique=True)
+
+
+class CountyReceptionTen(_CountyReceptions):
+    start = models.DateField(unique=True)
+
+
+class CountyReceptionMonth(_CountyReceptions):
+    month = models.DateField(unique=True)
 
 
 class RollupMark(TownshipScoped):

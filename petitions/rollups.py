@@ -3,7 +3,8 @@
 A concern's figures change only when the concern is saved, and every save stamps its updated_at; a
 reception is only ever added (its date, site and visitors fixed): so `catch_up()` recounts the days on
 which the concerns changed since the township's RollupMark were filed, or the receptions added since were
-held, sums those days' months anew from the day rows, and moves the mark. Beat runs it every FIGURES_COUNT_SECONDS
+held, sums those days' spans of ten and months anew from the day rows, and moves the mark; then the county's
+rows of those days, from every township's. Beat runs it every FIGURES_COUNT_SECONDS
 (petitions.count_figures); the cockpit (dashboard.cockpit) runs it too for a township counted longer ago than
 that (no beat: the embedded default), and shows the time the totals were counted. The one thing no save
 marks is time passing: "overdue" is never kept here but counted live from the open concerns
@@ -23,7 +24,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from liaison.scoping import townships_in_scope
+from liaison.models import County
+from liaison.scoping import county_wide, townships_in_scope
 from petitions.models import Concern, Reception
 from petitions.rollup_models import (
     COUNTED,
@@ -35,6 +37,12 @@ from petitions.rollup_models import (
     ConcernMonthGroup,
     ConcernTen,
     ConcernTenGroup,
+    CountyConcernDay,
+    CountyConcernMonth,
+    CountyConcernTen,
+    CountyReceptionDay,
+    CountyReceptionMonth,
+    CountyReceptionTen,
     ReceptionDay,
     ReceptionMonth,
     ReceptionTen,
@@ -56,6 +64,12 @@ _LEVELS = (
     (ConcernDayGroup, (ConcernTenGroup, ConcernMonthGroup), GROUP_COUNTED, (), ("by", "key")),
     (ReceptionDay, (ReceptionTen, ReceptionMonth), RECEPTION_COUNTED, (), ("site_id", "all_sites")),
 )
+# The county's rows: each kind of township day row (its all-sites rows) and the county's day, ten-day and month
+# rows summed from them.
+_COUNTY_LEVELS = (
+    (ConcernDay, (CountyConcernDay, CountyConcernTen, CountyConcernMonth), COUNTED, HISTOGRAMS),
+    (ReceptionDay, (CountyReceptionDay, CountyReceptionTen, CountyReceptionMonth), RECEPTION_COUNTED, ()),
+)
 
 
 def _counted_figures() -> dict:
@@ -70,7 +84,7 @@ def _counted_figures() -> dict:
 def catch_up(*, older_than: datetime.timedelta | None = None) -> int:
     """Recount what changed in the current scope's townships since their marks; returns the days recounted.
     With `older_than`, only townships last counted longer ago than that (beat's task keeps them fresher)."""
-    recounted = 0
+    recounted, county_days = 0, set()
     townships = townships_in_scope()
     if older_than is not None:
         fresh = set(RollupMark.objects.filter(township_id__in=townships, counted_until__gt=timezone.now() - older_than)
@@ -91,9 +105,12 @@ def catch_up(*, older_than: datetime.timedelta | None = None) -> int:
                 days |= set(received.values_list("received_on", flat=True).distinct())
             if days is None or days:
                 recounted += _recount(township_id, days)
+                county_days = None if days is None or county_days is None else county_days | days
             # Moved even when nothing changed: the totals are as of now, and the cockpit leaves them to beat.
             mark.counted_until = started
             mark.save(update_fields=["counted_until"])
+    if county_days is None or county_days:
+        _recount_county(county_days)
     return recounted
 
 
@@ -156,6 +173,33 @@ def _recount(township_id: int, days: set[datetime.date] | None) -> int:
                     **{key: getattr(row, key) for key in keys}, field: start_of(row.day)},
                 kept, counted, histograms), batch_size=2000)
     return len(days) if days is not None else ConcernDay.objects.filter(**kept, all_sites=True).count()
+
+
+def _recount_county(days: set[datetime.date] | None) -> None:
+    """Rebuild the county's day rows of `days` (every day for None) from its townships' all-sites day rows, then
+    its ten-day and month rows of those days' spans. After the townships' own rows are committed, one county
+    recount at a time (the county's row locked): the last to run sees every township's rows, its own and those
+    committed by a catch-up running beside it."""
+    with county_wide(), transaction.atomic():
+        list(County.objects.select_for_update().order_by("pk")[:1])
+        for township_model, county_models, counted, histograms in _COUNTY_LEVELS:
+            day_model, *wider = county_models
+            (day_model.objects.all() if days is None else day_model.objects.filter(day__in=days)).delete()
+            rows = township_model.objects.filter(all_sites=True, **({} if days is None else {"day__in": days}))
+            day_model.objects.bulk_create(_summed(day_model, rows.iterator(chunk_size=5000),
+                                                  lambda row: {"day": row.day}, {}, counted, histograms),
+                                          batch_size=2000)
+            for model, field, start_of, end_of in zip(wider, ("start", "month"), (ten_start, _month_start),
+                                                      (next_ten, next_month), strict=True):
+                spans = None if days is None else {start_of(day) for day in days}
+                (model.objects.all() if spans is None else model.objects.filter(**{f"{field}__in": spans})).delete()
+                within = Q()
+                for span in spans or ():
+                    within |= Q(day__gte=span, day__lt=end_of(span))
+                model.objects.bulk_create(_summed(
+                    model, day_model.objects.filter(within).iterator(chunk_size=5000),
+                    lambda row, field=field, start_of=start_of: {field: start_of(row.day)}, {}, counted, histograms),
+                    batch_size=2000)
 
 
 def ten_start(day: datetime.date) -> datetime.date:

@@ -280,14 +280,24 @@ def test_only_officials_and_staff(client, handler, official, staff):
 
 
 def test_a_county_official_sees_the_townships_side_by_side(cases, client, county_official):
+    from liaison.scoping import in_townships
     from tests.factories import SiteFactory
 
     xiage = TownshipFactory(name="下各镇", code="xiage")
     SiteFactory(township=xiage, name="第一片区联络点")
+    with in_township(xiage):
+        theirs = ConcernFactory(category=CategoryFactory(township=xiage, name="下各镇类别"), deputy=None)
+    Concern.objects.filter(pk=theirs.pk).update(created_at=at("2026-03-05"), status=Concern.Status.CLOSED,
+                                                outcome=Concern.Outcome.FIXED)
     client.force_login(county_official)
     page = client.get("/cockpit/", {"period": "custom", **MARCH_DATES}).content.decode()
     assert 'id="township-table"' in page and "下各镇" in page
     assert "下各镇 · 第一片区联络点" in page  # the county's sites say whose they are
+    # The county's own running totals: both townships' concerns, each counted once.
+    with in_townships([the_township(), xiage]):
+        figures = _figures(cockpit_data(kind="custom", period=MARCH, roll_up=True))
+    assert (figures["total"]["cells"][0]["value"], figures["fixed"]["cells"][0]["value"]) == (
+        len(IN_MARCH) + 1, len(EXPECTED["fixed"]) + 1)
 
 
 def test_suggestions_activities_and_receptions_link_to_what_they_counted(client, official, category):
@@ -299,17 +309,19 @@ def test_suggestions_activities_and_receptions_link_to_what_they_counted(client,
     from tests.factories import DeputyFactory, SiteFactory
     from tests.petitions.test_suggestions import _suggestion_in
 
-    adopted, waiting, draft = (_suggestion_in(s) for s in ("answered", "submitted", "draft"))
+    adopted, waiting, draft, a_year_before = (_suggestion_in(status)
+                                              for status in ("answered", "submitted", "draft", "submitted"))
     Suggestion.objects.filter(pk__in=[adopted.pk, waiting.pk]).update(submitted_at=at("2026-03-10"))
+    Suggestion.objects.filter(pk=a_year_before.pk).update(submitted_at=at("2025-03-10"))
     deputy = DeputyFactory()
     with in_township(the_township()):
-        for day in ("2026-03-05", "2026-03-31", "2026-04-01"):
+        for day in ("2026-02-20", "2026-03-05", "2026-03-31", "2026-04-01"):
             activity_record(kind="group_activity", held_on=datetime.date.fromisoformat(day), title=f"{day}活动",
                             deputies=[deputy])
     here, there = SiteFactory(), SiteFactory()
     with in_township(the_township()):
         for n, (site, day) in enumerate(((here, "2026-03-02"), (here, "2026-03-30"), (there, "2026-03-03"),
-                                         (here, "2026-04-01"))):
+                                         (here, "2026-04-01"), (here, "2025-03-15"), (there, "2025-03-16"))):
             reception_record(received_on=datetime.date.fromisoformat(day), site=site, deputies=[],
                              mobile=f"1390000000{n}", name="来访人", village=None, visitor_count=1, matters="咨询政策", answer="",
                              satisfaction="satisfied", recorded_by=official, new_concerns=[])
@@ -335,6 +347,10 @@ def test_suggestions_activities_and_receptions_link_to_what_they_counted(client,
         else:
             assert {int(x) if x.isdigit() else x for x in listed} == records, key
     assert draft.pk not in expected["suggestions_made"][0]
+    # The period before (29 January – 28 February) and March 2025, counted in the same queries as March.
+    assert {key: [cell["value"] for cell in figures[key]["cells"][1:]]
+            for key in ("suggestions_made", "activities_total", "receptions")} == {
+        "suggestions_made": [0, 1], "activities_total": [1, 0], "receptions": [0, 1]}
 
 
 def test_beat_keeps_the_preset_views_computed(client, official, county_official, category):

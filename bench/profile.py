@@ -7,10 +7,11 @@
 Logs in as one of the bench's accounts (official: the first township's; county: the whole county; none:
 anonymous), requests the page once to load code and templates, clears the cache (unless --warm), brings the
 cockpit's running totals up to date as beat does, and profiles the next request; prints the profile and the
-SQL time of that request. Figures only.
+SQL time of that request (or, with --times N, times N such requests one after another). Figures only.
 """
 
 import argparse
+import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +31,8 @@ def main() -> None:
     parser.add_argument("--as", dest="who", choices=("official", "county", "none"), default="official")
     parser.add_argument("--warm", action="store_true", help="profile a request served by the cache")
     parser.add_argument("--dump", help="write the request's SQL to this file (to EXPLAIN it in psql)")
+    parser.add_argument("--times", type=int, default=0,
+                        help="instead of profiling, time this many requests one after another and print the median")
     parser.add_argument("--queries", type=int, default=15, help="list this many of the slowest queries")
     arguments = parser.parse_intermixed_args()
     environment(arguments.database, Path(tempfile.mkdtemp(prefix="liaison-profile-")))
@@ -55,10 +58,23 @@ def main() -> None:
         session = {SESSION_KEY: ""} if arguments.who == "county" else {}
         client = logged_in(User.objects.get(username=arguments.who), **session)
     assert client.get(arguments.path, params).status_code == 200
-    if not arguments.warm:
-        cache.clear()
-    with county_wide():
-        catch_up()  # as beat's petitions.count_figures keeps them: not the request's work
+
+    def prepare() -> None:
+        if not arguments.warm:
+            cache.clear()
+        with county_wide():
+            catch_up()  # as beat's petitions.count_figures keeps them: not the request's work
+
+    if arguments.times:
+        taken = []
+        for _ in range(arguments.times):
+            prepare()
+            started = time.perf_counter()
+            client.get(arguments.path, params)
+            taken.append((time.perf_counter() - started) * 1000)
+        print(f"median {statistics.median(taken):.0f} ms of {len(taken)}: {' '.join(f'{t:.0f}' for t in taken)}")
+        return
+    prepare()
     profiler = Profiler(interval=0.0005)
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()

@@ -33,6 +33,7 @@ COUNTY_WIDE = frozenset({
     # covers every township (covers_county()).
     "petitions.CountyConcernDay", "petitions.CountyConcernTen", "petitions.CountyConcernMonth",
     "petitions.CountyReceptionDay", "petitions.CountyReceptionTen", "petitions.CountyReceptionMonth",
+    "petitions.CountyRollupMark",
     # Public codes are unique across the county (printed QR codes resolve on any host).
     "deputies.IssuedCode",
     # Django's own: accounts and groups (a user's township is their Membership), sessions, permissions.
@@ -113,7 +114,8 @@ def covers_county() -> bool:
 
     if isinstance(get_scope().get("township"), Township):
         return False
-    return set(townships_in_scope()) == set(Township.objects.values_list("pk", flat=True))
+    covered = set(townships_in_scope())
+    return bool(covered) and covered == set(Township.objects.values_list("pk", flat=True))
 
 
 def scope_key() -> str:

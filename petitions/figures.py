@@ -300,8 +300,8 @@ def _top_site_groups(by: str, since: datetime.date, until: datetime.date, site) 
 
 
 def _overdue_in_groups(tops: dict[str, list[dict]], since, until, site) -> dict[str, Counter]:
-    """The period's overdue cases in each of the shown groups: one query over the overdue cases of any of them
-    (few: those open past their deadline), counted here."""
+    """The period's overdue cases in each of the shown groups: one query over the overdue cases in any of them
+    (at most the period's overdue: a few thousand in a county), counted here."""
     chosen = Q(pk__in=[])
     for by, top in tops.items():
         keys = [row["key"] for row in top]

@@ -472,6 +472,7 @@ from petitions.rollup_models import (  # noqa: E402, F401
     CountyReceptionDay,
     CountyReceptionMonth,
     CountyReceptionTen,
+    CountyRollupMark,
     ReceptionDay,
     ReceptionMonth,
     ReceptionTen,

@@ -196,6 +196,14 @@ class CountyReceptionMonth(_CountyReceptions):
     month = models.DateField(unique=True)
 
 
+class CountyRollupMark(models.Model):
+    """The county's rows (one row, pk 1): when they were last counted whole or in part; None, or no row, when
+    they are owed a whole count (never counted, or a township counted whole since). Its row is also the lock
+    that lets one county recount run at a time (petitions.rollups._recount_county). County-wide."""
+
+    counted_at = models.DateTimeField(_("counted at"), null=True)
+
+
 class RollupMark(TownshipScoped):
     """How far a township's running totals have been brought up to date: the concerns changed since were not
     counted yet. None: never counted (a new township, or after `manage.py rebuild_figures`)."""

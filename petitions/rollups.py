@@ -24,7 +24,6 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from liaison.models import County
 from liaison.scoping import county_wide, townships_in_scope
 from petitions.models import Concern, Reception
 from petitions.rollup_models import (
@@ -43,6 +42,7 @@ from petitions.rollup_models import (
     CountyReceptionDay,
     CountyReceptionMonth,
     CountyReceptionTen,
+    CountyRollupMark,
     ReceptionDay,
     ReceptionMonth,
     ReceptionTen,
@@ -84,7 +84,7 @@ def _counted_figures() -> dict:
 def catch_up(*, older_than: datetime.timedelta | None = None) -> int:
     """Recount what changed in the current scope's townships since their marks; returns the days recounted.
     With `older_than`, only townships last counted longer ago than that (beat's task keeps them fresher)."""
-    recounted, county_days = 0, set()
+    recounted, whole = 0, False
     townships = townships_in_scope()
     if older_than is not None:
         fresh = set(RollupMark.objects.filter(township_id__in=townships, counted_until__gt=timezone.now() - older_than)
@@ -105,12 +105,14 @@ def catch_up(*, older_than: datetime.timedelta | None = None) -> int:
                 days |= set(received.values_list("received_on", flat=True).distinct())
             if days is None or days:
                 recounted += _recount(township_id, days)
-                county_days = None if days is None or county_days is None else county_days | days
+                # In the same transaction: the county's rows move with the township's, or neither does.
+                _recount_county(days)
+                whole |= days is None
             # Moved even when nothing changed: the totals are as of now, and the cockpit leaves them to beat.
             mark.counted_until = started
             mark.save(update_fields=["counted_until"])
-    if county_days is None or county_days:
-        _recount_county(county_days)
+    if whole or not CountyRollupMark.objects.filter(counted_at__isnull=False).exists():
+        _recount_county(set())  # the whole county once, if a township was counted whole or it never was
     return recounted
 
 
@@ -159,47 +161,55 @@ def _recount(township_id: int, days: set[datetime.date] | None) -> int:
         (stale if days is None else stale.filter(day__in=days)).delete()
         model.objects.bulk_create(rows, batch_size=2000)
     for day_model, wider, counted, histograms, keys in _LEVELS:
-        for model, field, start_of, end_of in zip(wider, ("start", "month"), (ten_start, _month_start),
-                                                  (next_ten, next_month), strict=True):
-            spans = None if days is None else {start_of(day) for day in days}
-            stale = model.objects.filter(**kept)
-            (stale if spans is None else stale.filter(**{f"{field}__in": spans})).delete()
-            within = Q()
-            for span in spans or ():
-                within |= Q(day__gte=span, day__lt=end_of(span))
-            rows = day_model.objects.filter(within, **kept).iterator(chunk_size=5000)
-            model.objects.bulk_create(_summed(
-                model, rows, lambda row, keys=keys, field=field, start_of=start_of: {
-                    **{key: getattr(row, key) for key in keys}, field: start_of(row.day)},
-                kept, counted, histograms), batch_size=2000)
+        _sum_spans(day_model, wider, days, kept, keys, counted, histograms)
     return len(days) if days is not None else ConcernDay.objects.filter(**kept, all_sites=True).count()
 
 
 def _recount_county(days: set[datetime.date] | None) -> None:
-    """Rebuild the county's day rows of `days` (every day for None) from its townships' all-sites day rows, then
-    its ten-day and month rows of those days' spans. After the townships' own rows are committed, one county
-    recount at a time (the county's row locked): the last to run sees every township's rows, its own and those
-    committed by a catch-up running beside it."""
+    """Bring the county's rows of `days` up to date from its townships' all-sites day rows, then its ten-day and
+    month rows of those days' spans. Days None (a township counted whole) only marks the county as owed a whole
+    count; a county owed one, or never counted, is counted whole here, whatever `days` says.
+
+    One county recount at a time (its mark locked), each after its township's rows were written: the last to
+    run sees every township's committed rows."""
     with county_wide(), transaction.atomic():
-        list(County.objects.select_for_update().order_by("pk")[:1])
-        for township_model, county_models, counted, histograms in _COUNTY_LEVELS:
-            day_model, *wider = county_models
+        CountyRollupMark.objects.get_or_create(pk=1)
+        mark = CountyRollupMark.objects.select_for_update().get(pk=1)
+        if days is None or mark.counted_at is None:
+            if days is None:
+                mark.counted_at = None
+                mark.save(update_fields=["counted_at"])
+                return
+            days = None
+        elif not days:
+            return
+        for township_model, (day_model, *wider), counted, histograms in _COUNTY_LEVELS:
             (day_model.objects.all() if days is None else day_model.objects.filter(day__in=days)).delete()
             rows = township_model.objects.filter(all_sites=True, **({} if days is None else {"day__in": days}))
             day_model.objects.bulk_create(_summed(day_model, rows.iterator(chunk_size=5000),
                                                   lambda row: {"day": row.day}, {}, counted, histograms),
                                           batch_size=2000)
-            for model, field, start_of, end_of in zip(wider, ("start", "month"), (ten_start, _month_start),
-                                                      (next_ten, next_month), strict=True):
-                spans = None if days is None else {start_of(day) for day in days}
-                (model.objects.all() if spans is None else model.objects.filter(**{f"{field}__in": spans})).delete()
-                within = Q()
-                for span in spans or ():
-                    within |= Q(day__gte=span, day__lt=end_of(span))
-                model.objects.bulk_create(_summed(
-                    model, day_model.objects.filter(within).iterator(chunk_size=5000),
-                    lambda row, field=field, start_of=start_of: {field: start_of(row.day)}, {}, counted, histograms),
-                    batch_size=2000)
+            _sum_spans(day_model, wider, days, {}, (), counted, histograms)
+        mark.counted_at = timezone.now()
+        mark.save(update_fields=["counted_at"])
+
+
+def _sum_spans(day_model, wider, days: set[datetime.date] | None, kept: dict, keys, counted, histograms) -> None:
+    """Rebuild the ten-day and month rows (`wider`) of the spans holding `days` (every span for None) from the
+    day rows: a row per span and value of `keys`."""
+    for model, field, start_of, end_of in zip(wider, ("start", "month"), (ten_start, _month_start),
+                                              (next_ten, next_month), strict=True):
+        spans = None if days is None else {start_of(day) for day in days}
+        stale = model.objects.filter(**kept)
+        (stale if spans is None else stale.filter(**{f"{field}__in": spans})).delete()
+        within = Q()
+        for span in spans or ():
+            within |= Q(day__gte=span, day__lt=end_of(span))
+        rows = day_model.objects.filter(within, **kept).iterator(chunk_size=5000)
+        model.objects.bulk_create(_summed(
+            model, rows, lambda row, field=field, start_of=start_of: {
+                **{key: getattr(row, key) for key in keys}, field: start_of(row.day)},
+            kept, counted, histograms), batch_size=2000)
 
 
 def ten_start(day: datetime.date) -> datetime.date:

@@ -241,7 +241,8 @@ def test_a_quiet_hour_still_moves_the_mark_so_the_cockpit_leaves_the_counting_to
             assert rollups.counted_at() >= timezone.now() - datetime.timedelta(seconds=5)
             with CaptureQueriesContext(connection) as queries:
                 rollups.catch_up(older_than=datetime.timedelta(seconds=60))
-            assert len(queries.captured_queries) == 1  # the marks read, nothing recounted
+            # The townships' marks read, and whether the county's rows were ever counted: nothing recounted.
+            assert len(queries.captured_queries) == 2
 
 
 @pytest.mark.django_db
@@ -313,8 +314,8 @@ def test_the_county_rows_sum_every_township_and_follow_a_catch_up_in_one_of_them
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from liaison.scoping import covers_county, in_townships
-    from petitions.models import CountyConcernDay
+    from liaison.scoping import county_wide, covers_county, in_townships
+    from petitions.models import CountyConcernDay, CountyRollupMark
 
     a, b = the_township(), TownshipFactory()
     with in_township(a):
@@ -354,3 +355,50 @@ def test_the_county_rows_sum_every_township_and_follow_a_catch_up_in_one_of_them
         rollups.forget()
         rollups.catch_up()
     compare()
+    # Never counted though every township is (the old code counted them between the migration and the
+    # restart): the next catch-up counts the county whole, with nothing changed in any township.
+    CountyConcernDay.objects.all().delete()
+    CountyRollupMark.objects.all().delete()
+    with county_wide():
+        rollups.catch_up()
+    compare()
+
+
+@pytest.mark.django_db
+def test_a_catch_up_that_fails_in_one_township_leaves_the_county_rows_in_step(monkeypatch):
+    from liaison.scoping import county_wide, in_townships, townships_in_scope
+
+    a, b = the_township(), TownshipFactory()
+    with in_township(a):
+        made = _scatter(40, seed=5)
+    Concern.objects.filter(pk__in=[concern.pk for concern in made[::2]]).update(township=b, site=None)
+    with county_wide():
+        rollups.catch_up()
+    # Both townships change; the second's recount fails (a deadlock, a bug) after the first's committed, at two
+    # catch-ups in a row: by the third, the first township's changes are behind its mark and its margin.
+    start = timezone.now()
+    Concern.objects.filter(status__in=Concern.OPEN_STATUSES).update(
+        status=S.REJECTED, outcome=O.REJECTED, updated_at=start)
+    recount = rollups._recount
+
+    with county_wide():
+        second = townships_in_scope()[-1]
+
+    def failing(township_id, days):
+        if township_id == second:
+            raise RuntimeError("killed")
+        return recount(township_id, days)
+
+    monkeypatch.setattr(rollups, "_recount", failing)
+    for minutes in (1, 25):
+        with time_machine.travel(start + datetime.timedelta(minutes=minutes)), county_wide():
+            with pytest.raises(RuntimeError):
+                rollups.catch_up()
+    monkeypatch.setattr(rollups, "_recount", recount)
+    with time_machine.travel(start + datetime.timedelta(minutes=50)), county_wide():
+        rollups.catch_up()  # only the second township's days now
+    since, until = datetime.date(2026, 2, 1), datetime.date(2026, 5, 1)
+    with in_townships([a, b]):
+        counted, live = concern_figures(since=since, until=until), concern_counts(since=since, until=until)
+        assert counted["rejected"] == live["rejected"] > 20
+        assert (counted["total"], counted["open"]) == (live["total"], 0)

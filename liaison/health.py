@@ -28,7 +28,7 @@ from liaison.outbox import sweep_last_at
 
 # Each check's share of the 2 s the probe promises; the rest is the request's own.
 CHECK_SECONDS = 1.5
-_running: dict[str, threading.Thread] = {}
+_running: dict[str, tuple[threading.Thread, Future]] = {}
 _running_lock = threading.Lock()
 
 
@@ -55,10 +55,12 @@ def _broker_ok() -> bool:
 
 
 def _start(name: str, check: Callable) -> Future | None:
-    """Run `check` in a thread; None if the same check from an earlier probe is still running."""
+    """Run `check` in a thread; None if the same check from an earlier probe has not answered yet."""
     with _running_lock:
         earlier = _running.get(name)
-        if earlier is not None and earlier.is_alive():
+        # Not the thread's life: after answering it still closes its connection (a round trip to PostgreSQL),
+        # and a probe just then must not take that for a hanging check.
+        if earlier is not None and not earlier[1].done():
             return None
         future: Future = Future()
 
@@ -71,7 +73,7 @@ def _start(name: str, check: Callable) -> Future | None:
                 connections.close_all()  # this thread's own; the thread ends here
 
         thread = threading.Thread(target=run, name=f"healthz-{name}", daemon=True)
-        _running[name] = thread
+        _running[name] = (thread, future)
         thread.start()
     return future
 

@@ -39,7 +39,7 @@ def answering_broker(monkeypatch):
 
 def _join_checks() -> None:
     # A check left hanging would make the next test's probe fail as "still running".
-    for thread in list(health._running.values()):
+    for thread, _answer in list(health._running.values()):
         thread.join(timeout=10)
 
 
@@ -116,6 +116,22 @@ def test_healthz_shows_beats_last_sweep_and_its_age(client, answering_broker):
     beat = response.json()["beat"]
     assert response.status_code == 200 and beat["status"] == "ok" and beat["age_seconds"] < 5
     assert datetime.datetime.fromisoformat(beat["last_sweep_at"]).utcoffset() == datetime.timedelta(hours=8)
+
+
+@pytest.mark.django_db
+def test_a_probe_right_after_another_is_healthy_while_the_first_check_closes_its_connection(
+        client, answering_broker, monkeypatch):
+    # The database check's thread answers, then closes its connection: slowly here, as under load.
+    close_all = health.connections.close_all
+
+    def slow_close() -> None:
+        time.sleep(0.5)
+        close_all()
+
+    monkeypatch.setattr(health.connections, "close_all", slow_close)
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz").status_code == 200  # was 503: "still running since an earlier probe"
+    _join_checks()
 
 
 @pytest.mark.django_db

@@ -175,12 +175,12 @@ def _recount_county(days: set[datetime.date] | None) -> None:
     with county_wide(), transaction.atomic():
         CountyRollupMark.objects.get_or_create(pk=1)
         mark = CountyRollupMark.objects.select_for_update().get(pk=1)
-        if days is None or mark.counted_at is None:
-            if days is None:
-                mark.counted_at = None
-                mark.save(update_fields=["counted_at"])
-                return
-            days = None
+        if days is None:  # owed a whole count: the catch-up does it once, at its end
+            mark.counted_at = None
+            mark.save(update_fields=["counted_at"])
+            return
+        if mark.counted_at is None:
+            days = None  # owed, or never counted: whole, whatever changed
         elif not days:
             return
         for township_model, (day_model, *wider), counted, histograms in _COUNTY_LEVELS:

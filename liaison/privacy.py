@@ -61,8 +61,8 @@ NOT_PERSONAL: dict[str, set[str]] = {
     "deputies.Village": {"name"},
     # The cockpit's running totals (petitions.rollups): counts of cases, no case in them.
     **{f"petitions.{model}": {"channel_phone", "result_hours"}
-       for model in ("ConcernDay", "ConcernTen", "ConcernMonth", "CountyConcernDay", "CountyConcernTen",
-                     "CountyConcernMonth")},
+       for model in ("ConcernDay", "ConcernTen", "ConcernMonth", "ConcernQuarter", "CountyConcernDay",
+                     "CountyConcernTen", "CountyConcernMonth", "CountyConcernQuarter")},
     "deputies.Site": {"name", "address", "phone"},
     "deputies.Deputy": {"publish_mobile"},
     # A candidate project's screening: need, feasibility, cost; never a constituent's name or number.

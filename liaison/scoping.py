@@ -32,7 +32,8 @@ COUNTY_WIDE = frozenset({
     # The cockpit's running totals of the whole county (petitions.rollup_models): read only in a scope that
     # covers every township (covers_county()).
     "petitions.CountyConcernDay", "petitions.CountyConcernTen", "petitions.CountyConcernMonth",
-    "petitions.CountyReceptionDay", "petitions.CountyReceptionTen", "petitions.CountyReceptionMonth",
+    "petitions.CountyConcernQuarter", "petitions.CountyReceptionDay", "petitions.CountyReceptionTen",
+    "petitions.CountyReceptionMonth", "petitions.CountyReceptionQuarter",
     "petitions.CountyRollupMark",
     # Public codes are unique across the county (printed QR codes resolve on any host).
     "deputies.IssuedCode",

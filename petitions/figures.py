@@ -28,16 +28,21 @@ from petitions.models import (
     ConcernDayGroup,
     ConcernMonth,
     ConcernMonthGroup,
+    ConcernQuarter,
+    ConcernQuarterGroup,
     ConcernTen,
     ConcernTenGroup,
     CountyConcernDay,
     CountyConcernMonth,
+    CountyConcernQuarter,
     CountyConcernTen,
     CountyReceptionDay,
     CountyReceptionMonth,
+    CountyReceptionQuarter,
     CountyReceptionTen,
     ReceptionDay,
     ReceptionMonth,
+    ReceptionQuarter,
     ReceptionTen,
 )
 from petitions.rollup_models import COUNTED, GROUP_COUNTED, HISTOGRAMS
@@ -73,48 +78,52 @@ def _cases(since, until, site) -> QuerySet[Concern]:
     return concerns.filter(site=site) if site is not None else concerns
 
 
-def _spans(since: datetime.date, until: datetime.date) -> tuple[list[datetime.date], Q, Q]:
-    """[since, until) as the months it holds whole (read from the month rows), the ten-day spans it holds
-    whole outside them (read from the ten-day rows: `start__in`), and the days outside both (the day rows):
-    a year and a half cut anywhere is at most 18 days, 6 spans of ten and the months."""
-    first = since if since.day == 1 else rollups.next_month(since)
-    months, month = [], first
-    while rollups.next_month(month) <= until:
-        months.append(month)
-        month = rollups.next_month(month)
-    pieces = [(since, months[0]), (rollups.next_month(months[-1]), until)] if months else [(since, until)]
-    tens, days = [], Q(pk__in=[])
-    for begin, end in pieces:
-        ten = begin if rollups.ten_start(begin) == begin else rollups.next_ten(rollups.ten_start(begin))
-        first_ten, before = ten, len(tens)
-        while rollups.next_ten(ten) <= end:
-            tens.append(ten)
-            ten = rollups.next_ten(ten)
-        # With whole spans of ten in this piece, the days before and after them; else all its days.
-        for first, last in ((begin, first_ten), (ten, end)) if len(tens) > before else ((begin, end),):
-            if first < last:
-                days |= Q(day__gte=first, day__lt=last)
-    return months, Q(start__in=tens), days
+def _spans(since: datetime.date, until: datetime.date, fields=("quarter", "month", "start")) -> list[Q]:
+    """[since, until) as the running totals' spans that add up to it, a Q for each kind of row (`fields`, the
+    widest first: rollups.SPANS; then the day rows): the whole spans of the widest kind it holds, then in what
+    is left either side the whole spans of the next kind, and so on down to single days. A year and a half cut
+    anywhere is at most 20 days, 4 spans of ten, 4 months and the quarters."""
+    *starts, days = _starts(since, until, fields)
+    within = Q(pk__in=[])
+    for first, last in days:
+        within |= Q(day__gte=first, day__lt=last)
+    return [*(Q(**{f"{field}__in": each}) for field, each in zip(fields, starts, strict=True)), within]
+
+
+def _starts(since: datetime.date, until: datetime.date, fields) -> list[list]:
+    """_spans as the first day of each span of each kind, then the days left as [first, last) ranges."""
+    if not fields:
+        return [[(since, until)] if since < until else []]
+    field, *narrower = fields
+    start_of, next_of = rollups.SPANS[field]
+    first = since if start_of(since) == since else next_of(start_of(since))
+    starts, end = [], first
+    while next_of(end) <= until:
+        starts.append(end)
+        end = next_of(end)
+    if not starts:
+        return [[], *_starts(since, until, narrower)]
+    before, after = _starts(since, first, narrower), _starts(end, until, narrower)
+    return [starts, *(left + right for left, right in zip(before, after, strict=True))]
 
 
 # The whole county's rows in place of its townships' (petitions.rollup_models._CountyTally).
-COUNTY_ROWS = {ConcernMonth: CountyConcernMonth, ConcernTen: CountyConcernTen, ConcernDay: CountyConcernDay,
+COUNTY_ROWS = {ConcernQuarter: CountyConcernQuarter, ConcernMonth: CountyConcernMonth, ConcernTen: CountyConcernTen,
+               ConcernDay: CountyConcernDay, ReceptionQuarter: CountyReceptionQuarter,
                ReceptionMonth: CountyReceptionMonth, ReceptionTen: CountyReceptionTen, ReceptionDay: CountyReceptionDay}
+CONCERN_ROWS = (ConcernQuarter, ConcernMonth, ConcernTen, ConcernDay)
 
 
-def _tallies(since, until, site, models=(ConcernMonth, ConcernTen, ConcernDay), *,
-             county: bool | None = None) -> tuple[QuerySet, ...]:
-    """The running totals' rows that add up to [since, until): the month rows of its whole months, the
-    ten-day rows of its whole spans of ten outside them, and the day rows of the days left, of one site or
-    (None) of all sites together: the county's own rows when the scope covers every township (`county`
-    None: found out here; False: rows that name their township)."""
-    months, tens, days = _spans(since, until)
+def _tallies(since, until, site, models=CONCERN_ROWS, *, county: bool | None = None) -> tuple[QuerySet, ...]:
+    """The running totals' rows that add up to [since, until) (`models`: a kind of row per span, the widest
+    first, the day rows last; _spans), of one site or (None) of all sites together: the county's own rows
+    when the scope covers every township (`county` None: found out here; False: rows that name their
+    township)."""
+    spans = _spans(since, until, [rollups.span_field(model) for model in models[:-1]])
     chosen = {"all_sites": True} if site is None else {"site": site}
     if site is None and (covers_county() if county is None else county):
         models, chosen = [COUNTY_ROWS[model] for model in models], {}
-    month_model, ten_model, day_model = models
-    return (month_model.objects.filter(month__in=months, **chosen), ten_model.objects.filter(tens, **chosen),
-            day_model.objects.filter(days, **chosen))
+    return tuple(model.objects.filter(span, **chosen) for model, span in zip(models, spans, strict=True))
 
 
 def concern_figures(*, since: datetime.date, until: datetime.date, site=None) -> dict:
@@ -149,7 +158,7 @@ def concern_figures_each(periods: list[tuple[datetime.date, datetime.date]], *, 
     return each
 
 
-def _tallies_each(periods, site, models=(ConcernMonth, ConcernTen, ConcernDay)) -> list[QuerySet]:
+def _tallies_each(periods, site, models=CONCERN_ROWS) -> list[QuerySet]:
     """_tallies of each period, each row marked with its period's index (`period`)."""
     county = site is None and covers_county()
     return [rows.annotate(period=Value(index, output_field=IntegerField())) for index, (since, until)
@@ -243,10 +252,11 @@ def concern_figures_by_township(*, since: datetime.date, until: datetime.date) -
 
 
 def concern_trend(*, since: datetime.date, until: datetime.date, site=None) -> list[dict]:
-    """Per month of filing in [since, until): received, resolved (any outcome), fixed, from the running totals;
-    months without a concern are there with zeros. `since` is the first of a month."""
+    """Per month of filing in [since, until): received, resolved (any outcome), fixed, from the running totals
+    (months, not quarters: a quarter's row cannot be told apart by month); months without a concern are there
+    with zeros. `since` is the first of a month."""
     found = defaultdict(lambda: {"received": 0, "resolved": 0, "fixed": 0})
-    month_rows, ten_rows, day_rows = _tallies(since, until, site)
+    month_rows, ten_rows, day_rows = _tallies(since, until, site, (ConcernMonth, ConcernTen, ConcernDay))
     sums = {"received": Sum("total"), "resolved": Sum("resolved"), "fixed": Sum("fixed")}
     for row in [*month_rows.values(span=F("month")).annotate(**sums),
                 *ten_rows.values(span=TruncMonth("start")).annotate(**sums),
@@ -315,11 +325,11 @@ def _overdue_in_groups(tops: dict[str, list[dict]], since, until, site) -> dict[
     return overdue
 
 
-def _top_groups(by: str, months: list[datetime.date], tens: Q, days: Q) -> list[dict]:
-    """The BREAKDOWN_ROWS groups with the most concerns, their month, ten-day and day rows added up: one
-    query."""
-    rows = (ConcernMonthGroup.objects.filter(by=by, month__in=months), ConcernTenGroup.objects.filter(tens, by=by),
-            ConcernDayGroup.objects.filter(days, by=by))
+def _top_groups(by: str, *spans: Q) -> list[dict]:
+    """The BREAKDOWN_ROWS groups with the most concerns, their quarter, month, ten-day and day rows (`spans`:
+    _spans) added up: one query."""
+    rows = [model.objects.filter(span, by=by) for model, span
+            in zip((ConcernQuarterGroup, ConcernMonthGroup, ConcernTenGroup, ConcernDayGroup), spans, strict=True)]
     return [dict(zip(("key", *GROUP_COUNTED), row, strict=True))
             for row in _sums(rows, GROUP_COUNTED, by="key", ranked=BREAKDOWN_ROWS)]
 
@@ -343,7 +353,7 @@ def reception_figures(*, since: datetime.date, until: datetime.date, site=None) 
 def reception_figures_each(periods: list[tuple[datetime.date, datetime.date]], *, site=None) -> list[dict]:
     """Walk-in receptions on days in each [since, until) of `periods` and the visitors they received, summed
     from the running totals (petitions.rollups: the caller catches them up first): one query."""
-    tallies = _tallies_each(periods, site, (ReceptionMonth, ReceptionTen, ReceptionDay))
+    tallies = _tallies_each(periods, site, (ReceptionQuarter, ReceptionMonth, ReceptionTen, ReceptionDay))
     sums = {index: values for index, *values in _sums(tallies, ("receptions", "visitors"), by="period")}
     return [dict(zip(("receptions", "visitors"), (n or 0 for n in sums.get(index, (0, 0))), strict=True))
             for index in range(len(periods))]

@@ -1,7 +1,7 @@
 """The cockpit's running totals of cases and receptions (petitions.rollups keeps them, petitions.figures reads
-them): what a county's year of concerns and walk-in receptions adds up to, kept per day, per ten days and per
-month, per township and for the whole county, so a figure over any dates sums a few hundred rows instead of
-counting half a million (bench/cockpit.py).
+them): what a county's year of concerns and walk-in receptions adds up to, kept per day, per ten days, per
+month and per quarter, per township and for the whole county, so a figure over any dates sums a few hundred
+rows instead of counting half a million (bench/cockpit.py).
 
 Derived rows only: petitions.rollups deletes and rebuilds them from the records, never edits them by hand.
 """
@@ -69,8 +69,20 @@ class ConcernMonth(_Tally):
                                 name="concernmonth_all_sites_idx")]
 
 
+class ConcernQuarter(_Tally):
+    """A quarter (January to March, April to June, ...): a chosen period's whole quarters are read from these, a
+    third of the month rows."""
+
+    quarter = models.DateField()  # the first of its first month
+
+    class Meta:
+        indexes = [models.Index(fields=["township", "quarter"], name="concernquarter_township_idx"),
+                   models.Index(fields=["township", "quarter"], condition=models.Q(all_sites=True),
+                                name="concernquarter_all_sites_idx")]
+
+
 for _key in COUNTED:
-    for _model in (ConcernDay, ConcernTen, ConcernMonth):
+    for _model in (ConcernDay, ConcernTen, ConcernMonth, ConcernQuarter):
         _model.add_to_class(_key, models.PositiveIntegerField(default=0))
 
 
@@ -106,8 +118,15 @@ class ConcernMonthGroup(_Group):
         indexes = [models.Index(fields=["township", "by", "month"], name="concerngroup_township_idx")]
 
 
+class ConcernQuarterGroup(_Group):
+    quarter = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["township", "by", "quarter"], name="concernqgroup_township_idx")]
+
+
 for _key in GROUP_COUNTED:
-    for _model in (ConcernDayGroup, ConcernTenGroup, ConcernMonthGroup):
+    for _model in (ConcernDayGroup, ConcernTenGroup, ConcernMonthGroup, ConcernQuarterGroup):
         _model.add_to_class(_key, models.PositiveIntegerField(default=0))
 
 
@@ -145,6 +164,13 @@ class ReceptionMonth(_Receptions):
         indexes = [models.Index(fields=["township", "month"], name="receptionmonth_township_idx")]
 
 
+class ReceptionQuarter(_Receptions):
+    quarter = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["township", "quarter"], name="receptionquarter_township_idx")]
+
+
 class _CountyTally(models.Model):
     """The cases filed in one span in every township together: the whole county's figures read these, a
     twentieth of the rows of its townships' own (petitions.rollups sums them from those). County-wide
@@ -169,8 +195,12 @@ class CountyConcernMonth(_CountyTally):
     month = models.DateField(unique=True)
 
 
+class CountyConcernQuarter(_CountyTally):
+    quarter = models.DateField(unique=True)
+
+
 for _key in COUNTED:
-    for _model in (CountyConcernDay, CountyConcernTen, CountyConcernMonth):
+    for _model in (CountyConcernDay, CountyConcernTen, CountyConcernMonth, CountyConcernQuarter):
         _model.add_to_class(_key, models.PositiveIntegerField(default=0))
 
 
@@ -194,6 +224,10 @@ class CountyReceptionTen(_CountyReceptions):
 
 class CountyReceptionMonth(_CountyReceptions):
     month = models.DateField(unique=True)
+
+
+class CountyReceptionQuarter(_CountyReceptions):
+    quarter = models.DateField(unique=True)
 
 
 class CountyRollupMark(models.Model):

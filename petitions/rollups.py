@@ -3,7 +3,7 @@
 A concern's figures change only when the concern is saved, and every save stamps its updated_at; a
 reception is only ever added (its date, site and visitors fixed): so `catch_up()` recounts the days on
 which the concerns changed since the township's RollupMark were filed, or the receptions added since were
-held, sums those days' spans of ten and months anew from the day rows, and moves the mark; then the county's
+held, sums those days' spans of ten, months and quarters anew from the day rows, and moves the mark; then the county's
 rows of those days, from every township's. Beat runs it every FIGURES_COUNT_SECONDS
 (petitions.count_figures); the cockpit (dashboard.cockpit) runs it too for a township counted longer ago than
 that (no beat: the embedded default), and shows the time the totals were counted. The one thing no save
@@ -34,17 +34,22 @@ from petitions.rollup_models import (
     ConcernDayGroup,
     ConcernMonth,
     ConcernMonthGroup,
+    ConcernQuarter,
+    ConcernQuarterGroup,
     ConcernTen,
     ConcernTenGroup,
     CountyConcernDay,
     CountyConcernMonth,
+    CountyConcernQuarter,
     CountyConcernTen,
     CountyReceptionDay,
     CountyReceptionMonth,
+    CountyReceptionQuarter,
     CountyReceptionTen,
     CountyRollupMark,
     ReceptionDay,
     ReceptionMonth,
+    ReceptionQuarter,
     ReceptionTen,
     RollupMark,
 )
@@ -58,17 +63,19 @@ BOUNDS = [h * _HOUR for h in (*range(1, 25), *range(26, 49, 2), *range(72, 24 * 
                               *(24 * d for d in (45, 60, 90, 180, 365)))]
 BREAKDOWN_FIELDS = ("category", "village", "deputy", "unit")  # petitions.figures.BREAKDOWNS' keys
 RECEPTION_COUNTED = ("receptions", "visitors")
-# Each kind of day row, the ten-day and month rows summed from it, what is summed and what names a row.
+# Each kind of day row, the ten-day, month and quarter rows summed from it (each from the one before), what is
+# summed and what names a row.
 _LEVELS = (
-    (ConcernDay, (ConcernTen, ConcernMonth), COUNTED, HISTOGRAMS, ("site_id", "all_sites")),
-    (ConcernDayGroup, (ConcernTenGroup, ConcernMonthGroup), GROUP_COUNTED, (), ("by", "key")),
-    (ReceptionDay, (ReceptionTen, ReceptionMonth), RECEPTION_COUNTED, (), ("site_id", "all_sites")),
+    (ConcernDay, (ConcernTen, ConcernMonth, ConcernQuarter), COUNTED, HISTOGRAMS, ("site_id", "all_sites")),
+    (ConcernDayGroup, (ConcernTenGroup, ConcernMonthGroup, ConcernQuarterGroup), GROUP_COUNTED, (), ("by", "key")),
+    (ReceptionDay, (ReceptionTen, ReceptionMonth, ReceptionQuarter), RECEPTION_COUNTED, (), ("site_id", "all_sites")),
 )
-# The county's rows: each kind of township day row (its all-sites rows) and the county's day, ten-day and month
-# rows summed from them.
+# The county's rows: each kind of township day row (its all-sites rows) and the county's day, ten-day, month and
+# quarter rows summed from them.
 _COUNTY_LEVELS = (
-    (ConcernDay, (CountyConcernDay, CountyConcernTen, CountyConcernMonth), COUNTED, HISTOGRAMS),
-    (ReceptionDay, (CountyReceptionDay, CountyReceptionTen, CountyReceptionMonth), RECEPTION_COUNTED, ()),
+    (ConcernDay, (CountyConcernDay, CountyConcernTen, CountyConcernMonth, CountyConcernQuarter), COUNTED, HISTOGRAMS),
+    (ReceptionDay, (CountyReceptionDay, CountyReceptionTen, CountyReceptionMonth, CountyReceptionQuarter),
+     RECEPTION_COUNTED, ()),
 )
 
 
@@ -195,21 +202,30 @@ def _recount_county(days: set[datetime.date] | None) -> None:
 
 
 def _sum_spans(day_model, wider, days: set[datetime.date] | None, kept: dict, keys, counted, histograms) -> None:
-    """Rebuild the ten-day and month rows (`wider`) of the spans holding `days` (every span for None) from the
-    day rows: a row per span and value of `keys`."""
-    for model, field, start_of, end_of in zip(wider, ("start", "month"), (ten_start, _month_start),
-                                              (next_ten, next_month), strict=True):
+    """Rebuild the ten-day, month and quarter rows (`wider`, in that order) of the spans holding `days` (every
+    span for None), each from the rows before it (the ten-day rows from the day rows, the months from their
+    three spans of ten, the quarters from their months): a row per span and value of `keys`."""
+    source, source_field = day_model, "day"
+    for model in wider:
+        field = span_field(model)
+        start_of, end_of = SPANS[field]
         spans = None if days is None else {start_of(day) for day in days}
         stale = model.objects.filter(**kept)
         (stale if spans is None else stale.filter(**{f"{field}__in": spans})).delete()
         within = Q()
         for span in spans or ():
-            within |= Q(day__gte=span, day__lt=end_of(span))
-        rows = day_model.objects.filter(within, **kept).iterator(chunk_size=5000)
+            within |= Q(**{f"{source_field}__gte": span, f"{source_field}__lt": end_of(span)})
+        rows = source.objects.filter(within, **kept).iterator(chunk_size=5000)
         model.objects.bulk_create(_summed(
-            model, rows, lambda row, field=field, start_of=start_of: {
-                **{key: getattr(row, key) for key in keys}, field: start_of(row.day)},
+            model, rows, lambda row, field=field, start_of=start_of, source_field=source_field: {
+                **{key: getattr(row, key) for key in keys}, field: start_of(getattr(row, source_field))},
             kept, counted, histograms), batch_size=2000)
+        source, source_field = model, field
+
+
+def span_field(model) -> str:
+    """The field that names a running total's span: day, or a key of SPANS."""
+    return next(name for name in ("day", *SPANS) if hasattr(model, name))
 
 
 def ten_start(day: datetime.date) -> datetime.date:
@@ -224,6 +240,16 @@ def next_ten(start: datetime.date) -> datetime.date:
 
 def _month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
+
+
+def quarter_start(day: datetime.date) -> datetime.date:
+    """The first day of `day`'s quarter: January, April, July or October the 1st."""
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def next_quarter(start: datetime.date) -> datetime.date:
+    """The first day of the quarter after the one starting on `start`."""
+    return next_month(next_month(next_month(start)))
 
 
 def _reception_days(receptions: QuerySet, kept: dict) -> list[ReceptionDay]:
@@ -317,3 +343,8 @@ def median(histogram: dict[int, list[int]]) -> datetime.timedelta | None:
         seen += cases
     return datetime.timedelta(seconds=sum(values) / len(values))
 
+
+
+# The spans kept besides days, narrowest first, each holding whole ones of the one before: the field that
+# names a row's span (its first day), the first day of the span holding a day, and of the span after one.
+SPANS = {"start": (ten_start, next_ten), "month": (_month_start, next_month), "quarter": (quarter_start, next_quarter)}

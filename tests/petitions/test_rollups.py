@@ -81,6 +81,10 @@ RANGES = [  # whole months; edges in the middle of months; one day; within one m
     (datetime.date(2026, 3, 31), datetime.date(2026, 4, 1)),
     (datetime.date(2026, 3, 1), datetime.date(2026, 3, 21)),  # two whole spans of ten, no day rows
     (datetime.date(2026, 2, 19), datetime.date(2026, 4, 23)),  # days, spans of ten and a month
+    (datetime.date(2026, 1, 1), datetime.date(2026, 4, 1)),  # a whole quarter, no other rows
+    (datetime.date(2026, 1, 15), datetime.date(2026, 4, 23)),  # days, spans of ten, a quarter
+    (datetime.date(2025, 12, 20), datetime.date(2026, 7, 3)),  # days, a span of ten, two quarters
+    (datetime.date(2026, 2, 19), datetime.date(2026, 7, 1)),  # days, a span of ten, a month, a quarter
 ]
 
 
@@ -328,6 +332,12 @@ def test_the_county_rows_sum_every_township_and_follow_a_catch_up_in_one_of_them
             rollups.catch_up()
 
     def compare() -> None:
+        for township in (a, b):  # each township's own rows, whole or recounted in part
+            with in_township(township):
+                for since, until in RANGES:
+                    counted = concern_figures(since=since, until=until)
+                    live = concern_counts(since=since, until=until, channels=True)
+                    assert {k: counted[k] for k in LIVE_KEYS} == {k: live[k] for k in LIVE_KEYS}, (township, since)
         with in_townships([a, b]):
             assert covers_county()
             for since, until in RANGES:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from deputies.figures import activity_counts, duty_attendance, household_contact_count
 from deputies.models import Activity
+from liaison.db import without_parallel_workers
 from liaison.scoping import scope_key
 from petitions import figures as case_figures
 from petitions import rollups
@@ -103,6 +104,11 @@ def cockpit_data(*, kind: str, period: Period, site=None, roll_up: bool = False,
 def _compute(kind: str, period: Period, site, roll_up: bool) -> dict:
     # The concerns' running totals (petitions.rollups): beat keeps them counted; without beat, counted here.
     rollups.catch_up(older_than=datetime.timedelta(seconds=settings.FIGURES_COUNT_SECONDS))
+    with without_parallel_workers():
+        return _figures(kind, period, site, roll_up)
+
+
+def _figures(kind: str, period: Period, site, roll_up: bool) -> dict:
     now = timezone.now()
     periods = {"current": period, "previous": previous_of(kind, period), "last_year": last_year_of(period)}
     values = _values(periods, site)

@@ -1,4 +1,6 @@
-from django.db import models
+from contextlib import contextmanager
+
+from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +10,20 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+@contextmanager
+def without_parallel_workers():
+    """Run the block's queries without PostgreSQL's parallel workers (in one transaction; a no-op elsewhere).
+
+    For queries that each read a few thousand rows, such as the cockpit's: on a township's two cores,
+    starting the workers costs more than they save, and they take the cores other requests are using.
+    bench/profile.py measured the county's cockpit at 220–247 ms without them and 257–293 ms with them.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield

@@ -271,6 +271,20 @@ def test_figures_are_cached_and_the_page_says_since_when(client, official, categ
     assert 'id="cockpit-age"' in page
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting: the PostgreSQL tier")
+def test_the_figures_are_read_without_parallel_workers(client, official, category):
+    client.force_login(official)
+    ConcernFactory(category=category)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get("/cockpit/").status_code == 200
+    sql = [q["sql"] for q in context.captured_queries]
+    setting = sql.index("SET LOCAL max_parallel_workers_per_gather = 0")
+    # Every sum of the running totals after it, in its transaction (a savepoint inside the test's own).
+    end = next(n for n, text in enumerate(sql) if n > setting and text.startswith(("COMMIT", "RELEASE SAVEPOINT")))
+    figures = [n for n, text in enumerate(sql) if "SUM(" in text and "petitions_concern" in text]
+    assert figures and setting < min(figures) and max(figures) < end
+
+
 def test_only_officials_and_staff(client, handler, official, staff):
     client.force_login(handler)
     assert client.get("/cockpit/").status_code == 403

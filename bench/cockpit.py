@@ -23,8 +23,11 @@ VACUUM ANALYZE, and through Django's test client (no network: the server's own t
   URLconf has no cockpit.
 
 For each it prints the median of 5 cold requests (the cache cleared before each) and of 5 warm ones (served
-by the cache), the number of queries of a cold and of a warm request, and the 3 slowest queries of the cold
-request with EXPLAIN (ANALYZE, BUFFERS) in brief; a file gets their full plans with the whole SQL, and every
+by the cache), the number of queries of a cold and of a warm request, the cold median as a ratio to the bare
+view's (bench/urls.py: timed after each request, by the same client; on a shared machine the ratio moves
+less than the milliseconds), and the 3 slowest queries of the cold request with EXPLAIN (ANALYZE, BUFFERS) in
+brief (run outside the cockpit's transaction: parallel plans the request itself did not use, see
+liaison.db.without_parallel_workers); a file gets their full plans with the whole SQL, and every
 query of each cold request with its time. "Cold" is Django's cache only: PostgreSQL's buffers and the OS's
 page cache stay warm, as on a station serving all day. The PostgreSQL is tests/services.py's: default
 settings (shared_buffers 128 MB, JIT on), no fsync. Figures only; nothing here passes or fails.
@@ -100,6 +103,7 @@ def _bench(database_url: str, concerns: int | None, township_count: int | None, 
     """Loads `concerns` over `township_count` townships first, or (None) benches what an earlier run loaded,
     after migrating it to this checkout."""
     environment(database_url, work)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"  # the station's URLs and /bench/bare/
     import django
 
     django.setup()
@@ -297,8 +301,8 @@ def _measure(client, url: str, params: dict) -> dict:
     with CaptureQueriesContext(connection) as warm:
         client.get(url, params)
     warm_queries = len(warm.captured_queries)
-    samples = {"cold": [], "warm": []}
-    for kind in samples:
+    samples = {"cold": [], "warm": [], "bare": []}
+    for kind in ("cold", "warm"):
         for _ in range(REPEAT):
             if kind == "cold":
                 cache.clear()
@@ -306,6 +310,10 @@ def _measure(client, url: str, params: dict) -> dict:
             started = time.perf_counter()
             client.get(url, params)
             samples[kind].append(time.perf_counter() - started)
+            # The bare view beside each, by the same client: how fast the machine is just now.
+            started = time.perf_counter()
+            client.get("/bench/bare/")
+            samples["bare"].append(time.perf_counter() - started)
     return {"status": 200, "bytes": len(response.content), "cold_queries": cold_queries,
             "warm_queries": warm_queries,
             **{kind: statistics.median(values) * 1000 for kind, values in samples.items()}}
@@ -320,7 +328,8 @@ def _report(label: str, url: str, params: dict, measured: dict, plans) -> None:
     sql_ms = sum(float(query["time"]) for query in queries) * 1000
     line = (f"  {label:<28} cold {measured['cold']:7.1f} ms, warm {measured['warm']:6.1f} ms (medians of {REPEAT}); "
             f"{len(queries)} queries cold ({sql_ms:.0f} ms in SQL), {measured['warm_queries']} warm; "
-            f"{measured['bytes'] / 1024:.0f} KB{flag}")
+            f"{measured['bytes'] / 1024:.0f} KB; cold {measured['cold'] / measured['bare']:.0f}x the bare view's "
+            f"{measured['bare']:.1f} ms{flag}")
     print(line, flush=True)
     plans.write(f"\n=== {url} {params}\n{line}\n\n  Every query of the cold request, the slowest first:\n")
     for query in sorted(queries, key=lambda q: float(q["time"]), reverse=True):

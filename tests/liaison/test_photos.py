@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image, ImageOps
 
 from liaison.photos import clean_photo
 
@@ -25,6 +25,27 @@ def test_a_photo_loses_its_location_and_is_resized_and_turned_upright():
     assert image.format == "JPEG"
     assert not image.getexif()
     assert image.size == (1067, 1600)  # portrait after applying the orientation, long side 1600
+
+
+def test_a_phones_twelve_megapixel_photo_decoded_at_a_smaller_scale_is_the_same_picture():
+    # Four colours in the corners: decoded at half size (JPEG draft) the picture must come out as a full decode
+    # turned upright and shrunk would: the same size, each corner in the same place.
+    size = (4032, 3024)
+    image = Image.new("RGB", size, "#6a8")
+    for box, colour in (((0, 0, 800, 600), "#f00"), ((3232, 0, 4032, 600), "#00f"),
+                        ((0, 2424, 800, 3024), "#ff0"), ((3232, 2424, 4032, 3024), "#000")):
+        image.paste(colour, box)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif, quality=90)
+
+    cleaned = Image.open(io.BytesIO(clean_photo(SimpleUploadedFile("IMG_0002.JPG", buffer.getvalue())).read()))
+    expected = ImageOps.exif_transpose(Image.open(io.BytesIO(buffer.getvalue()))).convert("RGB")
+    expected.thumbnail((1600, 1600))
+    assert cleaned.size == expected.size == (1200, 1600)
+    for x, y in ((50, 50), (1150, 50), (50, 1550), (1150, 1550), (600, 800)):
+        assert all(abs(a - b) < 24 for a, b in zip(cleaned.getpixel((x, y)), expected.getpixel((x, y)), strict=True))
 
 
 def test_a_non_image_with_a_photo_name_is_refused():

@@ -154,8 +154,11 @@ def _redis_errors() -> tuple:
     from redis.exceptions import RedisError
 
     # ValueError ("I/O operation on closed file"): redis-py reading a socket that its pool closed
-    # meanwhile, seen with Redis stopped under load (bench/soak). It is the store failing, not the caller.
-    return (RedisError, OSError, ValueError)
+    # meanwhile, seen with Redis stopped under load (bench/soak). AttributeError ("'NoneType' object has no
+    # attribute 'readline'"): its reader closed by another thread under the read (redis-py fixes such races
+    # one by one; seen once in the PostgreSQL-restart soak, where it answered a filing 500). Either is the
+    # store failing, not the caller.
+    return (RedisError, OSError, ValueError, AttributeError)
 
 
 def _redis():

@@ -4,10 +4,12 @@ Each fault runs on a `Station` (bench/soak/stack.py) that is up and idle, and le
 the faults run one after another on one station, each with its own range of mobile numbers.
 """
 
+import re
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bench.soak.load import Load
 from bench.soak.stack import Station
@@ -122,6 +124,8 @@ def _figures(name: str, station: Station, load: Load, window: tuple[float, float
     failures = Counter(f"{r.method} {r.status}" for r in requests if r.status not in (200, 302, 503))
     if failures:
         figures.notes["failures"] = dict(failures)
+        # What gunicorn logged besides the database being away: the cause, where a fault left no other trace.
+        figures.notes["logged"] = _logged_errors(station.workdir / "gunicorn.log")
     exits = [code for at, code in station.worker_exits if at >= time.time() - (time.monotonic() - started)]
     if exits:
         figures.notes["worker_exits"] = exits  # the worker died by itself and was started again
@@ -129,6 +133,16 @@ def _figures(name: str, station: Station, load: Load, window: tuple[float, float
     figures.notes["settle"] = settled
     figures.notes["recovered"] = station.healthz() == 200
     return figures
+
+
+def _logged_errors(log: Path, limit: int = 5) -> list[str]:
+    """The last line of each traceback in `log` (the exception raised), but a lost database connection's."""
+    found = []
+    for line in log.read_text(errors="replace").splitlines():
+        if re.match(r"[\w.]+(Error|Exception|Interrupted)\b", line) and "OperationalError" not in line \
+                and "AdminShutdown" not in line and line not in found:
+            found.append(line[:300])
+    return found[-limit:]
 
 
 def _tracking_in(text: str, trackings: set[str]) -> bool:

@@ -176,6 +176,23 @@ def test_a_frozen_redis_holds_a_request_half_a_second_and_then_not_at_all(settin
     assert counters.hit("a", 60) >= 2  # back, with its count (the timed-out hit may have counted too)
 
 
+def test_a_reader_closed_under_a_read_is_the_store_away_not_a_failed_request(settings, redis_process, monkeypatch):
+    # redis-py's reader closed by another thread mid-read raises AttributeError (a filing answered 500 in
+    # the PostgreSQL-restart soak). The race cannot be timed from here: its effect is injected.
+    from redis.connection import AbstractConnection
+
+    _process, url = redis_process
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    assert counters.hit("b", 60) == 1
+
+    def closed_under_the_read(self, *args, **kwargs):
+        raise AttributeError("'NoneType' object has no attribute 'readline'")
+
+    monkeypatch.setattr(AbstractConnection, "read_response", closed_under_the_read)
+    with pytest.raises(counters.Unavailable):
+        counters.hit("b", 60)
+
+
 # --- two real web processes ---------------------------------------------------------------------
 
 def _post(opener, url: str, data: dict) -> str:

@@ -13,6 +13,7 @@ from deputies.activities import activity_list_latest_public
 from deputies.duty_selectors import duty_days_public
 from deputies.models import Site
 from deputies.selectors import deputy_level_counts, site_get_public, site_list_public
+from liaison.public_pages import cached_public_page
 from liaison.scoping import found_in_township
 from projects.selectors import project_list_public
 
@@ -20,6 +21,7 @@ PORTAL_PROJECTS = 8  # a township's projects of a year
 
 
 @require_safe
+@cached_public_page
 def portal(request: HttpRequest) -> HttpResponse:
     """The pocket liaison station (掌上联络站): its columns, mobile first."""
     sites = list(site_list_public())

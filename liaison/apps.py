@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,11 +8,14 @@ class LiaisonConfig(AppConfig):
     verbose_name = _("Liaison station")
 
     def ready(self) -> None:
+        from celery.signals import task_postrun
         from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in
+        from django.core.signals import request_finished
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_save
 
-        from liaison import checks, roles  # noqa: F401 (checks registers itself)
+        from liaison import checks, public_pages, roles  # noqa: F401 (checks registers itself)
         from liaison.accounts import demo_guard  # noqa: F401 (registers its deploy check)
         from liaison.accounts.middleware import start_idle_clock
         from liaison.accounts.sessions import end_sessions_of_deactivated
@@ -22,6 +25,17 @@ class LiaisonConfig(AppConfig):
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="liaison.sync_role_permissions")
         post_save.connect(end_sessions_of_deactivated, sender=get_user_model(),
                           dispatch_uid="liaison.end_sessions_of_deactivated")
+        # Cached public pages: every committed write stamps its townships; a migrate forgets every stamp.
+        connection_created.connect(public_pages.watch_writes, dispatch_uid="liaison.watch_writes")
+        request_finished.connect(public_pages.stamp_all_pending, dispatch_uid="liaison.stamp_pending")
+        task_postrun.connect(public_pages.stamp_all_pending, dispatch_uid="liaison.stamp_pending", weak=False)
+        pre_migrate.connect(public_pages.migrating, sender=self, dispatch_uid="liaison.migrating")
+        post_migrate.connect(public_pages.forget_stamps, sender=self, dispatch_uid="liaison.forget_stamps")
+        public_pages.unseen(
+            "liaison.PagesStamp", "liaison.Counter", "liaison.AuditEntry", "liaison.Notification",
+            "sessions.Session", "admin.LogEntry", "auth.User", "axes.AccessAttempt", "axes.AccessLog",
+            "axes.AccessFailureLog", "axes.AccessAttemptExpiration", "otp_totp.TOTPDevice",
+            "otp_static.StaticDevice", "otp_static.StaticToken")
         user_logged_in.connect(start_idle_clock, dispatch_uid="liaison.start_idle_clock")
         roles.menu_register(key="admin", url_name="admin:index", label=_("Administration"), staff_only=True,
                             order=90, desk=False)

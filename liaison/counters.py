@@ -78,7 +78,7 @@ def _call(operation, *args):
         raise Unavailable("the counters' store did not answer a moment ago")
     try:
         return operation(*args)
-    except (DatabaseError, *_redis_errors()) as exc:
+    except (DatabaseError, *redis_errors()) as exc:
         _down_until = time.monotonic() + settings.COUNTER_RETRY_SECONDS
         logger.warning("counters unavailable for %ss: %s", settings.COUNTER_RETRY_SECONDS, type(exc).__name__)
         raise Unavailable(str(exc)) from exc
@@ -150,7 +150,7 @@ def _redis_url() -> str:
     return (location[0] if isinstance(location, (list, tuple)) else location).split(",")[0]
 
 
-def _redis_errors() -> tuple:
+def redis_errors() -> tuple:
     from redis.exceptions import RedisError
 
     # ValueError ("I/O operation on closed file"): redis-py reading a socket that its pool closed

@@ -298,3 +298,21 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.count}"
+
+
+class PagesStamp(models.Model):
+    """A township's public pages as of its last committed change (liaison.public_pages): a new random stamp
+    after each transaction that wrote in its scope, so a cached page stored under the old one is never
+    served again. County-wide: the cache reads the stamp of the township a page turned out to belong to,
+    whatever the host's township is."""
+
+    township = models.OneToOneField(Township, models.CASCADE, primary_key=True, related_name="+",
+                                    verbose_name=_("township"))
+    stamp = models.BigIntegerField(_("stamp"))
+
+    class Meta:
+        verbose_name = _("public pages stamp")
+        verbose_name_plural = _("public pages stamps")
+
+    def __str__(self) -> str:
+        return f"{self.township_id}: {self.stamp}"

@@ -27,6 +27,8 @@ COUNTY_WIDE = frozenset({
     "liaison.County", "liaison.Township", "liaison.TownshipHost", "liaison.Membership", "liaison.CalendarDay",
     # The open API's clients: the county issues their keys and names the townships each may file into.
     "liaison.ApiClient",
+    # Which version of each township's public pages may be served from the cache (liaison.public_pages).
+    "liaison.PagesStamp",
     # The rate limits' counters: one guesser or one phone is one, whichever township's page it uses.
     "liaison.Counter",
     # The cockpit's running totals of the whole county (petitions.rollup_models): read only in a scope that

@@ -208,6 +208,9 @@ CELERY_BEAT_SCHEDULE = {
 # the staff and reminded by SMS, once per such period.
 HOUSEHOLDS_PER_DEPUTY = env.int("HOUSEHOLDS_PER_DEPUTY", default=10)
 HOUSEHOLD_CONTACT_DAYS = env.int("HOUSEHOLD_CONTACT_DAYS", default=90)
+# Public pages served from the cache (liaison/public_pages.py): each is served until its township changes, and
+# at most this long (only a change made outside Django needs the limit). 0: every page is drawn afresh.
+PUBLIC_PAGE_SECONDS = env.int("PUBLIC_PAGE_SECONDS", default=600)
 # The big screen (dashboard/screen.py): how long its data is cached, how often a screen fetches it, how long
 # each panel shows, and the hour (station time) each screen reloads itself to start fresh.
 SCREEN_CACHE_SECONDS = env.int("SCREEN_CACHE_SECONDS", default=60)

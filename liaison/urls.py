@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from django.views.static import serve
 
 from liaison.accounts.views import StationLoginView
@@ -49,7 +51,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The second login step, one's own two-factor page, the township's accounts (liaison/accounts/).
     path("accounts/", include("liaison.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a CSRF token: the switch is on every page, and a token in a page cached for all (liaison.public_pages)
+    # would be one visitor's. A forged switch can only change the visitor's language cookie.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # Before admin/, in place of the admin's own, which finds any township's row (liaison.admin.view_on_site).
     path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site),
          name="view-on-site"),

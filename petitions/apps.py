@@ -7,11 +7,17 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Concerns")
 
     def ready(self) -> None:
-        from liaison import roles
+        from liaison import public_pages, roles
         from petitions import record, suggestion_record
+        from petitions.rollup_models import RollupMark, _CountyReceptions, _CountyTally, _Group, _Receptions, _Tally
 
         record.register()  # concerns and receptions on each deputy's duty record (deputies/record.py)
         suggestion_record.register()  # suggestions, order 70
+        # The cockpit's running totals: no public page reads them, and their nightly rebuild must not make every
+        # township's public pages be drawn afresh (liaison/public_pages.py).
+        tallies = (_Tally, _Group, _Receptions, _CountyTally, _CountyReceptions)
+        public_pages.unseen(*(model._meta.label for base in tallies for model in base.__subclasses__()),
+                            RollupMark._meta.label, "petitions.CountyRollupMark")
 
         desk = {roles.STAFF, roles.OFFICIAL}
         roles.menu_register(key="lookup", url_name="petitions:lookup", label=_("Follow a concern"), order=11,

@@ -100,6 +100,19 @@ def _two_factor_logins():
 
 
 @pytest.fixture(autouse=True)
+def _no_page_from_an_earlier_test():
+    """A test's writes are rolled back, never committed, so they never stamp a cached public page stale
+    (liaison/public_pages.py): a page an earlier test cached would still look current. The local-memory cache
+    starts empty for each test; the Redis one (production tier) is left to its tests, which commit."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _county_wide():
     """Test code sees every township, as a migration does; the code under test enters its own scope
     (requests through TownshipMiddleware, tasks through liaison.scoping.each_township)."""

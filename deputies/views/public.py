@@ -21,12 +21,14 @@ from deputies.selectors import (
 )
 from deputies.services import qr_content
 from liaison import roles
+from liaison.public_pages import cached_public_page
 from liaison.scoping import found_in_township
 
 _PAGE_SIZE = 100
 
 
 @require_safe
+@cached_public_page
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -63,6 +65,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_public_page
 def profile(request: HttpRequest, code: str) -> HttpResponse:
     deputy = found_in_township(request, deputy_get_public(code=code))
     today = timezone.localdate()
@@ -81,6 +84,7 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
+@cached_public_page
 def site_page(request: HttpRequest, code: str) -> HttpResponse:
     site = found_in_township(request, site_get_public(code=code))
     deputies = deputy_list_public(site=site)

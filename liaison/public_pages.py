@@ -1,0 +1,273 @@
+"""Public pages that are the same for every first-time visitor, served from the cache (docs/public-pages.md).
+
+A QR landing, a site page, the directory or the portal is drawn once and then served from the cache to every
+visitor without a session, until anything in its township changes. How a change is known, exactly and
+without each page listing what it reads:
+
+- every statement that writes (INSERT, UPDATE, DELETE through Django's connection, in any process: web,
+  worker, command) notes the township scope it ran in; when its transaction commits, those townships get a
+  new random stamp (`PagesStamp`). A rolled-back transaction stamps nothing. Writes no public page reads
+  (sessions, rate-limit counters, the outbox, the cockpit's running totals…) are listed by `unseen` and
+  stamp nothing; a test draws every cached page and checks it reads none of them.
+- a cached page is stored with the stamp its township had *before* it was drawn, and served only while
+  that is still the township's stamp: one query of one row by its key.
+- the key holds the host, the path, the language and the station's date (duty days turn at midnight).
+
+Only plain requests are served or stored: GET or HEAD, no query string, no session cookie, no one-off
+message; and only answers built without a session, a message, a cookie or a CSRF token. Anything else is
+drawn as before. A change made outside Django (psql) shows within PUBLIC_PAGE_SECONDS. A migrate and a
+restored backup forget every stamp (`forget_stamps`): a township's pages are then drawn afresh, and cached
+again from its next change on.
+"""
+
+import hashlib
+import logging
+import re
+import secrets
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django_scopes import get_scope
+
+logger = logging.getLogger(__name__)
+
+_KEY_VERSION = 1  # raise when what an entry holds changes shape
+_WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+_UNSEEN: set[str] = set()  # "app_label.ModelName"
+_unseen_tables: frozenset[str] | None = None
+_migrating = False
+_down_until = 0.0  # the cache failed a moment ago: draw pages without it until then
+
+
+def unseen(*models: str) -> None:
+    """Models ("app_label.ModelName") that no public page reads: writing them stamps no township."""
+    global _unseen_tables
+    _UNSEEN.update(models)
+    _unseen_tables = None
+
+
+def unseen_tables() -> frozenset[str]:
+    global _unseen_tables
+    if _unseen_tables is None:
+        from django.apps import apps
+
+        _unseen_tables = frozenset(apps.get_model(name)._meta.db_table for name in _UNSEEN)
+    return _unseen_tables
+
+
+# --- noting the writes ----------------------------------------------------------------------------
+
+def note_writes(execute, sql, params, many, context):
+    """A database execute wrapper (installed on every connection, liaison.apps): after a statement that wrote
+    a table some public page may read, the scope's townships are stamped once the write is committed."""
+    connection = context["connection"]
+    stamp_pending(connection)  # an earlier autocommitted write's, now that its statement is done
+    result = execute(sql, params, many, context)
+    written = None if _migrating else _WRITE.match(sql)
+    if written and written[1] not in unseen_tables():
+        _note_scope(connection, _scope_townships())
+    return result
+
+
+def _note_scope(connection, townships: set[int] | None) -> None:
+    if not connection.in_atomic_block:
+        if connection.get_autocommit():
+            # Committed already, but not stamped here: the statement may still hold rows to fetch (an INSERT …
+            # RETURNING on SQLite), and writing the stamp now would fail. The next statement, the end of the
+            # request or of the task stamps it (stamp_pending).
+            connection.pages_pending = _merged(getattr(connection, "pages_pending", set()), townships)
+        return  # (manual transaction management, which nothing here uses: the timeout still ends such a page)
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if getattr(callback, "is_due", False):  # this transaction's stamping, registered by an earlier write
+            callback.townships = _merged(callback.townships, townships)
+            return
+
+    def stamp_on_commit():
+        stamp_on_commit.is_due = False  # (a test's captured callbacks stay listed after they ran)
+        stamp_townships(stamp_on_commit.townships, using=connection.alias)
+
+    stamp_on_commit.is_due, stamp_on_commit.townships = True, townships
+    # Robust: the change is committed, and a lost stamp only lets its pages be served until
+    # PUBLIC_PAGE_SECONDS, which is logged, not a failed request.
+    transaction.on_commit(stamp_on_commit, using=connection.alias, robust=True)
+
+
+def _merged(noted: set[int] | None, townships: set[int] | None) -> set[int] | None:
+    return None if noted is None or townships is None else noted | townships
+
+
+def stamp_pending(connection) -> None:
+    """Stamp the townships of the connection's autocommitted writes, outside any transaction (one rolled back
+    would lose the stamp; they stay pending until then)."""
+    pending = getattr(connection, "pages_pending", set())
+    if pending == set() or connection.in_atomic_block:
+        return
+    connection.pages_pending = set()
+    try:
+        stamp_townships(pending, using=connection.alias)
+    except Exception:
+        logger.exception("public pages of %s not stamped; served until PUBLIC_PAGE_SECONDS", pending or "all")
+
+
+def stamp_all_pending(**_signal) -> None:
+    """request_finished, task_postrun: the last autocommitted writes of a request or a task."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        stamp_pending(connection)
+
+
+def _scope_townships() -> set[int] | None:
+    """The pks of the townships the current scope is narrowed to, or None for every township (county-wide,
+    no scope, or an empty one, where only county-wide rows can be written)."""
+    from liaison.models import Township
+
+    current = get_scope()
+    value = current.get("township") if current.get("_enabled", True) else None
+    if isinstance(value, Township):
+        return {value.pk}
+    if isinstance(value, list) and value:
+        return {getattr(township, "pk", township) for township in value}
+    return None
+
+
+def stamp_townships(townships=None, *, using: str = "default") -> None:
+    """Give `townships` (pks; None: every township) a new stamp: none of their cached pages is served again."""
+    from liaison.models import PagesStamp, Township
+
+    existing = Township.objects.using(using)  # (a township deleted meanwhile has no stamp to hold)
+    townships = existing.values_list("pk", flat=True) if townships is None else \
+        existing.filter(pk__in=townships).values_list("pk", flat=True)
+    stamp = secrets.randbits(62)
+    PagesStamp.objects.using(using).bulk_create(
+        [PagesStamp(township_id=pk, stamp=stamp) for pk in sorted(townships)],
+        update_conflicts=True, unique_fields=["township"], update_fields=["stamp"],
+    )
+
+
+def migrating(**_signal) -> None:
+    """pre_migrate: a migration's writes stamp nothing (the stamps' table may not be there yet); the
+    post_migrate after it forgets every stamp."""
+    global _migrating
+    _migrating = True
+
+
+def forget_stamps(*, using: str = "default", apps=None, **_signal) -> None:
+    """Serve no cached page until each township's next change (post_migrate, after a restore)."""
+    from liaison.models import PagesStamp
+
+    global _migrating
+    _migrating = False
+    if apps is not None and "pagesstamp" not in apps.all_models["liaison"]:
+        return  # migrated back to before the stamps' table
+    PagesStamp.objects.using(using).all().delete()
+
+
+def watch_writes(connection, **_signal) -> None:
+    """connection_created: note this connection's writes (it may be a new one after a lost connection)."""
+    if note_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(note_writes)
+
+
+# --- serving ------------------------------------------------------------------------------------
+
+def cached_public_page(view):
+    """Serve the view's answer from the cache to visitors without a session while its township is unchanged."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _is_plain(request):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        entry = _cache_get(key)
+        if entry is not None and _stamp_of(entry["township"]) == entry["stamp"]:
+            return _replay(entry)
+        stamps = _stamps()  # before the view reads anything: a change committed meanwhile has a newer stamp
+        response = view(request, *args, **kwargs)
+        township = getattr(getattr(request, "township", None), "pk", None)
+        if township in stamps and _is_shareable(request, response):
+            _cache_set(key, {"township": township, "stamp": stamps[township], "status": response.status_code,
+                             "headers": list(response.headers.items()), "content": response.content})
+        return response
+
+    return wrapped
+
+
+def _is_plain(request: HttpRequest) -> bool:
+    return (settings.PUBLIC_PAGE_SECONDS > 0 and request.method in ("GET", "HEAD")
+            and not request.META.get("QUERY_STRING")  # each query string would be an entry of its own
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES)
+
+
+def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    session = getattr(request, "session", None)
+    messages = getattr(request, "_messages", None)
+    cache_control = response.get("Cache-Control", "")
+    return (response.status_code == 200 and not response.streaming and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a form token is one visitor's
+            and not (session is not None and (session.modified or not session.is_empty()))
+            and not (messages is not None and messages.used)
+            and "private" not in cache_control and "no-store" not in cache_control)
+
+
+def _key(request: HttpRequest) -> str:
+    parts = (request.scheme, request.get_host(), request.path, translation.get_language(),
+             timezone.localdate().isoformat())
+    return f"page:{_KEY_VERSION}:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _stamp_of(township: int) -> int | None:
+    from liaison.models import PagesStamp
+
+    return next(iter(PagesStamp.objects.filter(pk=township).values_list("stamp", flat=True)), None)
+
+
+def _stamps() -> dict[int, int]:
+    from liaison.models import PagesStamp
+
+    return dict(PagesStamp.objects.values_list("township_id", "stamp"))
+
+
+def _replay(entry: dict) -> HttpResponse:
+    response = HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
+    patch_vary_headers(response, ["Cookie"])  # as drawn: a visitor with a session gets their own page
+    return response
+
+
+# A cache that fails (Redis stopped or frozen) is skipped for a few seconds: the page is drawn as before.
+
+def _cache_get(key: str):
+    if time.monotonic() < _down_until:
+        return None
+    try:
+        return cache.get(key)
+    except _cache_errors() as exc:
+        _cache_down(exc)
+        return None
+
+
+def _cache_set(key: str, entry: dict) -> None:
+    if time.monotonic() < _down_until:
+        return
+    try:
+        cache.set(key, entry, settings.PUBLIC_PAGE_SECONDS)
+    except _cache_errors() as exc:
+        _cache_down(exc)
+
+
+def _cache_down(exc: Exception) -> None:
+    global _down_until
+    _down_until = time.monotonic() + settings.COUNTER_RETRY_SECONDS
+    logger.warning("page cache unavailable for %ss: %s", settings.COUNTER_RETRY_SECONDS, type(exc).__name__)
+
+
+def _cache_errors() -> tuple:
+    from liaison.counters import redis_errors
+
+    return redis_errors()

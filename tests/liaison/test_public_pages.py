@@ -1,0 +1,254 @@
+"""Public pages served from the cache (liaison/public_pages.py): served while their township is unchanged,
+drawn afresh after any committed change in it, and never one visitor's page for another."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from deputies.activities import activity_record
+from deputies.models import Activity, Deputy, Site
+from liaison.counters import hit
+from liaison.models import PagesStamp
+from liaison.public_pages import cached_public_page, forget_stamps, stamp_townships, unseen_tables
+from liaison.scoping import county_wide, in_township
+from tests.factories import ConcernFactory, DeputyFactory, SiteFactory, TownshipFactory, the_township
+
+pytestmark = pytest.mark.django_db
+
+CACHED_PAGES = ("/d/{deputy}/", "/s/{site}/", "/d/", "/")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()  # entries of earlier tests' pages, keyed by the same paths
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """A block whose writes commit as a request's would: the test's own transaction never does."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def station(commit):
+    with commit():
+        site = SiteFactory(name="白塔片区代表联络点")
+        deputy = DeputyFactory(name="王智慧", site=site)
+    return {"deputy": deputy, "site": site,
+            "pages": [page.format(deputy=deputy.code, site=site.code) for page in CACHED_PAGES]}
+
+
+def _activity(deputy, title: str):
+    with in_township(the_township()):
+        return activity_record(kind=Activity.Kind.INSPECTION, held_on=timezone.localdate(), title=title,
+                               deputies=[deputy])
+
+
+def _served_from_cache(client, path, django_assert_num_queries) -> str:
+    """The page, asserted to be served from the cache: one query, the township's stamp."""
+    with django_assert_num_queries(1):
+        response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_page_is_drawn_once_then_served_from_the_cache(client, station, django_assert_num_queries):
+    for path in station["pages"]:
+        first = client.get(path)
+        assert first.status_code == 200 and not first.cookies
+        assert _served_from_cache(client, path, django_assert_num_queries) == first.content.decode()
+
+
+def test_a_cached_page_sets_no_cookie_and_writes_nothing(client, station):
+    path = station["pages"][0]
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert not response.cookies and "Set-Cookie" not in response
+    assert [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")] == []
+    assert "Cookie" in response["Vary"]
+
+
+def test_each_change_of_a_deputy_shows_on_the_next_request(client, station, commit, django_assert_num_queries):
+    deputy, site = station["deputy"], station["site"]
+    profile = f"/d/{deputy.code}/"
+    client.get(profile)
+
+    with commit():
+        deputy.post = "白塔村党支部书记"
+        deputy.save()
+    assert "白塔村党支部书记" in client.get(profile).content.decode()
+
+    with commit():  # an update() that no save signal would see
+        Deputy.objects.filter(pk=deputy.pk).update(organisation="白塔村股份经济合作社")
+    assert "白塔村股份经济合作社" in client.get(profile).content.decode()
+
+    with commit():
+        Site.objects.filter(pk=site.pk).update(name="上张片区代表联络点")
+    assert "上张片区代表联络点" in client.get(profile).content.decode()
+
+    with commit():
+        _activity(deputy, "走访白塔村困难户")
+    assert "走访白塔村困难户" in client.get(profile).content.decode()
+    _served_from_cache(client, profile, django_assert_num_queries)
+
+
+def test_a_filing_changes_the_deputys_counts_at_once(client, station, commit):
+    deputy = station["deputy"]
+    before = client.get(f"/d/{deputy.code}/").content.decode()
+    with commit():
+        ConcernFactory(deputy=deputy)
+    assert client.get(f"/d/{deputy.code}/").content.decode() != before
+
+
+def test_a_deleted_deputy_leaves_the_directory_at_once(client, station, commit):
+    client.get("/d/")
+    assert "王智慧" in client.get("/d/").content.decode()
+    with commit():
+        Deputy.objects.filter(pk=station["deputy"].pk).delete()
+    assert "王智慧" not in client.get("/d/").content.decode()
+
+
+def test_a_rolled_back_change_stamps_nothing(station):
+    before = PagesStamp.objects.get(township=the_township()).stamp
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Deputy.objects.filter(pk=station["deputy"].pk).update(post="不会保存")
+        raise RuntimeError
+    assert PagesStamp.objects.get(township=the_township()).stamp == before
+
+
+def test_a_change_in_another_township_keeps_this_townships_pages(client, station, commit,
+                                                                 django_assert_num_queries):
+    with commit():
+        other = TownshipFactory()
+    own_stamp = PagesStamp.objects.get(township=the_township()).stamp
+    path = station["pages"][0]
+    client.get(path)
+
+    with commit(), in_township(other):
+        DeputyFactory(township=other, name="别镇代表")
+    assert PagesStamp.objects.get(township=the_township()).stamp == own_stamp
+    _served_from_cache(client, path, django_assert_num_queries)
+    with commit(), in_township(the_township()):
+        Deputy.objects.filter(pk=station["deputy"].pk).update(post="本镇的改动")
+    assert "本镇的改动" in client.get(path).content.decode()
+
+
+def test_writes_no_public_page_reads_stamp_nothing(station, commit):
+    before = PagesStamp.objects.get(township=the_township()).stamp
+    with commit():
+        hit("public-pages-test", 60)  # a rate-limit counter, as every filing takes
+    assert PagesStamp.objects.get(township=the_township()).stamp == before
+
+
+def test_cached_pages_read_no_table_whose_writes_stamp_nothing(client, station, commit):
+    """The list of unseen tables (liaison.apps, petitions.apps) must hold no table a cached page shows."""
+    with commit():
+        ConcernFactory(deputy=station["deputy"])
+        _activity(station["deputy"], "视察农村公路")
+    forget_stamps()  # every page drawn afresh below
+    for path in station["pages"]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        read = {table for q in queries for table in re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', q["sql"])}
+        assert read and not read & (unseen_tables() - {PagesStamp._meta.db_table}), path
+
+
+def test_visitors_with_a_session_a_query_or_a_message_get_their_own_page(client, station, admin_user):
+    path = station["pages"][0]
+    client.get(path)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path + "?year=2025")
+    assert len(queries) > 1
+    client.force_login(admin_user)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    assert len(queries) > 1
+
+
+def test_each_language_has_its_own_page(client, station):
+    path = station["pages"][0]
+    assert "我要反映" in client.get(path).content.decode()
+    client.cookies["django_language"] = "en"
+    assert "Raise a concern" in client.get(path).content.decode()
+    del client.cookies["django_language"]
+    assert "我要反映" in client.get(path).content.decode()
+
+
+def test_a_migrate_or_a_restore_forgets_every_stamp(client, station, django_assert_num_queries):
+    path = station["pages"][0]
+    client.get(path)
+    forget_stamps()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    assert len(queries) > 2
+    with county_wide():
+        stamp_townships()
+    client.get(path)
+    _served_from_cache(client, path, django_assert_num_queries)
+
+
+def _view_using(step, drawn: list):
+    @cached_public_page
+    def view(request):
+        drawn.append(request.path)
+        step(request)
+        return HttpResponse("页面")
+    return view
+
+
+@pytest.mark.parametrize("step, times_drawn", [
+    (get_token, 2),  # a form's token is one visitor's
+    (lambda request: request.session.__setitem__("filed", ["ABC"]), 2),
+    (lambda request: None, 1),  # the control: a plain answer is stored
+], ids=["csrf-token", "session", "plain"])
+def test_an_answer_built_for_one_visitor_is_never_stored(station, step, times_drawn, rf: RequestFactory):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    drawn = []
+    view = _view_using(step, drawn)
+    for _ in range(2):
+        request = rf.get("/")
+        SessionMiddleware(lambda r: None).process_request(request)
+        request.township = the_township()
+        view(request)
+    assert len(drawn) == times_drawn
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                       "LOCATION": "redis://127.0.0.1:9/0",
+                                       "OPTIONS": {"socket_connect_timeout": 0.2}}})
+def test_a_cache_that_fails_only_costs_the_drawing(client, station, monkeypatch):
+    from liaison import public_pages
+
+    monkeypatch.setattr(public_pages, "_down_until", 0.0)
+    for path in station["pages"]:
+        assert client.get(path).status_code == 200
+    assert public_pages._down_until > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_autocommitted_write_is_stamped_once_its_statement_is_done(client):
+    """Outside a transaction each statement commits itself (a plain save()): its stamp waits for the next
+    statement or the end of the request, as writing it amid an INSERT … RETURNING would fail on SQLite."""
+    with in_township(the_township()):
+        deputy = DeputyFactory(name="李自动")
+    path = f"/d/{deputy.code}/"
+    client.get(path)
+    assert "李自动" in client.get(path).content.decode()
+    with in_township(the_township()):
+        Deputy.objects.filter(pk=deputy.pk).update(post="自动提交的职务")
+    assert "自动提交的职务" in client.get(path).content.decode()
+    with in_township(the_township()):
+        deputy.post = "再次保存的职务"
+        deputy.save()
+    connection.close()  # (the end of a command: nothing after it on this connection but request_finished)
+    assert "再次保存的职务" in client.get(path).content.decode()

@@ -14,10 +14,10 @@ without each page listing what it reads:
 - the key holds the host, the path, the language and the station's date (duty days turn at midnight).
 
 Only plain requests are served or stored: GET or HEAD, no query string, no session cookie, no one-off
-message; and only answers built without a session, a message, a cookie or a CSRF token. Anything else is
-drawn as before. A change made outside Django (psql) shows within PUBLIC_PAGE_SECONDS. A migrate and a
-restored backup forget every stamp (`forget_stamps`): a township's pages are then drawn afresh, and cached
-again from its next change on.
+message; and only answers built without a session, a message, a cookie, a CSRF token or a script nonce.
+Anything else is drawn as before. A change made outside Django (psql) shows within PUBLIC_PAGE_SECONDS. A
+migrate and a restored backup forget every stamp (`forget_stamps`): a township's pages are then drawn afresh,
+and cached again from its next change on.
 """
 
 import hashlib
@@ -211,6 +211,7 @@ def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
     cache_control = response.get("Cache-Control", "")
     return (response.status_code == 200 and not response.streaming and not response.cookies
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a form token is one visitor's
+            and getattr(request, "_csp_nonce", None) is None  # so is a script nonce (django-csp)
             and not (session is not None and (session.modified or not session.is_empty()))
             and not (messages is not None and messages.used)
             and "private" not in cache_control and "no-store" not in cache_control)

@@ -205,11 +205,19 @@ def _view_using(step, drawn: list):
     return view
 
 
+def _reads_the_nonce(request):
+    from csp.middleware import CSPMiddleware
+
+    CSPMiddleware(lambda r: None).process_request(request)
+    str(request.csp_nonce)  # as a template's <script nonce="{{ request.csp_nonce }}"> does
+
+
 @pytest.mark.parametrize("step, times_drawn", [
     (get_token, 2),  # a form's token is one visitor's
+    (_reads_the_nonce, 2),  # so is a script nonce: shared, it would let in any script that learned it
     (lambda request: request.session.__setitem__("filed", ["ABC"]), 2),
     (lambda request: None, 1),  # the control: a plain answer is stored
-], ids=["csrf-token", "session", "plain"])
+], ids=["csrf-token", "csp-nonce", "session", "plain"])
 def test_an_answer_built_for_one_visitor_is_never_stored(station, step, times_drawn, rf: RequestFactory):
     from django.contrib.sessions.middleware import SessionMiddleware
 

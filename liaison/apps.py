@@ -8,6 +8,8 @@ class LiaisonConfig(AppConfig):
     verbose_name = _("Liaison station")
 
     def ready(self) -> None:
+        import atexit
+
         from celery.signals import task_postrun
         from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in
@@ -29,6 +31,7 @@ class LiaisonConfig(AppConfig):
         connection_created.connect(public_pages.watch_writes, dispatch_uid="liaison.watch_writes")
         request_finished.connect(public_pages.stamp_all_pending, dispatch_uid="liaison.stamp_pending")
         task_postrun.connect(public_pages.stamp_all_pending, dispatch_uid="liaison.stamp_pending", weak=False)
+        atexit.register(public_pages.stamp_all_pending)  # a command's or a shell's last write
         pre_migrate.connect(public_pages.migrating, sender=self, dispatch_uid="liaison.migrating")
         post_migrate.connect(public_pages.forget_stamps, sender=self, dispatch_uid="liaison.forget_stamps")
         public_pages.unseen(

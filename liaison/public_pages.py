@@ -116,7 +116,7 @@ def stamp_pending(connection) -> None:
 
 
 def stamp_all_pending(**_signal) -> None:
-    """request_finished, task_postrun: the last autocommitted writes of a request or a task."""
+    """request_finished, task_postrun, exit: the last autocommitted writes of a request, a task, a command."""
     from django.db import connections
 
     for connection in connections.all(initialized_only=True):

@@ -1,7 +1,12 @@
 """Public pages served from the cache (liaison/public_pages.py): served while their township is unchanged,
 drawn afresh after any committed change in it, and never one visitor's page for another."""
 
+import os
 import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -22,6 +27,7 @@ from tests.factories import ConcernFactory, DeputyFactory, SiteFactory, Township
 
 pytestmark = pytest.mark.django_db
 
+ROOT = Path(__file__).resolve().parents[2]
 CACHED_PAGES = ("/d/{deputy}/", "/s/{site}/", "/d/", "/")
 
 
@@ -260,3 +266,30 @@ def test_an_autocommitted_write_is_stamped_once_its_statement_is_done(client):
         deputy.save()
     connection.close()  # (the end of a command: nothing after it on this connection but request_finished)
     assert "再次保存的职务" in client.get(path).content.decode()
+
+
+def test_a_commands_last_write_is_stamped_when_it_exits(tmp_path):
+    """A command or a shell ends with no request or task to finish: its last autocommitted write is stamped as
+    the process exits, or a deputy edited from `manage.py shell` would stay stale on the pages for
+    PUBLIC_PAGE_SECONDS."""
+    database = tmp_path / "station.sqlite3"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": f"sqlite:///{database}"}
+    env.pop("REDIS_URL", None)
+
+    def manage(*args: str) -> None:
+        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                                text=True, timeout=300, check=False)
+        assert result.returncode == 0, result.stderr
+
+    def stamps() -> list[tuple]:
+        with sqlite3.connect(database) as rows:
+            return rows.execute("SELECT township_id, stamp FROM liaison_pagesstamp").fetchall()
+
+    manage("migrate", "--noinput", "-v0")
+    before = stamps()
+    manage("shell", "-c", "from liaison.models import Township\n"
+                          "from liaison.scoping import county_wide\n"
+                          "with county_wide():\n"
+                          "    township = Township.objects.first(); township.name += '镇'; township.save()")
+    after = stamps()
+    assert len(after) == 1 and after != before

@@ -14,6 +14,7 @@ must give a code gets a real confirmed authenticator and its session is verified
   in a category whose default unit is `unit`.
 """
 
+import datetime
 import os
 
 import pytest
@@ -109,6 +110,18 @@ def _no_page_from_an_earlier_test():
 
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()
+    yield
+
+
+@pytest.fixture
+def on_the_modules_day(request, time_machine):
+    """A module that reads ``TODAY = timezone.localdate()`` at collection keeps that date while the clock runs on:
+    a run crossing the station's midnight (00:00 Beijing is 16:00 UTC, when CI often runs) compared yesterday's
+    date with today's. The module's tests run at noon of its TODAY, the clock still ticking."""
+    from django.utils import timezone
+
+    noon = datetime.datetime.combine(request.module.TODAY, datetime.time(12), tzinfo=timezone.get_current_timezone())
+    time_machine.move_to(noon, tick=True)
     yield
 
 

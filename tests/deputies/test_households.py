@@ -25,6 +25,7 @@ from liaison.models import Notification
 from tests.factories import DeputyFactory, LiaisonHouseholdFactory
 
 TODAY = timezone.localdate()
+pytestmark = pytest.mark.usefixtures("on_the_modules_day")
 
 
 def _contact(household, days_ago: int = 0, kind: str = "visit", deputy=None, **extra) -> HouseholdContact:

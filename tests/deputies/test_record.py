@@ -19,7 +19,9 @@ from petitions.receptions import reception_record
 from petitions.services import concern_resolve
 from tests.factories import ConcernFactory, DeputyFactory, SiteFactory
 
-THIS_YEAR = timezone.localdate().year
+TODAY = timezone.localdate()
+THIS_YEAR = TODAY.year
+pytestmark = pytest.mark.usefixtures("on_the_modules_day")
 
 
 def _fake_section(deputy, year):

@@ -17,6 +17,7 @@ from petitions.models import Concern
 from tests.factories import LiaisonHouseholdFactory, UserFactory
 
 TODAY = timezone.localdate()
+pytestmark = pytest.mark.usefixtures("on_the_modules_day")
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ from projects.progress_selectors import project_get_office, rating_summaries
 from tests.factories import DeputyFactory, TownshipFactory, UnitFactory, UserFactory, the_township
 
 TODAY = timezone.localdate()
+pytestmark = pytest.mark.usefixtures("on_the_modules_day")
 YEAR = TODAY.year
 
 

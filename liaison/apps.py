@@ -33,7 +33,7 @@ class LiaisonConfig(AppConfig):
         task_postrun.connect(public_pages.stamp_all_pending, dispatch_uid="liaison.stamp_pending", weak=False)
         atexit.register(public_pages.stamp_all_pending)  # a command's or a shell's last write
         pre_migrate.connect(public_pages.migrating, sender=self, dispatch_uid="liaison.migrating")
-        post_migrate.connect(public_pages.forget_stamps, sender=self, dispatch_uid="liaison.forget_stamps")
+        post_migrate.connect(public_pages.forget_stamps, dispatch_uid="liaison.forget_stamps")
         public_pages.unseen(
             "liaison.PagesStamp", "liaison.Counter", "liaison.AuditEntry", "liaison.Notification",
             "sessions.Session", "admin.LogEntry", "auth.User", "axes.AccessAttempt", "axes.AccessLog",

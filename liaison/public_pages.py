@@ -31,13 +31,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 from django_scopes import get_scope
 
 logger = logging.getLogger(__name__)
 
-_KEY_VERSION = 1  # raise when what an entry holds changes shape
+_KEY_VERSION = 2  # raise when what an entry holds changes shape
 _WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 _UNSEEN: set[str] = set()  # "app_label.ModelName"
 _unseen_tables: frozenset[str] | None = None
@@ -158,10 +160,16 @@ def migrating(**_signal) -> None:
     _migrating = True
 
 
-def forget_stamps(*, using: str = "default", apps=None, **_signal) -> None:
+def forget_stamps(*, using: str = "default", apps=None, sender=None, **_signal) -> None:
     """Serve no cached page until each township's next change (post_migrate, after a restore)."""
+    from django.apps import apps as installed
+
     from liaison.models import PagesStamp
 
+    if sender is not None and sender is not [app for app in installed.get_app_configs() if app.models_module][-1]:
+        # Only after the last app's post_migrate: the handlers of the others (permissions, roles) write too,
+        # which left a stamp behind that depended on the order of the apps.
+        return
     global _migrating
     _migrating = False
     if apps is not None and "pagesstamp" not in apps.all_models["liaison"]:
@@ -187,13 +195,14 @@ def cached_public_page(view):
         key = _key(request)
         entry = _cache_get(key)
         if entry is not None and _stamp_of(entry["township"]) == entry["stamp"]:
-            return _replay(entry)
+            return _replay(request, entry)
         stamps = _stamps()  # before the view reads anything: a change committed meanwhile has a newer stamp
         response = view(request, *args, **kwargs)
         township = getattr(getattr(request, "township", None), "pk", None)
         if township in stamps and _is_shareable(request, response):
             _cache_set(key, {"township": township, "stamp": stamps[township], "status": response.status_code,
-                             "headers": list(response.headers.items()), "content": response.content})
+                             "headers": list(response.headers.items()), "content": response.content,
+                             "gzipped": _gzipped(response)})
         return response
 
     return wrapped
@@ -224,9 +233,15 @@ def _key(request: HttpRequest) -> str:
 
 
 def _stamp_of(township: int) -> int | None:
+    """(In SQL: the ORM building this one query cost as much as the rest of serving the page.)"""
+    from django.db import connection
+
     from liaison.models import PagesStamp
 
-    return next(iter(PagesStamp.objects.filter(pk=township).values_list("stamp", flat=True)), None)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT stamp FROM {PagesStamp._meta.db_table} WHERE township_id = %s", [township])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _stamps() -> dict[int, int]:
@@ -235,9 +250,27 @@ def _stamps() -> dict[int, int]:
     return dict(PagesStamp.objects.values_list("township_id", "stamp"))
 
 
-def _replay(entry: dict) -> HttpResponse:
-    response = HttpResponse(entry["content"], status=entry["status"], headers=entry["headers"])
-    patch_vary_headers(response, ["Cookie"])  # as drawn: a visitor with a session gets their own page
+def _gzipped(response: HttpResponse) -> bytes | None:
+    """The page compressed once, for every visitor whose phone takes gzip (nearly all): compressing it again
+    on each request cost more than the rest of serving it. Without TextGZipMiddleware's random padding,
+    which guards pages carrying a secret (BREACH); a page stored here carries none (_is_shareable)."""
+    from liaison.middleware import TextGZipMiddleware
+
+    if not response.get("Content-Type", "").startswith(TextGZipMiddleware.TEXT_TYPES):
+        return None
+    compressed = compress_string(response.content)
+    return compressed if len(compressed) < len(response.content) else None
+
+
+def _replay(request: HttpRequest, entry: dict) -> HttpResponse:
+    gzipped = entry["gzipped"] is not None and re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    response = HttpResponse(entry["gzipped"] if gzipped else entry["content"], status=entry["status"],
+                            headers=entry["headers"])
+    if gzipped:  # (TextGZipMiddleware leaves an answer with a Content-Encoding alone)
+        response.headers["Content-Encoding"] = "gzip"
+        response.headers["Content-Length"] = str(len(entry["gzipped"]))
+    # As drawn: a visitor with a session gets their own page, the compressed one goes to who takes gzip.
+    patch_vary_headers(response, ["Cookie"] + (["Accept-Encoding"] if entry["gzipped"] is not None else []))
     return response
 
 

@@ -72,6 +72,12 @@ def sweep() -> int:
         return cursor.rowcount
 
 
+def store_down() -> bool:
+    """Whether the store failed a moment ago: with Redis, what shares it (the page cache) need not wait on it
+    again either."""
+    return time.monotonic() < _down_until
+
+
 def _call(operation, *args):
     global _down_until
     if time.monotonic() < _down_until:

@@ -10,7 +10,8 @@ without each page listing what it reads:
   (sessions, rate-limit counters, the outbox, the cockpit's running totals…) are listed by `unseen` and
   stamp nothing; a test draws every cached page and checks it reads none of them.
 - a cached page is stored with the stamp its township had *before* it was drawn, and served only while
-  that is still the township's stamp: one query of one row by its key.
+  that is still the township's stamp: one query of one row by its key, or with Redis none (the stamps are
+  mirrored there, below).
 - the key holds the host, the path, the language and the station's date (duty days turn at midnight).
 
 Only plain requests are served or stored: GET or HEAD, no query string, no session cookie, no one-off
@@ -123,6 +124,8 @@ def stamp_all_pending(**_signal) -> None:
 
     for connection in connections.all(initialized_only=True):
         stamp_pending(connection)
+    if _unmirrored and not _cache_is_down():
+        _mirror_again()
 
 
 def _scope_townships() -> set[int] | None:
@@ -146,11 +149,14 @@ def stamp_townships(townships=None, *, using: str = "default") -> None:
     existing = Township.objects.using(using)  # (a township deleted meanwhile has no stamp to hold)
     townships = existing.values_list("pk", flat=True) if townships is None else \
         existing.filter(pk__in=townships).values_list("pk", flat=True)
+    townships = sorted(townships)
     stamp = secrets.randbits(62)
     PagesStamp.objects.using(using).bulk_create(
-        [PagesStamp(township_id=pk, stamp=stamp) for pk in sorted(townships)],
+        [PagesStamp(township_id=pk, stamp=stamp) for pk in townships],
         update_conflicts=True, unique_fields=["township"], update_fields=["stamp"],
     )
+    if using == "default" and _mirrored():
+        transaction.on_commit(lambda: _mirror({pk: stamp for pk in townships}), using=using)
 
 
 def migrating(**_signal) -> None:
@@ -175,6 +181,15 @@ def forget_stamps(*, using: str = "default", apps=None, sender=None, **_signal) 
     if apps is not None and "pagesstamp" not in apps.all_models["liaison"]:
         return  # migrated back to before the stamps' table
     PagesStamp.objects.using(using).all().delete()
+    if using == "default" and _mirrored():
+        from liaison.models import Township
+
+        townships = list(Township.objects.using(using).values_list("pk", flat=True))
+        try:
+            cache.delete_many([_stamp_key(pk) for pk in townships])
+        except _cache_errors() as exc:
+            _cache_down(exc)
+            _mirror_failed(townships, exc)
 
 
 def watch_writes(connection, **_signal) -> None:
@@ -233,21 +248,97 @@ def _key(request: HttpRequest) -> str:
 
 
 def _stamp_of(township: int) -> int | None:
-    """(In SQL: the ORM building this one query cost as much as the rest of serving the page.)"""
     from django.db import connection
 
     from liaison.models import PagesStamp
 
+    if _mirrored():
+        try:
+            stamp = cache.get(_stamp_key(township))
+        except _cache_errors() as exc:
+            _cache_down(exc)
+            return None
+        return stamp if stamp is not None else _stamps([township]).get(township)
+    # (In SQL: the ORM building this one query cost as much as the rest of serving the page.)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT stamp FROM {PagesStamp._meta.db_table} WHERE township_id = %s", [township])
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-def _stamps() -> dict[int, int]:
+def _stamps(townships: list[int] | None = None) -> dict[int, int]:
+    """The townships' stamps (None: every township's). Mirrored, the cache's are the ones that count: a
+    township missing there gets the database's, unless a newer one was mirrored meanwhile."""
     from liaison.models import PagesStamp
 
-    return dict(PagesStamp.objects.values_list("township_id", "stamp"))
+    rows = PagesStamp.objects.all() if townships is None else PagesStamp.objects.filter(pk__in=townships)
+    stamps = dict(rows.values_list("township_id", "stamp"))
+    if not _mirrored() or not stamps:
+        return stamps
+    if _cache_is_down():
+        return {}
+    keys = {pk: _stamp_key(pk) for pk in stamps}
+    try:
+        mirrored = cache.get_many(keys.values())
+        for pk, key in keys.items():
+            if key not in mirrored and not cache.add(key, stamps[pk], None):
+                stamps.pop(pk)  # mirrored a moment ago, after the database was read: store nothing under it
+            elif key in mirrored:
+                stamps[pk] = mirrored[key]
+    except _cache_errors() as exc:
+        _cache_down(exc)
+        return {}
+    return stamps
+
+
+# --- the stamps mirrored in a shared cache ------------------------------------------------------------
+# With Redis, a hit reads the stamp from it and needs no database at all (that read and the connection's
+# health check were a third of a hit's time). Every process shares the cache, so a change committed by a
+# worker or a command is seen as soon as its new stamp is mirrored; the local-memory cache is each
+# process's own and keeps the stamps in the database only. Each new stamp is a new random value, written
+# to the cache once, after its commit: an entry is stored under a value read from the cache, so whichever
+# order two mirror writes land in, a page drawn before a change never carries the value that change left.
+
+_unmirrored: set[int] = set()  # townships whose stamp could not be mirrored: stamped again at the next chance
+
+
+def _mirrored() -> bool:
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    return settings.PUBLIC_PAGE_SECONDS > 0 and isinstance(caches["default"], RedisCache)
+
+
+def _stamp_key(township: int) -> str:
+    return f"page-stamp:{_KEY_VERSION}:{township}"
+
+
+def _mirror(stamps: dict[int, int]) -> None:
+    if _cache_is_down():  # (a filing must not wait on a frozen Redis once more)
+        _unmirrored.update(stamps)
+        return
+    try:
+        cache.set_many({_stamp_key(pk): stamp for pk, stamp in stamps.items()}, None)
+    except _cache_errors() as exc:
+        _cache_down(exc)
+        _mirror_failed(stamps, exc)
+
+
+def _mirror_failed(townships, exc: Exception) -> None:
+    """The cache may still hold the old stamps: the pages stored under them would be served. The townships
+    get a new stamp (never the lost one again) at the end of this request or task, or as the process exits."""
+    _unmirrored.update(townships)
+    logger.warning("page stamps of %s not mirrored, stamped again later: %s", sorted(townships), type(exc).__name__)
+
+
+def _mirror_again() -> None:
+    townships = set(_unmirrored)
+    _unmirrored.clear()
+    try:
+        stamp_townships(townships)
+    except Exception:
+        _unmirrored.update(townships)
+        logger.exception("public pages of %s not stamped; served until PUBLIC_PAGE_SECONDS", sorted(townships))
 
 
 def _gzipped(response: HttpResponse) -> bytes | None:
@@ -277,7 +368,7 @@ def _replay(request: HttpRequest, entry: dict) -> HttpResponse:
 # A cache that fails (Redis stopped or frozen) is skipped for a few seconds: the page is drawn as before.
 
 def _cache_get(key: str):
-    if time.monotonic() < _down_until:
+    if _cache_is_down():
         return None
     try:
         return cache.get(key)
@@ -287,12 +378,18 @@ def _cache_get(key: str):
 
 
 def _cache_set(key: str, entry: dict) -> None:
-    if time.monotonic() < _down_until:
+    if _cache_is_down():
         return
     try:
         cache.set(key, entry, settings.PUBLIC_PAGE_SECONDS)
     except _cache_errors() as exc:
         _cache_down(exc)
+
+
+def _cache_is_down() -> bool:
+    from liaison import counters
+
+    return time.monotonic() < _down_until or counters.store_down()
 
 
 def _cache_down(exc: Exception) -> None:

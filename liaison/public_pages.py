@@ -26,6 +26,7 @@ import logging
 import re
 import secrets
 import time
+from contextlib import suppress
 from functools import wraps
 
 from django.conf import settings
@@ -332,8 +333,10 @@ def _mirror_failed(townships, exc: Exception) -> None:
 
 
 def _mirror_again() -> None:
-    townships = set(_unmirrored)
-    _unmirrored.clear()
+    townships = set()
+    with suppress(KeyError):  # pop by pop: the worker's other threads may be adding or taking too
+        while True:
+            townships.add(_unmirrored.pop())
     try:
         stamp_townships(townships)
     except Exception:

@@ -282,10 +282,10 @@ def _stamps(townships: list[int] | None = None) -> dict[int, int]:
     try:
         mirrored = cache.get_many(keys.values())
         for pk, key in keys.items():
-            if key not in mirrored and not cache.add(key, stamps[pk], None):
-                stamps.pop(pk)  # mirrored a moment ago, after the database was read: store nothing under it
-            elif key in mirrored:
+            if key in mirrored:
                 stamps[pk] = mirrored[key]
+            elif not cache.add(key, stamps[pk], None):
+                stamps.pop(pk)  # mirrored a moment ago, after the database was read: store nothing under it
     except _cache_errors() as exc:
         _cache_down(exc)
         return {}

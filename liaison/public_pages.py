@@ -14,8 +14,8 @@ without each page listing what it reads:
   mirrored there, below).
 - the key holds the host, the path, the language and the station's date (duty days turn at midnight).
 
-Only plain requests are served or stored: GET or HEAD, no query string, no session cookie, no one-off
-message; and only answers built without a session, a message, a cookie, a CSRF token or a script nonce.
+Only plain requests are served or stored: GET or HEAD, no query string, no cookie but the language's and the
+CSRF one; and only answers built without a session, a message, a cookie, a CSRF token or a script nonce.
 Anything else is drawn as before. A change made outside Django (psql) shows within PUBLIC_PAGE_SECONDS. A
 migrate and a restored backup forget every stamp (`forget_stamps`): a township's pages are then drawn afresh,
 and cached again from its next change on.
@@ -36,12 +36,13 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 from django.utils.text import compress_string
 from django_scopes import get_scope
 
 logger = logging.getLogger(__name__)
 
-_KEY_VERSION = 2  # raise when what an entry holds changes shape
+_KEY_VERSION = 3  # raise when what an entry holds changes shape
 _WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 _UNSEEN: set[str] = set()  # "app_label.ModelName"
 _unseen_tables: frozenset[str] | None = None
@@ -201,51 +202,124 @@ def watch_writes(connection, **_signal) -> None:
 
 # --- serving ------------------------------------------------------------------------------------
 
-def cached_public_page(view):
-    """Serve the view's answer from the cache to visitors without a session while its township is unchanged."""
+def cached_public_page(view=None, *, drawn_for=None, fresh=None):
+    """Serve the view's answer from the cache to visitors without a session while its township is unchanged.
+
+    drawn_for(request, township_code, **kwargs): True for a visitor whose own state shows on the page (a
+    lock on the tracking page's digit check, counted per address): asked on each hit, and such a visitor
+    gets the page drawn. The view marks the page it drew for them private, so it is never stored.
+
+    fresh: {name: function(request) -> str}, the hidden inputs that are each visitor's own (a form's CSRF
+    token, its one-time token): the page is stored with their values taken out, and each visitor gets new
+    ones. Such a page may be marked private: that keeps browsers and proxies from keeping those values."""
+    if view is None:
+        return lambda view: cached_public_page(view, drawn_for=drawn_for, fresh=fresh)
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not _is_plain(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        entry = _cache_get(key)
-        if entry is not None and _stamp_of(entry["township"]) == entry["stamp"]:
-            return _replay(request, entry)
+        entry = _current(key)
+        if entry is not None and not (drawn_for and drawn_for(request, entry["township_code"], *args, **kwargs)):
+            return _replay(request, entry, fresh)
         stamps = _stamps()  # before the view reads anything: a change committed meanwhile has a newer stamp
         response = view(request, *args, **kwargs)
-        township = getattr(getattr(request, "township", None), "pk", None)
-        if township in stamps and _is_shareable(request, response):
-            _cache_set(key, {"township": township, "stamp": stamps[township], "status": response.status_code,
-                             "headers": list(response.headers.items()), "content": response.content,
-                             "gzipped": _gzipped(response)})
+        township = getattr(request, "township", None)
+        content = _without_fresh(response.content, fresh) if fresh else response.content
+        if getattr(township, "pk", None) in stamps and content is not None and _is_shareable(request, response,
+                                                                                              fresh):
+            _township_of_key(key, township.pk)
+            _cache_set(key, {"township": township.pk, "township_code": township.code, "stamp": stamps[township.pk],
+                             "status": response.status_code, "headers": list(response.headers.items()),
+                             "content": content, "gzipped": None if fresh else _gzipped(response)})
         return response
 
     return wrapped
 
 
+def _fresh_input(name: str) -> re.Pattern:
+    return re.compile(rb'(<input type="hidden" name="' + re.escape(name.encode()) + rb'" value=")([^"]*)(")')
+
+
+def _stand_in(name: str) -> bytes:
+    return f"\x00{name}\x00".encode()  # (no page holds a NUL)
+
+
+def _without_fresh(content: bytes, fresh: dict) -> bytes | None:
+    """The page with each fresh input's value replaced by a stand-in; None if an input is not there exactly
+    once, or its value shows anywhere else in the page (it would be shared)."""
+    for name in fresh:
+        found = _fresh_input(name).findall(content)
+        if len(found) != 1 or not found[0][1]:
+            return None
+        content = _fresh_input(name).sub(lambda match: match[1] + _stand_in(name) + match[3], content)
+        if found[0][1] in content:
+            return None
+    return content
+
+
 def _is_plain(request: HttpRequest) -> bool:
+    """A first-time visitor's request: besides the language, no cookie that could make the page theirs (a
+    session, a message, the tracking page's "filed here" cookie, or any added later)."""
     return (settings.PUBLIC_PAGE_SECONDS > 0 and request.method in ("GET", "HEAD")
             and not request.META.get("QUERY_STRING")  # each query string would be an entry of its own
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES)
+            and request.COOKIES.keys() <= {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME})
 
 
-def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
+def _is_shareable(request: HttpRequest, response: HttpResponse, fresh: dict | None = None) -> bool:
     session = getattr(request, "session", None)
     messages = getattr(request, "_messages", None)
     cache_control = response.get("Cache-Control", "")
+    fresh = fresh or {}
     return (response.status_code == 200 and not response.streaming and not response.cookies
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a form token is one visitor's
+            # A form token is one visitor's, unless it is one of the inputs each visitor gets anew.
+            and (not request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or "csrfmiddlewaretoken" in fresh)
             and getattr(request, "_csp_nonce", None) is None  # so is a script nonce (django-csp)
             and not (session is not None and (session.modified or not session.is_empty()))
             and not (messages is not None and messages.used)
-            and "private" not in cache_control and "no-store" not in cache_control)
+            and (fresh or ("private" not in cache_control and "no-store" not in cache_control)))
 
 
 def _key(request: HttpRequest) -> str:
     parts = (request.scheme, request.get_host(), request.path, translation.get_language(),
              timezone.localdate().isoformat())
     return f"page:{_KEY_VERSION}:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def _current(key: str) -> dict | None:
+    """The entry stored under `key`, if its township still has the stamp it was drawn under. Mirrored, with
+    the entry's township known here from an earlier hit, the entry and the stamp come in one round trip."""
+    if _cache_is_down():
+        return None
+    township = _townships_of_keys.get(key) if _mirrored() else None
+    keys = [key] if township is None else [key, _stamp_key(township)]
+    try:
+        found = cache.get_many(keys)
+    except _cache_errors() as exc:
+        _cache_down(exc)
+        return None
+    entry = found.get(key)
+    if entry is None:
+        return None
+    if entry["township"] == township and keys[-1] in found:
+        stamp = found[keys[-1]]
+    else:  # not known here yet (or the stamp evicted): read on its own
+        stamp = _stamp_of(entry["township"])
+        _township_of_key(key, entry["township"])
+    return entry if stamp == entry["stamp"] else None
+
+
+# Which township each page key's entry is for, as this process last stored or found it: only a guess of
+# which stamp to fetch with the entry; the entry's own township is what is checked.
+_townships_of_keys: dict[str, int] = {}
+_KEYS_KEPT = 10_000  # (about a megabyte: a county's deputies, sites and the cases being followed)
+
+
+def _township_of_key(key: str, township: int) -> None:
+    if len(_townships_of_keys) >= _KEYS_KEPT:
+        _townships_of_keys.clear()
+    _townships_of_keys[key] = township
 
 
 def _stamp_of(township: int) -> int | None:
@@ -356,10 +430,12 @@ def _gzipped(response: HttpResponse) -> bytes | None:
     return compressed if len(compressed) < len(response.content) else None
 
 
-def _replay(request: HttpRequest, entry: dict) -> HttpResponse:
+def _replay(request: HttpRequest, entry: dict, fresh: dict | None = None) -> HttpResponse:
     gzipped = entry["gzipped"] is not None and re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-    response = HttpResponse(entry["gzipped"] if gzipped else entry["content"], status=entry["status"],
-                            headers=entry["headers"])
+    content = entry["gzipped"] if gzipped else entry["content"]
+    for name, value in (fresh or {}).items():
+        content = content.replace(_stand_in(name), escape(value(request)).encode())
+    response = HttpResponse(content, status=entry["status"], headers=entry["headers"])
     if gzipped:  # (TextGZipMiddleware leaves an answer with a Content-Encoding alone)
         response.headers["Content-Encoding"] = "gzip"
         response.headers["Content-Length"] = str(len(entry["gzipped"]))
@@ -369,16 +445,6 @@ def _replay(request: HttpRequest, entry: dict) -> HttpResponse:
 
 
 # A cache that fails (Redis stopped or frozen) is skipped for a few seconds: the page is drawn as before.
-
-def _cache_get(key: str):
-    if _cache_is_down():
-        return None
-    try:
-        return cache.get(key)
-    except _cache_errors() as exc:
-        _cache_down(exc)
-        return None
-
 
 def _cache_set(key: str, entry: dict) -> None:
     if _cache_is_down():

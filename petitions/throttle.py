@@ -79,8 +79,13 @@ def verify_limits(request: HttpRequest, concern) -> list[Limit]:
     A case's counters carry its township, as every key holding a township's data does (whatever the
     host it is asked on). The client's is the county's: one address guessing at codes of several
     townships is one guesser."""
+    return verify_limits_of(request, concern.township.code, concern.tracking)
+
+
+def verify_limits_of(request: HttpRequest, township_code: str, tracking: str) -> list[Limit]:
+    """verify_limits, for the case with this tracking code in this township (without reading it)."""
     client = counters.digest(client_address(request))
-    case = f"petitions:verify:{concern.township.code}:{concern.tracking}"
+    case = f"petitions:verify:{township_code}:{tracking}"
     return [
         Limit(f"petitions:verify-client:{client}", VERIFY_MAX_TRIES_PER_CLIENT, VERIFY_CLIENT_WINDOW_SECONDS),
         Limit(f"{case}:{client}", VERIFY_MAX_TRIES, VERIFY_WINDOW_SECONDS),

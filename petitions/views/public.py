@@ -13,23 +13,28 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deputies.models import Deputy, Site
 from deputies.selectors import deputy_get_public, site_get_public
 from liaison.masking import mask_mobile, mask_name
+from liaison.public_pages import cached_public_page
 from liaison.scoping import back_office_scope, county_wide, found_in_township, scope_of
 from petitions import access, selectors, services, throttle
+from petitions.fields import OneTimeTokenField
 from petitions.forms.public import (
     ConcernFileForm,
     RatingForm,
     TrackingLookupForm,
     VerifyMobileForm,
+    form_started,
 )
 from petitions.models import Concern, ConcernPhoto
 from petitions.workflow import WorkflowError
@@ -133,14 +138,27 @@ def _render_track(request: HttpRequest, concern: Concern, *, rate_form: RatingFo
         "rate_form": (rate_form or RatingForm()) if can_rate else None,
     }
     context["is_locked_out"] = context["locked_out_message"] is not None
-    return render(request, "petitions/public/track.html", context)
+    response = render(request, "petitions/public/track.html", context)
+    if is_verified or context["is_locked_out"]:
+        # This visitor's own page: never stored, by the station's cache or by a browser on a shared tablet.
+        add_never_cache_headers(response)
+    return response
 
 
 # --- views ---------------------------------------------------------------------------------------
 
-# never_cache: the form carries a one-time token; a cached copy would hand one token to many people.
+# The empty form is drawn once and served from the cache (docs/public-pages.md), each visitor getting tokens
+# of their own. never_cache: a copy kept by a browser or a proxy would hand one token to many people.
+_FRESH_INPUTS = {
+    "csrfmiddlewaretoken": get_token,
+    "token": lambda request: OneTimeTokenField.new(),
+    "started": lambda request: form_started(),
+}
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
+@cached_public_page(fresh=_FRESH_INPUTS)
 def file_to_deputy(request: HttpRequest, code: str) -> HttpResponse:
     deputy = found_in_township(request, deputy_get_public(code=code))
     return _file(request, deputy=deputy)
@@ -148,6 +166,7 @@ def file_to_deputy(request: HttpRequest, code: str) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@cached_public_page(fresh=_FRESH_INPUTS)
 def file_to_site(request: HttpRequest, code: str) -> HttpResponse:
     site = found_in_township(request, site_get_public(code=code))
     return _file(request, site=site)
@@ -249,12 +268,22 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "petitions/public/lookup.html", {"form": form})
 
 
-@never_cache
+def _is_locked_out(request: HttpRequest, township_code: str, tracking: str) -> bool:
+    return throttle.lockout_message(throttle.verify_limits_of(request, township_code, tracking)) is not None
+
+
+# A stranger's page is the same for everyone, so it is served from the cache (docs/public-pages.md)
+# except to a visitor locked out of the digit check, whose page says so.
 @require_safe
+@cached_public_page(drawn_for=_is_locked_out)
 def track(request: HttpRequest, tracking: str) -> HttpResponse:
     return _render_track(request, _concern_get_public(request, tracking))
 
 
+# Without a CSRF token, so that the page holding the form can be shared (as the language switch): a forged
+# post only spends one of the visitor's tries, counted and limited like any other, and tells the forger
+# nothing; a right guess lets in the browser that made it, which the forger cannot read from.
+@csrf_exempt
 @require_POST
 def verify(request: HttpRequest, tracking: str) -> HttpResponse:
     concern = _concern_get_public(request, tracking)

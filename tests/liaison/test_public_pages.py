@@ -10,26 +10,37 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core import signing
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from deputies.activities import activity_record
 from deputies.models import Activity, Deputy, Site
 from liaison.counters import hit
-from liaison.models import PagesStamp
+from liaison.models import Counter, PagesStamp
 from liaison.public_pages import cached_public_page, forget_stamps, stamp_townships, unseen_tables
 from liaison.scoping import county_wide, in_township
-from tests.factories import ConcernFactory, DeputyFactory, SiteFactory, TownshipFactory, the_township
+from petitions.forms.public import _STARTED_SALT
+from petitions.models import Concern
+from tests.factories import (
+    CategoryFactory,
+    ConcernFactory,
+    DeputyFactory,
+    SiteFactory,
+    TownshipFactory,
+    form_opened_long_ago,
+    the_township,
+)
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-CACHED_PAGES = ("/d/{deputy}/", "/s/{site}/", "/d/", "/")
+CACHED_PAGES = ("/d/{deputy}/", "/s/{site}/", "/d/", "/", "/t/{case}/")
 
 
 @pytest.fixture(autouse=True)
@@ -48,8 +59,11 @@ def station(commit):
     with commit():
         site = SiteFactory(name="白塔片区代表联络点")
         deputy = DeputyFactory(name="王智慧", site=site)
-    return {"deputy": deputy, "site": site,
-            "pages": [page.format(deputy=deputy.code, site=site.code) for page in CACHED_PAGES]}
+        # (Another deputy's: a test deletes this one.)
+        concern = ConcernFactory(mobile="13812345678", content="私下反映的路灯", is_public=False)
+    return {"deputy": deputy, "site": site, "concern": concern,
+            "pages": [page.format(deputy=deputy.code, site=site.code, case=concern.tracking)
+                      for page in CACHED_PAGES]}
 
 
 def _activity(deputy, title: str):
@@ -58,10 +72,11 @@ def _activity(deputy, title: str):
                                deputies=[deputy])
 
 
-def _served_from_cache(client, path, django_assert_num_queries) -> str:
-    """The page, asserted to be served from the cache: one query, the township's stamp."""
-    with django_assert_num_queries(1):
-        response = client.get(path)
+def _served_from_cache(client, path, django_assert_num_queries, **headers) -> str:
+    """The page, asserted to be served from the cache: one query, the township's stamp (and the digit check's
+    counters on a tracking page)."""
+    with django_assert_num_queries(2 if path.startswith("/t/") else 1):
+        response = client.get(path, **headers)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -138,6 +153,112 @@ def test_a_deleted_deputy_leaves_the_directory_at_once(client, station, commit):
     assert "王智慧" not in client.get("/d/").content.decode()
 
 
+# --- the tracking page: shared by strangers, never the owner's or a locked-out visitor's --------------
+
+def _wrong_tries(concern, address: str, tries: int = 5) -> None:
+    for _ in range(tries):
+        Client().post(f"/t/{concern.tracking}/verify/", {"last4": "0000"}, REMOTE_ADDR=address)
+
+
+def test_a_strangers_tracking_page_is_shared_and_its_digit_check_carries_no_token(station,
+                                                                                 django_assert_num_queries):
+    path = f"/t/{station['concern'].tracking}/"
+    drawn = Client(enforce_csrf_checks=True).get(path)
+    assert 'id="verify-form"' in drawn.content.decode() and "csrfmiddlewaretoken" not in drawn.content.decode()
+    assert not drawn.cookies and "private" not in drawn.get("Cache-Control", "")
+    assert "私下反映的路灯" not in _served_from_cache(Client(), path, django_assert_num_queries)
+
+    # A stranger's browser posts the check without a token, and the page it comes back to says it was wrong.
+    verify = Client(enforce_csrf_checks=True).post(path + "verify/", {"last4": "0000"}, follow=True)
+    assert verify.status_code == 200 and "与该诉求登记的手机号码不符" in verify.content.decode()
+
+
+def test_a_visitor_locked_out_of_the_digit_check_is_told_so_and_others_still_share_the_page(
+        station, django_assert_num_queries):
+    concern = station["concern"]
+    path = f"/t/{concern.tracking}/"
+    Client().get(path)  # stored
+    _wrong_tries(concern, "203.0.113.7")  # counters only: the shared page stays current
+
+    locked = Client().get(path, REMOTE_ADDR="203.0.113.7")
+    assert 'id="verify-locked"' in locked.content.decode() and "private" in locked["Cache-Control"]
+    for address in ("198.51.100.1", "198.51.100.2"):  # the locked page was not stored for them
+        page = _served_from_cache(Client(), path, django_assert_num_queries, REMOTE_ADDR=address)
+        assert 'id="verify-form"' in page and 'id="verify-locked"' not in page
+
+
+def test_the_browser_that_filed_a_case_gets_its_own_page_which_is_never_stored(station, rf):
+    from petitions.views.public import _remember_filed_here
+
+    concern = station["concern"]
+    path = f"/t/{concern.tracking}/"
+    Client().get(path)  # a stranger's page stored first
+    filed = HttpResponse()
+    _remember_filed_here(rf.get(path), filed, concern.tracking)
+    owner = Client()
+    owner.cookies["filed"] = filed.cookies["filed"].value
+
+    own = owner.get(path)
+    assert "私下反映的路灯" in own.content.decode() and "private" in own["Cache-Control"]
+    assert "私下反映的路灯" not in Client().get(path).content.decode()
+
+
+def test_a_step_of_the_case_shows_on_its_tracking_page_at_once(station, commit):
+    concern = station["concern"]
+    path = f"/t/{concern.tracking}/"
+    Client().get(path)
+    with commit(), in_township(the_township()):
+        Concern.objects.filter(pk=concern.pk).update(status=Concern.Status.REJECTED, outcome=Concern.Outcome.REJECTED,
+                                                   result="不属于本镇职权范围")
+    assert "不属于本镇职权范围" in Client().get(path).content.decode()
+
+
+# --- the concern form: drawn once, each visitor's tokens their own -------------------------------------
+
+def _hidden(page: str, name: str) -> str:
+    return re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', page)[1]
+
+
+def test_the_concern_form_is_drawn_once_and_each_visitor_gets_tokens_of_their_own(station, commit,
+                                                                                  django_assert_num_queries):
+    with commit():
+        category = CategoryFactory(name="道路交通")
+    path = f"/d/{station['deputy'].code}/concern/"
+    first = Client(enforce_csrf_checks=True)
+    drawn = first.get(path).content.decode()
+    visitor = Client(enforce_csrf_checks=True)
+    with django_assert_num_queries(1):  # the township's stamp
+        served = visitor.get(path)
+    page = served.content.decode()
+
+    assert "\x00" not in page and "道路交通" in page and "private" in served["Cache-Control"]
+    for name in ("csrfmiddlewaretoken", "token", "started"):
+        assert _hidden(page, name) != _hidden(drawn, name), name
+    assert abs(timezone.now().timestamp() - signing.loads(_hidden(page, "started"), salt=_STARTED_SALT)) < 60
+    # The token matches the cookie this visitor was given: their filing goes through.
+    filed = visitor.post(path, {"csrfmiddlewaretoken": _hidden(page, "csrfmiddlewaretoken"),
+                                "token": _hidden(page, "token"), "started": form_opened_long_ago(),
+                                "name": "张三", "mobile": "13812345678", "category": category.pk,
+                                "content": "村口的路灯坏了三盏。"})
+    assert filed.status_code == 302 and "/receipt/" in filed["Location"]
+
+
+def test_a_page_whose_fresh_input_is_missing_or_shown_twice_is_never_stored(station, rf: RequestFactory):
+    drawn = []
+
+    @cached_public_page(fresh={"token": lambda request: "新的"})
+    def view(request):
+        drawn.append(1)
+        return HttpResponse(request.page)
+
+    for page in ('<p>没有表单</p>', '<input type="hidden" name="token" value="旧的"><p>旧的</p>'):
+        for _ in range(2):
+            request = rf.get("/")
+            request.township, request.page = the_township(), page
+            view(request)
+    assert len(drawn) == 4
+
+
 def test_a_rolled_back_change_stamps_nothing(station):
     before = PagesStamp.objects.get(township=the_township()).stamp
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -180,6 +301,8 @@ def test_cached_pages_read_no_table_whose_writes_stamp_nothing(client, station, 
         with CaptureQueriesContext(connection) as queries:
             assert client.get(path).status_code == 200
         read = {table for q in queries for table in re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', q["sql"])}
+        # The tracking page's lock on the digit check is the visitor's, asked again on every hit (drawn_for).
+        read -= {Counter._meta.db_table} if path.startswith("/t/") else set()
         assert read and not read & (unseen_tables() - {PagesStamp._meta.db_table}), path
 
 

@@ -14,7 +14,7 @@ from deputies.models import Deputy
 from liaison import counters, public_pages
 from liaison.models import PagesStamp
 from liaison.scoping import county_wide
-from tests.factories import DeputyFactory
+from tests.factories import ConcernFactory, DeputyFactory
 from tests.production.conftest import ROOT, wait_for
 from tests.production.test_frozen_redis import _frozen_redis
 
@@ -96,3 +96,27 @@ def test_a_stamp_redis_missed_is_stamped_anew_once_it_answers(client, deputy, se
     assert not public_pages._unmirrored
     assert _mirrored_stamp(deputy) == PagesStamp.objects.get(pk=deputy.township_id).stamp not in (before, lost)
     assert "王明亮" in _page(client, deputy)
+
+
+def _reads_of_redis() -> int:
+    stats = counters._redis().info("commandstats")
+    return sum(stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("get", "mget"))
+
+
+def test_a_tracking_page_hit_is_two_reads_of_redis_and_a_locked_out_visitor_is_told_so(deputy):
+    from django.test import Client
+
+    with transaction.atomic():
+        concern = ConcernFactory(deputy=deputy, mobile="13812345678", content="私下反映的路灯", is_public=False)
+    path = f"/t/{concern.tracking}/"
+    drawn = Client().get(path, REMOTE_ADDR="198.51.100.1")
+    reads = _reads_of_redis()
+    with CaptureQueriesContext(connection) as queries:
+        served = Client().get(path, REMOTE_ADDR="198.51.100.2")
+
+    # One for the page and its township's stamp together, one for the digit check's counters.
+    assert served.content == drawn.content and len(queries) == 0 and _reads_of_redis() - reads == 2
+    for _ in range(5):
+        Client().post(path + "verify/", {"last4": "0000"}, REMOTE_ADDR="203.0.113.7")
+    assert 'id="verify-locked"' in Client().get(path, REMOTE_ADDR="203.0.113.7").content.decode()
+    assert Client().get(path, REMOTE_ADDR="198.51.100.3").content == drawn.content

@@ -98,9 +98,12 @@ class ConcernFileForm(forms.Form):
             return messages.hold_note("too_fast", seconds=max(int(seconds), 0), minimum=settings.FILING_MIN_SECONDS)
         return ""
 
-    @staticmethod
-    def initial_values() -> dict:
-        return {"token": OneTimeTokenField.new(), "started": form_started()}
+    # The hidden inputs each visitor gets new values of, also when the empty form comes from the cache.
+    FRESH = {"token": OneTimeTokenField.new, "started": form_started}
+
+    @classmethod
+    def initial_values(cls) -> dict:
+        return {name: new() for name, new in cls.FRESH.items()}
 
 
 class TrackingLookupForm(forms.Form):

@@ -28,13 +28,11 @@ from liaison.masking import mask_mobile, mask_name
 from liaison.public_pages import cached_public_page
 from liaison.scoping import back_office_scope, county_wide, found_in_township, scope_of
 from petitions import access, selectors, services, throttle
-from petitions.fields import OneTimeTokenField
 from petitions.forms.public import (
     ConcernFileForm,
     RatingForm,
     TrackingLookupForm,
     VerifyMobileForm,
-    form_started,
 )
 from petitions.models import Concern, ConcernPhoto
 from petitions.workflow import WorkflowError
@@ -151,8 +149,7 @@ def _render_track(request: HttpRequest, concern: Concern, *, rate_form: RatingFo
 # of their own. never_cache: a copy kept by a browser or a proxy would hand one token to many people.
 _FRESH_INPUTS = {
     "csrfmiddlewaretoken": get_token,
-    "token": lambda request: OneTimeTokenField.new(),
-    "started": lambda request: form_started(),
+    **{name: (lambda request, new=new: new()) for name, new in ConcernFileForm.FRESH.items()},
 }
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from petitions import workflow
+from petitions import selectors, workflow
 from petitions.models import Concern
 from petitions.services import concern_assign, concern_merge, concern_rate, concern_resolve, concern_transition
 from tests.factories import (
@@ -252,6 +252,33 @@ def test_tabs_count_each_status_and_overdue_within_the_other_filters(client, off
     assert counts == {"all": 3, "submitted": 1, "accepted": 0, "assigned": 2, "in_progress": 0, "resolved": 0,
                       "closed": 0, "rejected": 0, "merged": 0, "held": 0, "discarded": 0, "overdue": 1}
     assert _tab_counts(client.get(URL))["all"] == 4
+
+
+@pytest.mark.django_db
+def test_each_tab_figure_is_the_length_of_that_tabs_list(official, category, unit):
+    past, soon = (timezone.localdate() + datetime.timedelta(days=days) for days in (-1, 3))
+    for deadline in (past, past, soon, None):
+        concern_assign(concern=ConcernFactory(category=category), unit=unit, deadline_on=deadline, actor=official,
+                       role=workflow.OFFICIAL)
+    submitted, held, resolved = (ConcernFactory(category=category) for _ in range(3))
+    Concern.objects.filter(pk=submitted.pk).update(deadline_on=past)  # overdue, not yet accepted
+    Concern.objects.filter(pk=held.pk).update(status=Concern.Status.HELD)
+    # Past its deadline, but no longer open: not overdue.
+    Concern.objects.filter(pk=resolved.pk).update(status=Concern.Status.RESOLVED, outcome=Concern.Outcome.FIXED,
+                                                  resolved_at=timezone.now(), deadline_on=past)
+
+    for status in ("", *Concern.Status.values):
+        for overdue in (False, True):
+            filters = {"status": status, "overdue": overdue}
+            listed, figures = selectors.concern_desk_list(user=official, filters=filters)
+            assert figures["current"] == listed.count() == _listed(official, filters)
+            if status:
+                assert figures[status] == _listed(official, {"status": status})
+    assert (figures["all"], figures["overdue"], figures["held"]) == (6, 3, 1)
+
+
+def _listed(user, filters: dict) -> int:
+    return selectors.concern_list(user=user, filters=filters).count()
 
 
 @pytest.mark.django_db

@@ -1,0 +1,46 @@
+"""liaison.wsgi: the web process's threads share two malloc arenas (a worker's memory, issue 12)."""
+
+import ctypes.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Eight threads allocate at once, then glibc's malloc_info lists the process's arenas ("heaps").
+_COUNT_ARENAS = """
+import ctypes, ctypes.util, tempfile, threading
+import liaison.wsgi
+together = threading.Barrier(8)
+def allocate():
+    together.wait()
+    kept = [str(i) * 8 for i in range(50_000)]
+    together.wait()
+threads = [threading.Thread(target=allocate) for _ in range(8)]
+[thread.start() for thread in threads]
+[thread.join() for thread in threads]
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.fopen.restype = ctypes.c_void_p
+path = tempfile.mktemp()
+report = ctypes.c_void_p(libc.fopen(path.encode(), b"w"))
+libc.malloc_info(0, report)
+libc.fclose(report)
+print(open(path).read().count("<heap nr="))
+"""
+
+
+def _arenas(tmp_path: Path, **env: str) -> int:
+    env = {**{k: v for k, v in os.environ.items() if k not in ("MALLOC_ARENA_MAX", "REDIS_URL")},
+           "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **env}
+    done = subprocess.run([sys.executable, "-c", _COUNT_ARENAS], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120, check=True)
+    return int(done.stdout.split()[-1])
+
+
+@pytest.mark.skipif(not hasattr(ctypes.CDLL(ctypes.util.find_library("c")), "malloc_info"), reason="glibc only")
+def test_the_web_process_keeps_two_malloc_arenas_unless_told_otherwise(tmp_path):
+    assert _arenas(tmp_path) <= 2
+    assert _arenas(tmp_path, MALLOC_ARENA_MAX="8") > 2  # what the threads would take; an explicit value wins

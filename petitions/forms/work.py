@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from deputies.models import HouseholdContact, Site, Village
-from liaison.forms import TownshipChoiceField
+from liaison.forms import QuickSelect, TownshipChoiceField
 from petitions import access, services
 from petitions.fields import DateRangeMixin, OneTimeTokenField, PhotosField, submission_key
 from petitions.figures import FIGURE_LABELS
@@ -82,11 +82,13 @@ class ConcernFilterForm(DateRangeMixin, forms.Form):
         to_field_name="code",
     ))
     channel = _select(forms.ChoiceField(
-        label=_("Channel"), required=False, choices=[("", _("All channels")), *Concern.Channel.choices]
+        label=_("Channel"), required=False, choices=[("", _("All channels")), *Concern.Channel.choices],
+        widget=QuickSelect,
     ))
     outcome = _select(forms.ChoiceField(
         label=_("Outcome"), required=False,
         choices=[("", _("All outcomes")), *Concern.Outcome.choices, (NO_OUTCOME, _("No outcome yet"))],
+        widget=QuickSelect,
     ))
     date_from = forms.DateField(label=_("Filed from"), required=False, widget=_date_input())
     date_to = forms.DateField(label=_("Filed until"), required=False, widget=_date_input())

@@ -230,6 +230,16 @@ def test_the_outcome_filter_runs_the_same_number_of_queries_for_one_or_many_rows
     assert len(_trackings(response)) == 9
 
 
+@pytest.mark.django_db
+def test_the_more_filters_show_the_channel_and_outcome_chosen(client, official):
+    client.force_login(official)
+
+    body = client.get(URL, {"channel": "qr", "outcome": "fixed"}).content.decode()
+
+    assert '<option value="qr" selected>' in body and '<option value="fixed" selected>' in body
+    assert "<details class=\"more-filters mt-2\" open>" in body
+
+
 def _tab_counts(response) -> dict[str, int]:
     return {
         ("overdue" if tab["overdue"] else tab["status"] or "all"): tab["count"] for tab in response.context["tabs"]

@@ -14,8 +14,9 @@ import json
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, assert_no_horizontal_scroll, screenshot
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, assert_no_horizontal_scroll, log_in, screenshot
 from tests.browser.public_pages import OLD_PHONE, PAGES, open_public_page, public_site, text_report  # noqa: F401
+from tests.factories import ConcernFactory
 
 LARGE_TEXT_PX = 32  # 200 % of the browsers' 16 px
 
@@ -57,3 +58,16 @@ def test_public_page_fits_an_old_phone_with_text_at_200_percent(large_text_phone
     # Body text is at least 16 px, doubled; and everything grew with the setting: nothing is sized in px
     # (a phone's text zoom would grow it, this emulation would not).
     assert not report["small"], f"text that did not grow on {name}: {report['small']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_desk_list_fits_an_old_phone_with_text_at_200_percent(large_text_phone, live_server, staff, category):
+    """Staff also work from a phone: the list's filters and the forward bar wrap; only the table scrolls."""
+    ConcernFactory(category=category, content="村口路灯不亮，晚上出行不便。")
+    log_in(large_text_phone, live_server, staff)
+
+    large_text_phone.goto(f"{live_server.url}/desk/concerns/")
+
+    screenshot(large_text_phone, "large-text-desk-list")
+    assert large_text_phone.locator("tr.concern-row").count() == 1
+    assert_no_horizontal_scroll(large_text_phone)

@@ -1,4 +1,5 @@
-"""The public pages on an old phone with large text: 360x640 CSS px, text at 200 %.
+"""The public pages, and the desk list staff open on their phones, on an old phone with large text:
+360x640 CSS px, text at 200 %.
 
 How "large text" is made: Chromium's own font-size preference, the one a person sets
 under Settings → Appearance → Font size (`webkit.webprefs.default_font_size` in the

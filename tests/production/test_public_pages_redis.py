@@ -29,8 +29,11 @@ def deputy(monkeypatch, celery_worker):
     monkeypatch.setattr(counters, "_down_until", 0.0)
     with transaction.atomic():
         deputy = DeputyFactory(name="王智慧")
-    # The worker then stores the deputy's QR images, a change of the page that stamps it anew.
+    created = _stamp(deputy)
+    # The worker then stores the deputy's QR images, a change of the page that stamps it anew, after that
+    # commit, and mirrors the new stamp to Redis after the stamp's commit: a test must not start in between.
     wait_for(lambda: Deputy.objects.get(pk=deputy.pk).qr_png, timeout=30)
+    wait_for(lambda: created != _stamp(deputy) == _mirrored_stamp(deputy), timeout=30)
     yield deputy
     public_pages._unmirrored.clear()  # a township of this test's database, left by a failed test
 
@@ -39,6 +42,10 @@ def _page(client, deputy) -> str:
     response = client.get(f"/d/{deputy.code}/")
     assert response.status_code == 200
     return response.content.decode()
+
+
+def _stamp(deputy):
+    return PagesStamp.objects.get(pk=deputy.township_id).stamp
 
 
 def _mirrored_stamp(deputy):
@@ -51,7 +58,7 @@ def test_a_hit_reads_its_stamp_from_redis_not_the_database(client, deputy):
         served = _page(client, deputy)
 
     assert served == drawn and len(queries) == 0
-    assert _mirrored_stamp(deputy) == PagesStamp.objects.get(pk=deputy.township_id).stamp
+    assert _mirrored_stamp(deputy) == _stamp(deputy)
 
 
 def test_a_change_committed_by_another_process_shows_on_the_next_request(client, deputy):

@@ -263,8 +263,11 @@ def _scenarios(station, helpdesk: dict, port: int, peer_port: int, work: Path) -
         filing("concern form POST, one 3 MB photo", with_photo=True),
         page("tracking page /t/‹code›/", f"/t/{station.tracking}/"),
         page("handler's queue /desk/unit/", "/desk/unit/", Cookie=handler),
+        page("handler's queue, first view", "/desk/unit/?view=@VIEW@", Cookie=handler),
         page("official's list, status and category", f"/desk/concerns/{station.filter_query}", Cookie=official),
+        page("official's list, first view", f"/desk/concerns/{station.filter_query}&view=@VIEW@", Cookie=official),
         page("official's search 路灯", f"/desk/concerns/?q={quote('路灯')}", Cookie=official),
+        page("official's search, first view", f"/desk/concerns/?q={quote('路灯')}&view=@VIEW@", Cookie=official),
         page("cockpit /cockpit/", "/cockpit/", Cookie=official),
         page("screen JSON /screen/data.json", "/screen/data.json"),
         Scenario("helpdesk public form GET", peer_base, "/tickets/submit/", headers=HEADERS,
@@ -309,7 +312,7 @@ def _queries(path: str, *, user=None, form: list[tuple[str, str]] | None = None,
 
     def request():
         if form is None:
-            return client.get(path, **extra)
+            return client.get(path.replace("@VIEW@", uuid.uuid4().hex), **extra)
         fresh = {TOKEN: str(uuid.uuid4()), MOBILE: f"139{uuid.uuid4().int % 10**8:08d}"}
         data = {name: fresh.get(value, value) for name, value in form}
         if photo:

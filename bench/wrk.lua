@@ -4,6 +4,7 @@
 -- or "@TOKEN@" (a fresh form token, a UUID) or "@MOBILE@" (a fresh mainland mobile), so every filing is
 -- a new person's first: the dedupe and the per-mobile limits see what a crowd of phones would give them.
 -- Every request carries its own X-Real-IP, as nginx passes each phone's address (CLIENT_IP_HEADER).
+-- "@VIEW@" in the path becomes a value of its own per request: a list's first view, never one stored before.
 
 local threads = 0
 
@@ -49,7 +50,8 @@ function request()
       end
       body = table.concat(out)
    end
-   return wrk.format(SPEC.method, SPEC.path, headers, body)
+   local path = SPEC.path:gsub("@VIEW@", string.format("%d-%d-%d", SPEC.run, tid, count))
+   return wrk.format(SPEC.method, path, headers, body)
 end
 
 function done(summary, latency, requests)

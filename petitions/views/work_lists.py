@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from liaison import roles
+from liaison.public_pages import cached_fragment
 from liaison.roles import role_required
 from petitions import selectors
 from petitions.forms.work import BulkForwardForm, ConcernFilterForm
@@ -61,13 +62,12 @@ def _sort_links(filters: dict) -> dict[str, dict]:
 @require_safe
 @role_required(roles.OFFICIAL, roles.STAFF)
 def concerns(request: HttpRequest) -> HttpResponse:
-    form = ConcernFilterForm(request.GET or None)
-    filters = form.filters()
-    concern_list, counts = selectors.concern_desk_list(user=request.user, filters=filters)
-    page = _CountedPaginator(concern_list, PAGE_SIZE, count=counts["current"]).get_page(request.GET.get("page"))
-    return render(
-        request, "petitions/work/concerns.html",
-        {
+    def listing() -> dict:
+        form = ConcernFilterForm(request.GET or None)
+        filters = form.filters()
+        concern_list, counts = selectors.concern_desk_list(user=request.user, filters=filters)
+        page = _CountedPaginator(concern_list, PAGE_SIZE, count=counts["current"]).get_page(request.GET.get("page"))
+        return {
             "form": form,
             "page": page,
             "tabs": _tabs(filters, counts),
@@ -78,8 +78,10 @@ def concerns(request: HttpRequest) -> HttpResponse:
             "has_export_range": bool(filters.get("date_from") and filters.get("date_to")),
             "export_limit": settings.EXPORT_ROW_LIMIT,
             "is_over_export_limit": counts["current"] > settings.EXPORT_ROW_LIMIT,
-        },
-    )
+        }
+
+    listing = cached_fragment(request, "petitions/work/partials/concern_listing.html", listing)
+    return render(request, "petitions/work/concerns.html", {"listing": listing})
 
 
 @require_safe
@@ -95,11 +97,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_safe
 @role_required(roles.HANDLER)
 def unit(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.concern_unit_open(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "petitions/work/unit.html",
-        {"page": page, "resolved": selectors.concern_unit_resolved(user=request.user)},
-    )
+    def queue() -> dict:
+        page = Paginator(selectors.concern_unit_open(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+        return {"page": page, "resolved": selectors.concern_unit_resolved(user=request.user)}
+
+    queue = cached_fragment(request, "petitions/work/partials/unit_queue.html", queue)
+    return render(request, "petitions/work/unit.html", {"queue": queue})
 
 
 @require_safe

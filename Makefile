@@ -59,14 +59,13 @@ setup: deps-run .secret_key
 	@# After seeding, so a changed SITE_URL re-renders every code the demo made on an earlier run.
 	@$(RUN_ENV) $(PY) manage.py regenerate_qr
 
-# MALLOC_MMAP_THRESHOLD_: as deploy/liaison-web.service explains.
 run: setup
 	@echo ""
 	@echo "  The liaison station is at $(SITE_URL)/  (serving on $(HOST):$(PORT); staff log in at /accounts/login/, admin at /admin/)"
 	@echo "  The other demo townships: http://hengxi.localhost:$(PORT)/ and http://butou.localhost:$(PORT)/"
 	@echo "  Demo logins above; stop with Ctrl-C."
 	@echo ""
-	@$(RUN_ENV) MALLOC_MMAP_THRESHOLD_=131072 $(VENV)/bin/gunicorn liaison.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
+	@$(RUN_ENV) $(VENV)/bin/gunicorn liaison.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
 # For developers: Django's auto-reloading server with DEBUG on.
 dev: setup

@@ -27,13 +27,6 @@ def unit_command(unit: str) -> list[str]:
     return shlex.split(line)
 
 
-def unit_allocator(unit: str = "liaison-web.service") -> dict[str, str]:
-    """The unit's glibc allocator settings (its Environment=MALLOC_… lines): the bench's processes run with them.
-    (Its other variables name the host's folders.)"""
-    text = (DEPLOY / unit).read_text()
-    return dict(re.findall(r"^Environment=(MALLOC_\w+)=(\S+)$", text, re.MULTILINE))
-
-
 def gunicorn_options(unit: str = "liaison-web.service") -> list[str]:
     """The unit's gunicorn options but where it binds and logs, which the bench chooses."""
     command = unit_command(unit)
@@ -130,7 +123,7 @@ def gunicorn(env: dict[str, str], port: int, log: Path, *, app: str = "liaison.w
     with open(log, "ab") as out:
         process = subprocess.Popen(
             [gunicorn_bin, app, "--bind", f"127.0.0.1:{port}", *gunicorn_options(), "--access-logfile", "-"],
-            cwd=cwd, env={**os.environ, **unit_allocator(), **env}, stdout=out, stderr=subprocess.STDOUT)
+            cwd=cwd, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
     try:
         _wait_for(f"http://127.0.0.1:{port}{ready_path}", process, log)
         yield process

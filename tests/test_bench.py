@@ -76,7 +76,6 @@ def test_the_bench_serves_with_the_deployed_gunicorn_and_worker_options_but_its_
     assert "--pool=prefork" in stack.worker_options()
     assert not any(option.startswith("--hostname") for option in stack.worker_options())
     assert stack.beat_options() == ["--loglevel=INFO"]
-    assert stack.unit_allocator() == {"MALLOC_MMAP_THRESHOLD_": "131072"}, "the web unit's allocator setting"
 
 
 def test_an_idle_process_is_seen_idle_at_once():

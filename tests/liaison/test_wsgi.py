@@ -1,4 +1,5 @@
-"""liaison.wsgi: the web process's threads share two malloc arenas (a worker's memory, issue 12)."""
+"""liaison.wsgi: the web process's threads share two malloc arenas, and large blocks are given back when freed
+(a worker's memory, issue 12)."""
 
 import ctypes.util
 import os
@@ -32,15 +33,43 @@ print(open(path).read().count("<heap nr="))
 """
 
 
-def _arenas(tmp_path: Path, **env: str) -> int:
-    env = {**{k: v for k, v in os.environ.items() if k not in ("MALLOC_ARENA_MAX", "REDIS_URL")},
+# Blocks of 8-20 MB allocated and freed one after another, with small objects allocated above each; then how
+# many MB more the process holds than before ({wsgi}: the import that tunes malloc, or nothing).
+_KEEPS_AFTER_BLOCKS = """
+import re
+{wsgi}
+def rss():
+    return int(re.search(r"VmRSS:\\s+(\\d+)", open("/proc/self/status").read())[1]) // 1024
+before = rss()
+for size in (20, 20, 12, 8):
+    block = bytearray(size << 20)
+    above = [bytes(100) for _ in range(1000)]
+    del block
+print(rss() - before)
+"""
+
+
+def _run(script: str, tmp_path: Path, **env: str) -> int:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("MALLOC_") and k != "REDIS_URL"},
            "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **env}
-    done = subprocess.run([sys.executable, "-c", _COUNT_ARENAS], cwd=ROOT, env=env, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120, check=True)
     return int(done.stdout.split()[-1])
+
+
+def _arenas(tmp_path: Path, **env: str) -> int:
+    return _run(_COUNT_ARENAS, tmp_path, **env)
 
 
 @pytest.mark.skipif(not hasattr(ctypes.CDLL(ctypes.util.find_library("c")), "malloc_info"), reason="glibc only")
 def test_the_web_process_keeps_two_malloc_arenas_unless_told_otherwise(tmp_path):
     assert _arenas(tmp_path) <= 2
     assert _arenas(tmp_path, MALLOC_ARENA_MAX="8") > 2  # what the threads would take; an explicit value wins
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists() or not hasattr(ctypes.CDLL(ctypes.util.find_library("c")),
+                                                                           "malloc_info"), reason="glibc on Linux")
+def test_the_web_process_gives_large_freed_blocks_back(tmp_path):
+    assert _run(_KEEPS_AFTER_BLOCKS.replace("{wsgi}", "import liaison.wsgi"), tmp_path) < 5
+    # Without it, glibc's threshold rises to the first 20 MB block freed, and the second stays in the heap.
+    assert _run(_KEEPS_AFTER_BLOCKS.replace("{wsgi}", ""), tmp_path) >= 15

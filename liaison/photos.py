@@ -1,7 +1,6 @@
 """Uploaded photos: checked by content, limited, resized, and stripped of EXIF (GPS) before storing."""
 
 import io
-import threading
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -13,21 +12,12 @@ MAX_PIXELS = 40_000_000  # refuses decompression bombs before decoding
 LONG_SIDE = 1600
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
 MAX_PHOTOS = 6
-# One photo decoded at a time in a process: each holds up to 25 MB of pixels. A web worker's four threads
-# decoding at once took it from 90 to over 200 MB (filings with a 3 MB photo at 8 and 32 clients); one at a
-# time, under 130 MB, at about the same photos a second: two workers keep both cores busy either way.
-_decoding = threading.Lock()
 
 
 def clean_photo(upload) -> ContentFile:
     """Return a JPEG of at most LONG_SIDE pixels with no metadata. Raises ValidationError."""
     if upload.size > MAX_BYTES:
         raise ValidationError(_("Each photo must be smaller than 10 MB."), code="photo_too_large")
-    with _decoding:
-        return _cleaned(upload)
-
-
-def _cleaned(upload) -> ContentFile:
     try:
         upload.seek(0)
         image = Image.open(upload)

@@ -454,6 +454,7 @@ def _replay(request: HttpRequest, entry: dict, fresh: dict | None = None) -> Htt
 # roles, the full path, the language and the station's date (deadlines fall due at midnight).
 
 _TOKEN = "csrfmiddlewaretoken"
+_TOKEN_STAND_IN = _stand_in(_TOKEN).decode()
 
 
 def cached_fragment(request: HttpRequest, template_name: str, context) -> SafeString:
@@ -467,10 +468,12 @@ def cached_fragment(request: HttpRequest, template_name: str, context) -> SafeSt
     from liaison.roles import user_roles
 
     townships = _scope_townships()
-    stamp = _stamp_of(next(iter(townships))) if townships and len(townships) == 1 else None
+    township = next(iter(townships)) if townships and len(townships) == 1 else None
+    stamp = _stamp_of(township) if township is not None else None
     key = None
     if stamp is not None and settings.PUBLIC_PAGE_SECONDS > 0 and not _cache_is_down():
-        parts = (template_name, str(request.user.pk), ",".join(sorted(user_roles(request.user))),
+        # The township too: stamps count per township, so two townships often share one.
+        parts = (template_name, str(township), str(request.user.pk), ",".join(sorted(user_roles(request.user))),
                  request.get_full_path(), translation.get_language(), timezone.localdate().isoformat(), str(stamp))
         key = f"fragment:{_KEY_VERSION}:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
         try:
@@ -479,11 +482,11 @@ def cached_fragment(request: HttpRequest, template_name: str, context) -> SafeSt
             _cache_down(exc)
             html = None
     if key is None or html is None:
-        html = render_to_string(template_name, {**context(), "csrf_token": _stand_in(_TOKEN).decode()}, request)
+        html = render_to_string(template_name, {**context(), "csrf_token": _TOKEN_STAND_IN}, request)
         if key is not None:
             _cache_set(key, str(html))
-    if _stand_in(_TOKEN).decode() in html:
-        html = html.replace(_stand_in(_TOKEN).decode(), escape(get_token(request)))
+    if _TOKEN_STAND_IN in html:
+        html = html.replace(_TOKEN_STAND_IN, escape(get_token(request)))
     return mark_safe(html)  # noqa: S308 (drawn by a template, escaped there; the token escaped above)
 
 

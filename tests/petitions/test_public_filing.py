@@ -293,3 +293,19 @@ def test_the_same_words_and_mobile_from_another_browser_are_told_it_was_received
     assert concern.tracking not in body
     assert concern.tracking not in other.session.get("petitions_filed", [])
     assert concern.tracking in client.session["petitions_filed"]
+
+
+@pytest.mark.django_db
+def test_a_filing_does_not_look_up_again_the_rows_it_was_given(client, deputy, category):
+    """The deputy, category and township are the caller's objects and the database enforces the concern's check
+    constraints: model validation querying each again cost a filing five of its thirty queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(_file_url(deputy), _form_data(category))
+
+    assert response.status_code == 302 and Concern.objects.count() == 1
+    validating = [q["sql"] for q in queries if q["sql"].startswith(('SELECT 1 AS "a"', 'SELECT 1 AS "_check"'))
+                  and "django_session" not in q["sql"]]  # (the new session's key checked free)
+    assert validating == []

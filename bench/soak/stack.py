@@ -238,7 +238,10 @@ class Station:
                     os.killpg(self.worker.pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-                self.start_worker()
+                try:
+                    self.start_worker()
+                except RuntimeError as exc:  # e.g. Redis still away: tried again, as systemd keeps trying
+                    self.log(str(exc))
 
     def healthz(self) -> int:
         try:

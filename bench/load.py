@@ -9,6 +9,7 @@ moves both. The table gives the median over rounds of each figure.
 import json
 import statistics
 import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,8 @@ class Run:
     p95: float
     p99: float
     saved: int | None = None  # rows the run added, for filings
+    # For filings: seconds from the run's end until the last of them was saved (the worker registers them).
+    registered_in: float | None = None
 
     @property
     def rate(self) -> float:
@@ -125,9 +128,11 @@ def wrk(scenario: Scenario, clients: int, seconds: int, run_id: int, workdir: Pa
     if result.returncode:
         raise RuntimeError(f"wrk failed on {scenario.name}: {result.stderr or result.stdout}")
     run = parse(result.stdout)
+    ended = time.monotonic()
     settle()
     if scenario.count_rows:
         run.saved = scenario.count_rows() - before
+        run.registered_in = time.monotonic() - ended
     path.unlink()
     return run
 

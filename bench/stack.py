@@ -45,6 +45,12 @@ def worker_options(unit: str = "liaison-worker.service") -> list[str]:
     return [word for word in command[command.index("worker") + 1:] if not word.startswith("--hostname")]
 
 
+def unit_nice(unit: str = "liaison-worker.service") -> int:
+    """The unit's Nice= (0 without one)."""
+    found = re.findall(r"^Nice=(-?\d+)$", (DEPLOY / unit).read_text(), re.MULTILINE)
+    return int(found[0]) if found else 0
+
+
 def beat_options(unit: str = "liaison-beat.service") -> list[str]:
     command = unit_command(unit)
     # The schedule file goes in the bench's own folder.
@@ -84,7 +90,7 @@ def celery_worker(env: dict[str, str], log: Path, python: str = sys.executable):
         process = subprocess.Popen(
             [python, "-m", "celery", "-A", "liaison", "worker", *worker_options(), "--hostname=bench@%h"],
             cwd=ROOT, env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "liaison.settings"},
-            stdout=out, stderr=subprocess.STDOUT)
+            stdout=out, stderr=subprocess.STDOUT, preexec_fn=lambda: os.nice(unit_nice()))
     try:
         from liaison.celery import app
 

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from liaison.photos import MAX_PHOTOS, clean_photo
+from liaison.photos import MAX_PHOTOS, check_photo, clean_photo
 from liaison.scoping import current_township
 
 
@@ -113,8 +113,11 @@ class PhotosField(forms.FileField):
 
     widget = MultiplePhotoInput
 
-    def __init__(self, *args, max_photos: int = MAX_PHOTOS, **kwargs):
+    def __init__(self, *args, max_photos: int = MAX_PHOTOS, checked_only: bool = False, **kwargs):
         kwargs.setdefault("required", False)
+        # checked_only: the uploads themselves come back, checked by their headers (liaison.photos.check_photo),
+        # for a caller that cleans them later, off the request (petitions.intake).
+        self.checked_only = checked_only
         kwargs.setdefault("label", _("Photos"))
         kwargs.setdefault("help_text", _("Up to %(n)d photos. Location data is removed.") % {"n": max_photos})
         self.max_photos = max_photos
@@ -128,6 +131,10 @@ class PhotosField(forms.FileField):
             return []
         if len(uploads) > self.max_photos:
             raise ValidationError(_("At most %(n)d photos.") % {"n": self.max_photos}, code="too_many_photos")
+        if self.checked_only:
+            for upload in uploads:
+                check_photo(upload)
+            return uploads
         return [clean_photo(upload) for upload in uploads]
 
 

@@ -14,17 +14,27 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
 MAX_PHOTOS = 6
 
 
-def clean_photo(upload) -> ContentFile:
-    """Return a JPEG of at most LONG_SIDE pixels with no metadata. Raises ValidationError."""
+def check_photo(upload) -> Image.Image:
+    """The upload opened by its header (size, format and pixels checked, nothing decoded). Raises
+    ValidationError. The public form checks only this much in the request: the worker cleans it."""
     if upload.size > MAX_BYTES:
         raise ValidationError(_("Each photo must be smaller than 10 MB."), code="photo_too_large")
     try:
         upload.seek(0)
         image = Image.open(upload)
-        if image.format not in ALLOWED_FORMATS:
-            raise ValidationError(_("Only JPEG, PNG, WebP or GIF photos are accepted."), code="photo_format")
-        if image.width * image.height > MAX_PIXELS:
-            raise ValidationError(_("This photo has too many pixels."), code="photo_too_large")
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise ValidationError(_("This file is not a photo we can read."), code="photo_invalid") from exc
+    if image.format not in ALLOWED_FORMATS:
+        raise ValidationError(_("Only JPEG, PNG, WebP or GIF photos are accepted."), code="photo_format")
+    if image.width * image.height > MAX_PIXELS:
+        raise ValidationError(_("This photo has too many pixels."), code="photo_too_large")
+    return image
+
+
+def clean_photo(upload) -> ContentFile:
+    """Return a JPEG of at most LONG_SIDE pixels with no metadata. Raises ValidationError."""
+    image = check_photo(upload)
+    try:
         # A JPEG is decoded straight at the half, quarter or eighth of its size that still covers LONG_SIDE:
         # a phone's 12-megapixel photo decodes in a fraction of the time (a no-op for other formats).
         scale = LONG_SIDE / max(image.width, image.height)

@@ -34,6 +34,8 @@ PERSONAL_DATA: dict[str, dict[str, str]] = {
     "petitions.Reception": {"constituent": CONSTITUENT, "matters": CONSTITUENT, "answer": CONSTITUENT},
     "petitions.ConcernEvent": {"note": CONSTITUENT},
     "petitions.ConcernPhoto": {"image": CONSTITUENT},
+    # A filing until the worker registers it, seconds (petitions.intake); a repeat keeps neither.
+    "petitions.Filing": {"payload": CONSTITUENT, "photos": CONSTITUENT},
     "liaison.Notification": {"recipient": CONSTITUENT, "body": CONSTITUENT, "key": CONSTITUENT},
     "liaison.Township": {"escalation_mobiles": OFFICIAL},
     "deputies.Deputy": {"name": DEPUTY, "name_pinyin": DEPUTY, "photo": DEPUTY, "portrait_small": DEPUTY,

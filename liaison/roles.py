@@ -34,7 +34,7 @@ LABELS = {
 _DIRECTORY_MODELS = ["area", "village", "site", "deputy", "liaisonhousehold"]
 
 _CASE_SETUP = ["category", "unit", "answercategory"]  # answercategory: suggestions' (petitions)
-_CASE_RECORDS = ["constituent", "concern", "reception"]
+_CASE_RECORDS = ["constituent", "concern", "reception", "filing"]  # filing: the public form's, being registered
 # The headings of study materials (dashboard): staff and officials keep them; the materials have their own pages.
 _STUDY_SETUP = [f"dashboard.{action}_studycategory" for action in ("add", "change", "delete", "view")]
 
@@ -45,7 +45,7 @@ PERMISSIONS: dict[str, list[str]] = {
     STAFF: [f"deputies.{action}_{model}" for model in _DIRECTORY_MODELS for action in ("add", "change", "view")]
     + ["deputies.import_deputies", "deputies.print_window"]
     + [f"petitions.{action}_{model}" for model in ["constituent", "reception"] for action in ("add", "change", "view")]
-    + ["petitions.change_concern", "petitions.view_concern"]
+    + ["petitions.change_concern", "petitions.view_concern", "petitions.change_filing", "petitions.view_filing"]
     + [f"petitions.view_{model}" for model in _CASE_SETUP] + ["liaison.view_calendarday"] + _STUDY_SETUP,
     HANDLER: ["deputies.view_deputy", "deputies.view_site", "deputies.view_village"],
     OFFICIAL: [f"deputies.view_{model}" for model in _DIRECTORY_MODELS] + ["deputies.print_window"]

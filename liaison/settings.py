@@ -201,6 +201,8 @@ CELERY_BEAT_SCHEDULE = {
     "remind-quiet-household-deputies": {"task": "deputies.remind_quiet_household_deputies",
                                         "schedule": crontab(minute=0, hour=9)},
     "remind-suggestion-units": {"task": "petitions.remind_suggestion_units", "schedule": crontab(minute=15, hour=9)},
+    # The public form's filings that no nudge reached (Redis away, a worker killed): petitions.intake.
+    "sweep-filings": {"task": "petitions.sweep_filings", "schedule": 60.0},
 }
 
 # Liaison households (docs/households.md): each deputy keeps in touch with at least HOUSEHOLDS_PER_DEPUTY

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.admin import TownshipAdmin, TownshipInline
 from liaison.audit import Action, audit_record
 from liaison.masking import mask_mobile
+from petitions import intake
 from petitions.models import (
     AnswerCategory,
     Category,
@@ -16,6 +17,7 @@ from petitions.models import (
     ConcernEvent,
     ConcernPhoto,
     Constituent,
+    Filing,
     Reception,
     Unit,
 )
@@ -139,3 +141,26 @@ class ReceptionAdmin(_ReadOnlyRecords, TownshipAdmin):
     # The visitor and what they said are theirs: corrected through petitions.privacy, never here.
     readonly_fields = ["constituent", "village", "matters", "answer", "satisfaction", "notice_version",
                        "anonymised_at", "created_at", "updated_at"]
+
+
+@admin.register(Filing)
+class FilingAdmin(TownshipAdmin):
+    """The public form's filings not yet registered as concerns (petitions.intake). A failed one waits here
+    until it is registered again; none is edited or deleted here (what the filer wrote stays as written)."""
+
+    list_display = ["tracking", "state", "deputy", "site", "attempts", "last_error", "created_at"]
+    list_filter = ["state"]
+    fields = readonly_fields = ["tracking", "state", "deputy", "site", "concern", "attempts", "last_error",
+                                "created_at"]
+    actions = ["register_again"]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Register again"), permissions=["change"])
+    def register_again(self, request, queryset) -> None:
+        count = intake.register_again(queryset)
+        self.message_user(request, _("%(count)d filings will be registered again.") % {"count": count})

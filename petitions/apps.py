@@ -17,7 +17,9 @@ class PetitionsConfig(AppConfig):
         # township's public pages be drawn afresh (liaison/public_pages.py).
         tallies = (_Tally, _Group, _Receptions, _CountyTally, _CountyReceptions)
         public_pages.unseen(*(model._meta.label for base in tallies for model in base.__subclasses__()),
-                            RollupMark._meta.label, "petitions.CountyRollupMark")
+                            RollupMark._meta.label, "petitions.CountyRollupMark",
+                            # A filing taken in shows on no public page; the concern it becomes does.
+                            "petitions.Filing")
 
         desk = {roles.STAFF, roles.OFFICIAL}
         roles.menu_register(key="lookup", url_name="petitions:lookup", label=_("Follow a concern"), order=11,

@@ -490,3 +490,4 @@ from petitions.suggestion_models import (  # noqa: E402, F401
     SuggestionEvent,
     SuggestionUnit,
 )
+from petitions.intake_models import Filing  # noqa: E402, F401

@@ -17,7 +17,7 @@ TRACKING_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 TRACKING_LENGTH = 10  # 31**10 ≈ 8e14: not guessable, and lockout stops trying
 
 
-def _new_tracking() -> str:
+def new_tracking() -> str:
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
 
 
@@ -76,6 +76,7 @@ def concern_submit(
     notice_version: str = "",
     held_because: str = "",
     household_contact: HouseholdContact | None = None,
+    tracking: str = "",
 ) -> tuple[Concern, bool]:
     """File a concern. Returns (concern, created).
 
@@ -95,6 +96,7 @@ def concern_submit(
     to anyone until a staff member releases it (workflow "release").
 
     `household_contact` is the liaison household contact it was raised from (petitions.households).
+    `tracking` is the code the public form's receipt already gave it (petitions.intake); else a new one.
     """
     dedupe_key = None if reception else dedupe.concern_key(
         township_id=category.township_id, mobile=mobile, submitted_by=submitted_by, deputy=deputy, site=site,
@@ -105,7 +107,7 @@ def concern_submit(
     if channel == Concern.Channel.PATROL or (deputy and submitted_by and deputy.user_id == submitted_by.pk):
         role = workflow.DEPUTY  # the deputy files it themselves: a patrol, a household's matter
     concern = Concern(
-        township=category.township, tracking=_new_tracking(), channel=channel, category=category, content=content,
+        township=category.township, tracking=tracking or new_tracking(), channel=channel, category=category, content=content,
         village=village, deputy=deputy, site=site, place=place, latitude=latitude, longitude=longitude,
         is_public=is_public, submission_key=submission_key, submitted_by=submitted_by, reception=reception,
         dedupe_key=dedupe_key, api_client=api_client, notice_version=notice_version,

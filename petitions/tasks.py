@@ -56,3 +56,19 @@ def count_figures() -> int:
 
     with county_wide():
         return catch_up()
+
+
+@shared_task(name="petitions.register_filings")
+def register_filings() -> int:
+    """Nudged by the public form: register the filings it took in (petitions.intake)."""
+    from petitions.intake import register_filings_now
+
+    return register_filings_now()
+
+
+@shared_task(name="petitions.sweep_filings")
+def sweep_filings() -> int:
+    """Every minute: register filings no nudge reached; forget old repeats (petitions.intake)."""
+    from petitions.intake import sweep
+
+    return sweep()

@@ -175,10 +175,11 @@ def count_filing(limits: list[Limit]) -> str:
     return messages.hold_note(over.reason, **over.params) if over else ""
 
 
-def give_back_filing(limits: list[Limit]) -> None:
-    """A repeat of a filing already counted (a double tap, Back and Send again) is not another filing."""
-    for limit in limits:
-        counters.give_back(limit.key)
+def give_back_filing(keys: list[str]) -> None:
+    """A repeat of a filing already counted (a double tap, Back and Send again) is not another filing. Takes
+    the limits' keys: the filing keeps them until the worker finds it a repeat (petitions.intake)."""
+    for key in keys:
+        counters.give_back(key)
 
 
 # --- the open API --------------------------------------------------------------------------------

@@ -363,6 +363,7 @@ ADMIN_MODELS: dict[str, dict[str, str]] = {
     "petitions.constituent": {**_CASE_RECORDS, "staff": "vc"},
     "petitions.concern": {"staff": "vc", "official": "v", "county_official": "v", "admin": "v"},
     "petitions.reception": {**_CASE_RECORDS, "staff": "vc"},
+    "petitions.filing": {"staff": "vc", "official": "v", "county_official": "v", "admin": "v"},
     "dashboard.studycategory": {"staff": "vacd", "official": "vacd", "county_official": "v", "admin": "v"},
 }
 

@@ -27,7 +27,7 @@ from liaison.audit import audit_record
 from liaison.models import AuditEntry, Membership, Township
 from liaison.scoping import TownshipScoped, county_wide, in_township
 from petitions import suggestion_services, workflow
-from petitions.models import Concern, ConcernPhoto
+from petitions.models import Concern, ConcernPhoto, Filing
 from petitions.receptions import reception_record
 from petitions.services import concern_assign, concern_comment, concern_resolve, concern_transition
 from projects import progress
@@ -260,6 +260,10 @@ def build_town(township: Township, *, marker: str, tag: str, digit: str) -> Town
         study.study_material_open(material=study_deputies, deputy=deputy)
     town.rows |= {"study_category": heading, "study_material": study_public, "deputies_material": study_deputies,
                   "draft_material": study_draft, "study_receipt": study_deputies.receipts.get()}
+    # A filing of the public form the worker could not register (petitions.intake): it waits in the admin.
+    town.rows["filing"] = Filing.objects.create(
+        township=township, tracking=f"{marker}待登记", deputy=deputy, state=Filing.State.FAILED,
+        payload={"name": f"{marker}陈", "mobile": town.mobiles[2], "content": f"{marker}未能登记"}, attempts=5)
     town.rows["audit"] = audit_record(actor=town.users["official"], action=AuditEntry.Action.EXPORT,
                                       label=f"{marker}.xlsx", township=township)[0]
     return town

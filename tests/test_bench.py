@@ -76,6 +76,7 @@ def test_the_bench_serves_with_the_deployed_gunicorn_and_worker_options_but_its_
     assert "--pool=prefork" in stack.worker_options()
     assert not any(option.startswith("--hostname") for option in stack.worker_options())
     assert stack.beat_options() == ["--loglevel=INFO"]
+    assert stack.unit_nice() == 10 and stack.unit_nice("liaison-web.service") == 0  # the web comes first
 
 
 def test_an_idle_process_is_seen_idle_at_once():

@@ -56,7 +56,7 @@ class ConcernFileForm(forms.Form):
     )
     place = forms.CharField(label=_("Where exactly?"), max_length=200, required=False,
                             help_text=_("Optional: a house number, a road, a landmark."))
-    photos = PhotosField()
+    photos = PhotosField(checked_only=True)  # cleaned by the worker (petitions.intake)
     is_public = forms.BooleanField(
         label=_("The station may show this concern publicly without my name."), required=False
     )

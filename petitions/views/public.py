@@ -3,18 +3,18 @@
 The tracking page is public by URL, so it never shows the constituent's name or
 mobile. The browser that proves the last four digits of the mobile is remembered
 in the session and sees the whole submission (masked) and the rating form. So does
-the browser that filed it, without the check: by its session, and by a signed
-cookie that outlives the session, so a stranger's wrong guesses never lock it out.
+the browser that filed it, without the check: by a signed cookie (no session, so a
+filing writes nothing but its own row), and a stranger's wrong guesses never lock it out.
 """
 
 import hmac
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,22 +27,19 @@ from deputies.selectors import deputy_get_public, site_get_public
 from liaison.masking import mask_mobile, mask_name
 from liaison.public_pages import cached_public_page
 from liaison.scoping import back_office_scope, county_wide, found_in_township, scope_of
-from petitions import access, selectors, services, throttle
+from petitions import access, intake, selectors, services, throttle
 from petitions.forms.public import (
     ConcernFileForm,
     RatingForm,
     TrackingLookupForm,
     VerifyMobileForm,
 )
-from petitions.models import Concern, ConcernPhoto
+from petitions.models import Concern, ConcernPhoto, Filing
 from petitions.workflow import WorkflowError
 
 S = Concern.Status
 
-# Session keys: the tracking codes this browser filed, those it sent again (told "already
-# received"), and those it proved it owns.
-_FILED = "petitions_filed"
-_REPEATED = "petitions_repeated"
+# Session key: the tracking codes this browser proved it owns (the last four digits of the mobile).
 _VERIFIED = "petitions_verified"
 _SESSION_LIMIT = 50
 # The signed cookie naming the concerns this browser filed (docs/privacy.md): codes only, no personal data.
@@ -98,7 +95,8 @@ def _remember_filed_here(request: HttpRequest, response: HttpResponse, tracking:
 
 def _is_owner(request: HttpRequest, tracking: str) -> bool:
     """This browser filed the concern or proved the last four digits of its mobile: it sees all it
-    submitted, may rate it, and is never asked for (or locked out of) the digits."""
+    submitted, may rate it, and is never asked for (or locked out of) the digits. What a browser filed
+    is in its signed cookie only, never its session: a filing then writes nothing but its own row."""
     return _is_remembered(request, _VERIFIED, tracking) or tracking in _filed_here(request)
 
 
@@ -177,38 +175,16 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
             limits = throttle.filing_limits(request, data["mobile"])
             # Counted however it looks: a filing held for one reason still counts against every limit.
             over_a_limit = throttle.count_filing(limits)
-            try:
-                concern, created = services.concern_submit(
-                    channel=Concern.Channel.QR, deputy=deputy, site=site, name=data["name"], mobile=data["mobile"],
-                    village=data["village"], category=data["category"], content=data["content"],
-                    place=data["place"], photos=data["photos"], is_public=data["is_public"],
-                    submission_key=data["submission_key"], notice_version=settings.PRIVACY_NOTICE_VERSION,
-                    held_because=data["held_because"] or over_a_limit,
-                )
-            except ValidationError as exc:
-                throttle.give_back_filing(limits)
-                form.add_error(None, exc.messages)
-            else:
-                if not created:
-                    throttle.give_back_filing(limits)
-                is_filer = _remember_filing(request, concern, created=created, submission_key=data["submission_key"])
-                if created or _is_remembered(request, _FILED, concern.tracking):
-                    response = redirect("petitions:receipt", tracking=concern.tracking)
-                    if is_filer:
-                        _remember_filed_here(request, response, concern.tracking)
-                    return response
-                # The same words from a browser that did not file them: whoever knows a mobile and
-                # the text must not learn the code (with it and the last four digits they could act
-                # as the owner). The owner has it by SMS.
-                already = gettext(
-                    "We already received this concern; it was not filed again. Its tracking code was sent by "
-                    "SMS to %(mobile)s when it was first received.")
-                if concern.status == S.HELD:  # nothing was sent yet: it goes out when staff release it
-                    already = gettext(
-                        "We already received this concern; it was not filed again. The station checks it first; "
-                        "then its tracking code is sent by SMS to %(mobile)s.")
-                messages.info(request, already % {"mobile": mask_mobile(data["mobile"])})
-                return redirect(request.path)
+            # Registered by the worker (petitions.intake): the receipt names its code at once.
+            filing = intake.filing_accept(deputy=deputy, site=site, data=data, limits=limits,
+                                          held_because=data["held_because"] or over_a_limit)
+            if filing.state == Filing.State.REPEATED:  # known at once when registered in the request
+                return _answer_repeat(request, filing, sent_here=True)
+            # This browser just typed the text and the mobile: it owns the concern as surely as one
+            # that proves the last four digits, and sees its own text and photos at once.
+            response = redirect("petitions:receipt", tracking=filing.tracking)
+            _remember_filed_here(request, response, filing.tracking)
+            return response
     else:
         form = ConcernFileForm(initial=ConcernFileForm.initial_values())
     return render(request, "petitions/public/file.html", {
@@ -218,37 +194,62 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
     })
 
 
-def _remember_filing(request: HttpRequest, concern: Concern, *, created: bool, submission_key: str) -> bool:
-    """Remember what this browser filed, and what it sent again; whether this browser filed it.
+def _receipt_of_filing(request: HttpRequest, tracking: str) -> HttpResponse:
+    """The receipt of a filing not (or not yet) a concern: being registered, failed, or a repeat. The first
+    two say nothing whoever asks (the code is in the URL already), so a browser that keeps no cookie still
+    sees its concern come through."""
+    filing = found_in_township(request, intake.filing_of(tracking))
+    if filing.state != Filing.State.REPEATED:
+        return render(request, "petitions/public/receipt_pending.html", {
+            "is_failed": filing.state == Filing.State.FAILED, "is_held": bool(filing.payload.get("held_because")),
+            "refresh_seconds": 3})
+    return _answer_repeat(request, filing, sent_here=False)
 
-    A repeat caught by the form's token came from this browser's own form: it is this
-    browser's filing. One caught by its content is this browser's only if it filed the
-    first one (Back and Submit again); any other browser is not told the code.
+
+def _answer_repeat(request: HttpRequest, filing: Filing, *, sent_here: bool) -> HttpResponse:
+    """Where a repeat's filer goes: to the earlier concern's receipt, if this browser filed that one.
+
+    A repeat caught by the form's token came from the earlier concern's own form: sent from this browser
+    (just now, or the filing is in its cookie), the earlier concern is this browser's. One caught by its
+    words is this browser's only if it filed the earlier one (Back and Submit again). Any other browser is
+    not told the code: whoever knows a mobile and the text must not learn it (with it and the last four
+    digits they could act as the owner). The owner has it by SMS.
     """
-    is_filer = created or concern.submission_key == submission_key
-    if is_filer:
-        _remember(request, _FILED, concern.tracking)
-        # This browser just typed the text and the mobile: it owns the concern as surely as
-        # one that proves the last four digits, and sees its own text and photos at once.
-        _remember(request, _VERIFIED, concern.tracking)
-    if not created:
-        _remember(request, _REPEATED, concern.tracking)
-    return is_filer
+    earlier, filed_here = filing.concern, _filed_here(request)
+    same_form = bool(filing.submission_key) and filing.submission_key == earlier.submission_key
+    if (same_form and (sent_here or filing.tracking in filed_here)) or earlier.tracking in filed_here:
+        response = redirect(reverse("petitions:receipt", args=[earlier.tracking]) + "?again=1")
+        _remember_filed_here(request, response, earlier.tracking)
+        return response
+    already = gettext(
+        "We already received this concern; it was not filed again. Its tracking code was sent by "
+        "SMS to %(mobile)s when it was first received.")
+    if earlier.status == S.HELD:  # nothing was sent yet: it goes out when staff release it
+        already = gettext(
+            "We already received this concern; it was not filed again. The station checks it first; "
+            "then its tracking code is sent by SMS to %(mobile)s.")
+    mobile = earlier.constituent.mobile if earlier.constituent_id else ""
+    messages.info(request, already % {"mobile": mask_mobile(mobile)})
+    if filing.deputy_id:
+        return redirect("petitions:file_to_deputy", code=filing.deputy.code)
+    return redirect("petitions:file_to_site", code=filing.site.code)
 
 
 @never_cache
 @require_safe
 def receipt(request: HttpRequest, tracking: str) -> HttpResponse:
-    is_repeat = _is_remembered(request, _REPEATED, tracking)
-    if not (is_repeat or _is_remembered(request, _FILED, tracking)):
-        return redirect("petitions:track", tracking=tracking)
     with county_wide():
         concern = Concern.objects.filter(tracking=tracking).select_related(
             "township", "deputy", "site", "category").first()
+    if concern is None:
+        return _receipt_of_filing(request, tracking)
+    if tracking not in _filed_here(request):
+        return redirect("petitions:track", tracking=tracking)
     found_in_township(request, concern)
     return render(request, "petitions/public/receipt.html", {
         "concern": concern, "track_url": request.build_absolute_uri(concern.get_absolute_url()),
-        "is_repeat": is_repeat, "is_held": concern.status == S.HELD,
+        # Sent again (a double tap, Back and Send): the same receipt, saying so.
+        "is_repeat": request.GET.get("again") == "1", "is_held": concern.status == S.HELD,
     })
 
 

@@ -1,0 +1,158 @@
+"""The public form's filings taken in and registered by the worker (petitions.intake), as in production:
+tasks not run in-process. The worker's side is called here as its task would; the production tier runs it
+with a real worker and broker (tests/production/test_frozen_redis.py)."""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from petitions import intake
+from petitions.models import Concern, Filing
+from tests.petitions.test_public_filing import GPS_IFD, _file_url, _form_data, _jpeg_with_gps
+
+
+@pytest.fixture(autouse=True)
+def _worker_mode(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+
+
+def _receipt(tracking: str) -> str:
+    return reverse("petitions:receipt", args=[tracking])
+
+
+@pytest.mark.django_db
+def test_a_filing_is_answered_at_once_and_its_receipt_shows_the_code_once_registered(client, deputy, category):
+    response = client.post(_file_url(deputy), _form_data(category))
+
+    filing = Filing.objects.get()
+    assert response.status_code == 302 and response["Location"] == _receipt(filing.tracking)
+    assert Concern.objects.count() == 0 and filing.state == Filing.State.PENDING
+    assert filing.payload["mobile"] == "13812345678" and filing.payload["category"] == category.pk
+
+    waiting = client.get(_receipt(filing.tracking)).content.decode()
+    assert 'id="being-registered"' in waiting and 'http-equiv="refresh"' in waiting
+    assert 'id="tracking-code"' not in waiting  # a repeat would be known by the earlier code instead
+
+    assert intake.register_filings_now() == 1
+
+    concern = Concern.objects.get()
+    assert concern.tracking == filing.tracking and not Filing.objects.exists()
+    assert (concern.constituent.mobile, concern.deputy, concern.channel) == ("13812345678", deputy, Concern.Channel.QR)
+    registered = client.get(_receipt(filing.tracking)).content.decode()
+    assert 'id="tracking-code"' in registered and filing.tracking in registered
+    # The browser that filed it sees its own words on the tracking page, as when it was registered in the request.
+    assert "河边树林里有人倾倒农药瓶" in client.get(concern.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_photo_is_kept_raw_until_the_worker_cleans_it(client, deputy, category):
+    upload = SimpleUploadedFile("IMG_0001.jpg", _jpeg_with_gps(), content_type="image/jpeg")
+
+    client.post(_file_url(deputy), {**_form_data(category), "photos": [upload]})
+
+    private = storages["private"]
+    [raw] = Filing.objects.get().photos
+    assert raw.startswith("intake/") and private.exists(raw)
+    intake.register_filings_now()
+    with Concern.objects.get().photos.get().image.open("rb") as stored:
+        image = Image.open(io.BytesIO(stored.read()))
+    assert max(image.size) <= 1600 and not image.getexif().get_ifd(GPS_IFD)
+    assert not private.exists(raw)
+
+
+@pytest.mark.django_db
+def test_a_double_tap_lands_on_the_first_receipt_and_another_browser_is_not_told_the_code(
+        client, deputy, category):
+    first = client.post(_file_url(deputy), _form_data(category))
+    second = client.post(_file_url(deputy), _form_data(category))
+    stranger = Client()
+    third = stranger.post(_file_url(deputy), _form_data(category, token="0b9e3c52-7d4c-4c4f-8a0e-5a8d2b6f1e77"))
+    intake.register_filings_now()
+
+    concern = Concern.objects.get()
+    assert first["Location"] == _receipt(concern.tracking)
+    repeats = Filing.objects.filter(state=Filing.State.REPEATED)
+    assert repeats.count() == 2 and all(f.payload == {} and f.concern == concern for f in repeats)
+
+    again = client.get(second["Location"])
+    assert again["Location"] == _receipt(concern.tracking) + "?again=1"
+    assert 'id="already-received"' in client.get(again["Location"]).content.decode()
+
+    told = stranger.get(third["Location"])
+    assert told["Location"] == _file_url(deputy)
+    [message] = get_messages(told.wsgi_request)
+    assert "138****5678" in str(message) and concern.tracking not in str(message)
+
+
+@pytest.mark.django_db
+def test_a_filing_that_keeps_failing_waits_for_the_staff_and_is_then_registered(client, deputy, category, admin_client):
+    client.post(_file_url(deputy), _form_data(category))
+    filing = Filing.objects.get()
+    Filing.objects.filter(pk=filing.pk).update(payload={**filing.payload, "category": 0})  # no such category
+
+    for _try in range(intake.MAX_ATTEMPTS):
+        intake.register_filings_now()
+
+    filing.refresh_from_db()
+    assert (filing.state, filing.attempts) == (Filing.State.FAILED, intake.MAX_ATTEMPTS)
+    assert "DoesNotExist" in filing.last_error and Concern.objects.count() == 0
+    page = client.get(_receipt(filing.tracking)).content.decode()
+    assert 'id="registered-by-staff"' in page and 'http-equiv="refresh"' not in page
+
+    Filing.objects.filter(pk=filing.pk).update(payload={**filing.payload, "category": category.pk})
+    response = admin_client.post(reverse("admin:petitions_filing_changelist"), {
+        "action": "register_again", "_selected_action": [filing.pk]})
+    assert response.status_code == 302
+    filing.refresh_from_db()
+    assert (filing.state, filing.attempts) == (Filing.State.PENDING, 0)
+    intake.register_filings_now()
+    assert Concern.objects.get().tracking == filing.tracking
+
+
+@pytest.mark.django_db
+def test_the_sweep_leaves_the_newest_to_their_nudge_and_forgets_old_repeats(client, deputy, category):
+    client.post(_file_url(deputy), _form_data(category))
+    client.post(_file_url(deputy), _form_data(category))  # a double tap: a repeat once registered
+    assert intake.sweep() == 0 and Filing.objects.filter(state=Filing.State.PENDING).count() == 2
+
+    Filing.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=2))
+    assert intake.sweep() == 2
+    assert Concern.objects.count() == 1 and Filing.objects.get().state == Filing.State.REPEATED
+
+    Filing.objects.update(created_at=timezone.now() - intake.REPEATS_KEPT - datetime.timedelta(minutes=1))
+    intake.sweep()
+    assert not Filing.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_receipt_being_registered_says_nothing_and_once_registered_is_only_the_filers(client, deputy, category):
+    client.post(_file_url(deputy), _form_data(category))
+    tracking = Filing.objects.get().tracking
+    stranger = Client()
+
+    waiting = stranger.get(_receipt(tracking)).content.decode()  # e.g. the filer's browser keeping no cookie
+    assert 'id="being-registered"' in waiting and "陈" not in waiting and "138" not in waiting
+    intake.register_filings_now()
+
+    assert stranger.get(_receipt(tracking))["Location"] == reverse("petitions:track", args=[tracking])
+    assert 'id="tracking-code"' in client.get(_receipt(tracking)).content.decode()
+@pytest.mark.django_db
+def test_a_repeat_gives_back_what_it_counted_against_the_limits(client, deputy, category, settings):
+    settings.FILING_PER_MOBILE_BURST = 2
+    client.post(_file_url(deputy), _form_data(category))
+    client.post(_file_url(deputy), _form_data(category))  # a double tap: counted now, given back once found out
+    intake.register_filings_now()
+
+    client.post(_file_url(deputy), _form_data(category, token="0b9e3c52-7d4c-4c4f-8a0e-5a8d2b6f1e77",
+                                              content="另一件事：桥头护栏松动。"))
+    intake.register_filings_now()
+
+    assert sorted(Concern.objects.values_list("status", flat=True)) == [Concern.Status.SUBMITTED] * 2

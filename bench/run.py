@@ -337,6 +337,10 @@ def _queries(path: str, *, user=None, form: list[tuple[str, str]] | None = None,
     with CaptureQueriesContext(connection) as captured:
         response = request()
     assert response.status_code < 400, (path, response.status_code)
+    if form is not None:
+        # Until the worker has registered these filings their township keeps changing: a page counted meanwhile
+        # would be drawn afresh, not asked again.
+        _concern_rows()
     return len(captured)
 
 

@@ -89,7 +89,10 @@ def _nudge() -> None:
 
 def register_filings_now(*, older_than: datetime.timedelta | None = None) -> int:
     """Register the pending filings of every township (older than `older_than`, if given); how many."""
-    cache.delete(NUDGE_KEY)  # first: a filing saved from now on sends a task of its own
+    try:
+        cache.delete(NUDGE_KEY)  # first: a filing saved from now on sends a task of its own
+    except Exception as exc:  # the cache away: its flag goes by itself within NUDGE_SECONDS; register anyway
+        logger.warning("the filings' nudge flag not cleared (%s)", type(exc).__name__)
     done, last = 0, 0
     while True:
         with county_wide():

@@ -51,6 +51,13 @@ def hit(key: str, window: int) -> int:
     return _call(_redis_hit if _redis_url() else _database_hit, key, window)
 
 
+def hit_all(counters: list[tuple[str, int]]) -> list[int]:
+    """`hit` on each (key, window), in one round trip to Redis; the counts, in order. Raises Unavailable."""
+    if _redis_url():
+        return _call(_redis_hit_all, counters)
+    return [_call(_database_hit, key, window) for key, window in counters]
+
+
 def peek(keys: list[str]) -> dict[str, int]:
     """The current counts of `keys` (0 for a counter not started or expired). Raises Unavailable."""
     return _call(_redis_peek if _redis_url() else _database_peek, keys)
@@ -183,12 +190,17 @@ def _redis():
 
 
 def _redis_hit(key: str, window: int) -> int:
-    # SET NX EX starts the window on the first event only; MULTI/EXEC runs both with nothing between,
-    # so the key cannot expire between them and be counted again without a window.
+    return _redis_hit_all([(key, window)])[0]
+
+
+def _redis_hit_all(counters: list[tuple[str, int]]) -> list[int]:
+    # SET NX EX starts the window on the first event only; MULTI/EXEC runs each pair with nothing between,
+    # so a key cannot expire between them and be counted again without a window.
     pipe = _redis().pipeline(transaction=True)
-    pipe.set(REDIS_PREFIX + key, 0, ex=window, nx=True)
-    pipe.incr(REDIS_PREFIX + key)
-    return int(pipe.execute()[1])
+    for key, window in counters:
+        pipe.set(REDIS_PREFIX + key, 0, ex=window, nx=True)
+        pipe.incr(REDIS_PREFIX + key)
+    return [int(count) for count in pipe.execute()[1::2]]
 
 
 def _redis_peek(keys: list[str]) -> dict[str, int]:

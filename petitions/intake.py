@@ -177,12 +177,15 @@ def _note_failure(pk: int, exc: Exception) -> None:
 
 
 def sweep() -> int:
-    """Beat's minute: register what no task did; forget repeats older than REPEATS_KEPT. Returns how many
-    filings it registered."""
+    """Beat's minute: register what no task did; forget repeats older than REPEATS_KEPT, and failed filings
+    nobody registered again within PERSONAL_DATA_RETENTION_DAYS (docs/privacy.md). Returns how many filings
+    it registered."""
     done = register_filings_now(older_than=SWEEP_AFTER)
+    now = timezone.now()
     with county_wide():
-        Filing.objects.filter(state=Filing.State.REPEATED,
-                              created_at__lt=timezone.now() - REPEATS_KEPT).delete()
+        Filing.objects.filter(state=Filing.State.REPEATED, created_at__lt=now - REPEATS_KEPT).delete()
+        Filing.objects.filter(state=Filing.State.FAILED, created_at__lt=now - datetime.timedelta(
+            days=settings.PERSONAL_DATA_RETENTION_DAYS)).delete()
     return done
 
 
@@ -192,6 +195,11 @@ def register_again(filings) -> int:
     if count:
         transaction.on_commit(_nudge, robust=True)
     return count
+
+
+def failed_count() -> int:
+    """The current scope's filings waiting for the staff to register them again (the held list says so)."""
+    return Filing.objects.filter(state=Filing.State.FAILED).count()
 
 
 def filing_of(tracking: str) -> Filing | None:

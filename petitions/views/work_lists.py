@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from liaison import roles
 from liaison.public_pages import cached_fragment
 from liaison.roles import role_required
-from petitions import selectors
+from petitions import intake, selectors
 from petitions.forms.work import BulkForwardForm, ConcernFilterForm
 from petitions.models import Concern
 
@@ -109,4 +109,4 @@ def unit(request: HttpRequest) -> HttpResponse:
 @role_required(roles.OFFICIAL, roles.STAFF)
 def held(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.concern_list_held(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "petitions/work/held.html", {"page": page})
+    return render(request, "petitions/work/held.html", {"page": page, "failed_filings": intake.failed_count()})

@@ -57,6 +57,7 @@ def test_the_receipt_waits_for_the_worker_then_shows_the_code_and_a_resend_files
     _send(page, public_site["category"].pk)
 
     expect(page.locator("#being-registered")).to_be_visible()
+    page.wait_for_load_state()
     expect(page.locator("#tracking-code")).to_have_count(0)
     assert_no_horizontal_scroll(page)
     screenshot(page, "receipt-being-registered-200pct-no-js")
@@ -65,6 +66,7 @@ def test_the_receipt_waits_for_the_worker_then_shows_the_code_and_a_resend_files
     register_filings_now()  # the worker's turn
     # The page's own refresh (a meta tag: no script) brings the code.
     expect(page.locator("#tracking-code")).to_have_text(tracking, timeout=15_000)
+    page.wait_for_load_state()  # its styles applied: the text can be there before them (CI, under load)
     assert_no_horizontal_scroll(page)
     screenshot(page, "receipt-registered-200pct-no-js")
 

@@ -83,6 +83,14 @@ def store(request, settings, db):
     return request.param
 
 
+def test_hit_all_counts_each_counter_as_hit_does(store):
+    assert counters.hit_all([("a", 60), ("b", 60)]) == [1, 1]
+    counters.hit("a", 60)
+
+    assert counters.hit_all([("a", 60), ("b", 60), ("c", 60)]) == [3, 2, 1]
+    assert counters.peek(["a", "b", "c"]) == {"a": 3, "b": 2, "c": 1}
+
+
 def test_hits_count_up_and_peek_reads_without_counting(store):
     assert [counters.hit("a", 60) for _ in range(3)] == [1, 2, 3]
     counters.hit("b", 60)

@@ -156,3 +156,30 @@ def test_a_repeat_gives_back_what_it_counted_against_the_limits(client, deputy, 
     intake.register_filings_now()
 
     assert sorted(Concern.objects.values_list("status", flat=True)) == [Concern.Status.SUBMITTED] * 2
+
+
+@pytest.mark.django_db
+def test_a_failed_filing_is_kept_for_the_staff_but_not_past_the_retention_period(client, deputy, category, settings):
+    client.post(_file_url(deputy), _form_data(category))
+    Filing.objects.update(state=Filing.State.FAILED)
+    kept = timezone.now() - datetime.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+
+    Filing.objects.update(created_at=kept + datetime.timedelta(days=1))
+    intake.sweep()
+    assert Filing.objects.filter(state=Filing.State.FAILED).exists()
+
+    Filing.objects.update(created_at=kept - datetime.timedelta(days=1))
+    intake.sweep()
+    assert not Filing.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_held_list_tells_the_staff_of_failed_filings(client, deputy, category, staff):
+    client.post(_file_url(deputy), _form_data(category))
+    client.force_login(staff)
+    assert 'id="failed-filings"' not in client.get(reverse("desk:held")).content.decode()
+
+    Filing.objects.update(state=Filing.State.FAILED)
+
+    page = client.get(reverse("desk:held")).content.decode()
+    assert 'id="failed-filings"' in page and reverse("admin:petitions_filing_changelist") in page

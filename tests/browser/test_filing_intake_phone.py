@@ -5,9 +5,11 @@ Send again lands on that same concern, filed once."""
 import json
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import expect
 
-from petitions.intake import register_filings_now
+from liaison.celery import app
+from petitions.intake import NUDGE_KEY, register_filings_now
 from petitions.models import Concern, Filing
 from tests.browser.conftest import (
     CHROMIUM,
@@ -35,8 +37,24 @@ def large_text_no_js(browser, tmp_path):
 
 
 @pytest.fixture
-def _worker_mode(settings):
+def _worker_mode(settings, monkeypatch):
     settings.CELERY_TASK_ALWAYS_EAGER = False  # as in production: the request only takes the filing in
+    # Celery read the setting when it first sent a task in this process (another test, maybe): its own copy
+    # too, or the nudge would run the task right here. Sent, it waits on the in-memory broker: no worker.
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    _task_on_its_way()
+    yield
+    cache.delete(NUDGE_KEY)
+
+
+def _task_on_its_way() -> None:
+    """As while a registering task waits in the queue: the next filings send none (petitions.intake)."""
+    cache.set(NUDGE_KEY, 1, None)
+
+
+def _worker_turn() -> None:
+    register_filings_now()
+    _task_on_its_way()
 
 
 def _send(page, category_pk: int) -> None:
@@ -63,7 +81,7 @@ def test_the_receipt_waits_for_the_worker_then_shows_the_code_and_a_resend_files
     screenshot(page, "receipt-being-registered-200pct-no-js")
     tracking = Filing.objects.get().tracking
 
-    register_filings_now()  # the worker's turn
+    _worker_turn()
     # The page's own refresh (a meta tag: no script) brings the code.
     expect(page.locator("#tracking-code")).to_have_text(tracking, timeout=15_000)
     page.wait_for_load_state()  # its styles applied: the text can be there before them (CI, under load)
@@ -72,7 +90,7 @@ def test_the_receipt_waits_for_the_worker_then_shows_the_code_and_a_resend_files
 
     page.go_back()
     _send(page, public_site["category"].pk)  # the same words again, as a villager unsure it went through
-    register_filings_now()
+    _worker_turn()
     expect(page.locator("#already-received")).to_be_visible(timeout=15_000)
     expect(page.locator("#tracking-code")).to_have_text(tracking)
     assert Concern.objects.count() == before + 1

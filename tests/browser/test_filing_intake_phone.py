@@ -8,7 +8,6 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from liaison.celery import app
 from petitions.intake import NUDGE_KEY, register_filings_now
 from petitions.models import Concern, Filing
 from tests.browser.conftest import (
@@ -37,11 +36,10 @@ def large_text_no_js(browser, tmp_path):
 
 
 @pytest.fixture
-def _worker_mode(settings, monkeypatch):
+def _worker_mode(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False  # as in production: the request only takes the filing in
-    # Celery read the setting when it first sent a task in this process (another test, maybe): its own copy
-    # too, or the nudge would run the task right here. Sent, it waits on the in-memory broker: no worker.
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    # Celery keeps its own copy of that setting, which may say "in-process" still; with the flag held no task
+    # is sent at all, whatever it says.
     _task_on_its_way()
     yield
     cache.delete(NUDGE_KEY)

@@ -14,18 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from liaison.celery import app
 from petitions import intake
 from petitions.models import Concern, Filing
 from tests.petitions.test_public_filing import GPS_IFD, _file_url, _form_data, _jpeg_with_gps
 
 
 @pytest.fixture(autouse=True)
-def _worker_mode(settings, monkeypatch):
+def _worker_mode(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    # Celery read the setting when it first sent a task in this process (another test, maybe): its own copy
-    # too, or the nudge would run the task right here. Sent, it waits on the in-memory broker: no worker.
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
 
 
 def _receipt(tracking: str) -> str:

@@ -80,7 +80,7 @@ def _nudge() -> None:
         return
     try:
         first = cache.add(NUDGE_KEY, 1, NUDGE_SECONDS)
-    except Exception as exc:  # the cache's own errors (redis-py's), whichever backend it is
+    except counters.redis_errors() as exc:
         logger.warning("no nudge for the filings (%s); left for the sweep", type(exc).__name__)
         return
     if first:
@@ -91,7 +91,7 @@ def register_filings_now(*, older_than: datetime.timedelta | None = None) -> int
     """Register the pending filings of every township (older than `older_than`, if given); how many."""
     try:
         cache.delete(NUDGE_KEY)  # first: a filing saved from now on sends a task of its own
-    except Exception as exc:  # the cache away: its flag goes by itself within NUDGE_SECONDS; register anyway
+    except counters.redis_errors() as exc:  # its flag goes by itself within NUDGE_SECONDS; register anyway
         logger.warning("the filings' nudge flag not cleared (%s)", type(exc).__name__)
     done, last = 0, 0
     while True:

@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deputies.models import Deputy, Site
-from deputies.selectors import deputy_get_public, site_get_public
+from deputies.selectors import deputy_get_to_file, site_get_public
 from liaison.masking import mask_mobile, mask_name
 from liaison.public_pages import cached_public_page
 from liaison.scoping import back_office_scope, county_wide, found_in_township, scope_of
@@ -155,7 +155,7 @@ _FRESH_INPUTS = {
 @require_http_methods(["GET", "POST"])
 @cached_public_page(fresh=_FRESH_INPUTS)
 def file_to_deputy(request: HttpRequest, code: str) -> HttpResponse:
-    deputy = found_in_township(request, deputy_get_public(code=code))
+    deputy = found_in_township(request, deputy_get_to_file(code=code))
     return _file(request, deputy=deputy)
 
 

@@ -9,7 +9,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -183,3 +185,20 @@ def test_the_held_list_tells_the_staff_of_failed_filings(client, deputy, categor
 
     page = client.get(reverse("desk:held")).content.decode()
     assert 'id="failed-filings"' in page and reverse("admin:petitions_filing_changelist") in page
+
+
+@pytest.mark.django_db
+def test_a_filing_reads_only_what_it_keeps(client, deputy, category):
+    # The deputy (with its township), the category chosen, the filing saved: no more under a crowd. The limits'
+    # counters are Redis's in production (the database's here). The deputy is read without its site and area.
+    with CaptureQueriesContext(connection) as filing:
+        response = client.post(_file_url(deputy), _form_data(category))
+
+    assert response.status_code == 302
+    queries = [query["sql"] for query in filing.captured_queries if "liaison_counter" not in query["sql"]]
+    assert [sql.split(" FROM ")[-1].split()[0] if sql.startswith("SELECT") else sql.split()[2] for sql in queries] == [
+        '"deputies_deputy"', '"petitions_category"', '"petitions_filing"']
+    assert "deputies_site" not in queries[0] and "deputies_area" not in queries[0]
+    # The form shown again after a mistake still names the deputy and their post.
+    again = client.post(_file_url(deputy), {**_form_data(category), "mobile": "12"}).content.decode()
+    assert deputy.name in again and (not deputy.post or deputy.post in again)

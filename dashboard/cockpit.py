@@ -92,13 +92,22 @@ def last_year_of(period: Period) -> Period:
 def cockpit_data(*, kind: str, period: Period, site=None, roll_up: bool = False, fresh: bool = False) -> dict:
     """The cockpit's data for the current scope; from the cache unless `fresh` (dashboard.tasks keeps the
     preset periods' fresh)."""
-    key = (f"cockpit:{scope_key()}:{site.pk if site else ''}:{kind}:{period.start}:{period.end}:{int(roll_up)}:"
-           f"{get_language()}")
+    key = _key(kind, period, site, roll_up)
     data = None if fresh else cache.get(key)
     if data is None:
         data = _compute(kind, period, site, roll_up)
         cache.set(key, data, settings.COCKPIT_CACHE_SECONDS)
     return data
+
+
+def cockpit_kept(*, kind: str, period: Period, roll_up: bool = False) -> bool:
+    """Keep the current scope's cached view another COCKPIT_CACHE_SECONDS, as counted; False if it is gone."""
+    return cache.touch(_key(kind, period, None, roll_up), settings.COCKPIT_CACHE_SECONDS)
+
+
+def _key(kind: str, period: Period, site, roll_up: bool) -> str:
+    return (f"cockpit:{scope_key()}:{site.pk if site else ''}:{kind}:{period.start}:{period.end}:{int(roll_up)}:"
+            f"{get_language()}")
 
 
 def _compute(kind: str, period: Period, site, roll_up: bool) -> dict:

@@ -225,7 +225,7 @@ def cached_public_page(view=None, *, drawn_for=None, fresh=None):
         entry = _current(key)
         if entry is not None and not (drawn_for and drawn_for(request, entry["township_code"], *args, **kwargs)):
             return _replay(request, entry, fresh)
-        stamps = _stamps()  # before the view reads anything: a change committed meanwhile has a newer stamp
+        stamps = township_stamps()  # before the view reads anything: a change committed meanwhile has a newer stamp
         response = view(request, *args, **kwargs)
         township = getattr(request, "township", None)
         content = _without_fresh(response.content, fresh) if fresh else response.content
@@ -335,7 +335,7 @@ def _stamp_of(township: int) -> int | None:
         except _cache_errors() as exc:
             _cache_down(exc)
             return None
-        return stamp if stamp is not None else _stamps([township]).get(township)
+        return stamp if stamp is not None else township_stamps([township]).get(township)
     # (In SQL: the ORM building this one query cost as much as the rest of serving the page.)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT stamp FROM {PagesStamp._meta.db_table} WHERE township_id = %s", [township])
@@ -343,9 +343,10 @@ def _stamp_of(township: int) -> int | None:
     return row[0] if row else None
 
 
-def _stamps(townships: list[int] | None = None) -> dict[int, int]:
-    """The townships' stamps (None: every township's). Mirrored, the cache's are the ones that count: a
-    township missing there gets the database's, unless a newer one was mirrored meanwhile."""
+def township_stamps(townships: list[int] | None = None) -> dict[int, int]:
+    """The townships' stamps (None: every township's); a township without one is missing. Also for work worth
+    redoing only after a change (dashboard.tasks: the cockpits kept warm). Mirrored, the cache's are the ones
+    that count: a township missing there gets the database's, unless a newer one was mirrored meanwhile."""
     from liaison.models import PagesStamp
 
     rows = PagesStamp.objects.all() if townships is None else PagesStamp.objects.filter(pk__in=townships)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dashboard.cockpit import Period, cockpit_data, last_year_of, period_of, previous_of
+from liaison.public_pages import stamp_townships
 from liaison.scoping import in_township
 from petitions import workflow
 from petitions.models import Concern
@@ -393,3 +394,27 @@ def test_beat_keeps_the_preset_views_computed(client, official, county_official,
 def _in_default_view() -> dict:
     with in_township(the_township()):
         return cockpit_data(kind="year", period=period_of("year", today=timezone.localdate()))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_beat_counts_again_only_the_views_a_change_reached(category):
+    # Committed writes, as in production: a township's stamp moves only when a change is committed.
+    from dashboard.tasks import warm_cockpits
+
+    with in_township(the_township()):
+        ConcernFactory(category=category)
+    other = TownshipFactory(name="下各镇", code="xiage")
+    stamp_townships()
+    assert warm_cockpits() == 9  # month, quarter and year of two townships, and of the county rolled up
+    assert warm_cockpits() == 0  # nothing changed: each view kept as counted
+
+    with in_township(other):
+        CategoryFactory(township=other, name="下各镇类别")
+    # The other township's views and the county's counted again; the first township's kept.
+    assert warm_cockpits() == 6
+    with in_township(the_township()):
+        ConcernFactory(category=category)
+    assert warm_cockpits() == 6
+    assert _figures(_in_default_view())["total"]["cells"][0]["value"] == 2
+    cache.clear()  # a view the cache lost is counted again, though nothing changed
+    assert warm_cockpits() == 9

@@ -1,5 +1,6 @@
 import ctypes
 import ctypes.util
+import gc
 import os
 
 _M_MMAP_THRESHOLD, _M_ARENA_MAX = -3, -8  # glibc's malloc.h
@@ -39,3 +40,8 @@ application = get_wsgi_application()
 from liaison.accounts.demo_guard import refuse_demo_passwords  # noqa: E402 (needs the app registry)
 
 refuse_demo_passwords()
+
+# What loading made (Django, the apps, the URLconf: some 130,000 objects) lives as long as the worker: moved out
+# of the collector's reach, a full collection no longer walks it. It stopped every thread of the worker for
+# about 66 ms each time (3 ms frozen), measured serving the portal in-process on the county bench database.
+gc.freeze()

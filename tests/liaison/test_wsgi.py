@@ -73,3 +73,9 @@ def test_the_web_process_gives_large_freed_blocks_back(tmp_path):
     assert _run(_KEEPS_AFTER_BLOCKS.replace("{wsgi}", "import liaison.wsgi"), tmp_path) < 5
     # Without it, glibc's threshold rises to the first 20 MB block freed, and the second stays in the heap.
     assert _run(_KEEPS_AFTER_BLOCKS.replace("{wsgi}", ""), tmp_path) >= 15
+
+
+def test_what_loading_made_is_kept_out_of_the_collectors_walks(tmp_path):
+    # A full collection walks every tracked object but the frozen ones; loading the app leaves none to walk.
+    script = "import gc, liaison.wsgi; print(gc.get_freeze_count() - len(gc.get_objects(generation=2)))"
+    assert _run(script, tmp_path) > 50_000

@@ -24,9 +24,11 @@ def warm_cockpits() -> int:
     today = timezone.localdate()
     periods = [(kind, period_of(kind, today=today)) for kind in PRESET_PERIODS]
     warmed = 0
+    # Before the running totals are caught up: a change committed meanwhile leaves a newer stamp than these,
+    # and the next run counts its township's views again.
+    stamps = township_stamps()
     with county_wide():
         rollups.catch_up()  # the views are then as of now, whenever beat last counted
-    stamps = township_stamps()  # before counting: a change committed meanwhile leaves a newer stamp
     with translation.override(settings.LANGUAGE_CODE):
         for township in each_township():
             as_of = (stamps[township.pk], today) if township.pk in stamps else None
@@ -45,7 +47,7 @@ def _warm(scope: str, as_of, periods: list, *, roll_up: bool) -> int:
     cache still holds them: then kept another while. as_of None (a township without a stamp): counted."""
     key = f"cockpit:warmed:{scope}"
     if as_of is not None and cache.get(key) == as_of and all(
-            [cockpit_kept(kind=kind, period=period, roll_up=roll_up) for kind, period in periods]):
+            cockpit_kept(kind=kind, period=period, roll_up=roll_up) for kind, period in periods):
         return 0
     for kind, period in periods:
         cockpit_data(kind=kind, period=period, roll_up=roll_up, fresh=True)

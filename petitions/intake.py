@@ -184,9 +184,19 @@ def sweep() -> int:
     now = timezone.now()
     with county_wide():
         Filing.objects.filter(state=Filing.State.REPEATED, created_at__lt=now - REPEATS_KEPT).delete()
-        Filing.objects.filter(state=Filing.State.FAILED, created_at__lt=now - datetime.timedelta(
-            days=settings.PERSONAL_DATA_RETENTION_DAYS)).delete()
+        _forget(Filing.objects.filter(state=Filing.State.FAILED, created_at__lt=now - datetime.timedelta(
+            days=settings.PERSONAL_DATA_RETENTION_DAYS)))
     return done
+
+
+def _forget(filings) -> None:
+    """Delete failed filings with their raw photos (a repeat's went when it was registered): a photo can show
+    a face or a house, personal data kept no longer than the filing that brought it."""
+    storage = storages["private"]
+    for filing in filings.only("pk", "photos"):
+        filing.delete()
+        for name in filing.photos:  # after its row: a filing never points at a missing photo
+            storage.delete(name)
 
 
 def register_again(filings) -> int:

@@ -176,6 +176,19 @@ def test_a_failed_filing_is_kept_for_the_staff_but_not_past_the_retention_period
 
 
 @pytest.mark.django_db
+def test_a_failed_filing_s_raw_photo_goes_with_it_after_the_retention_period(client, deputy, category, settings):
+    upload = SimpleUploadedFile("IMG_0001.jpg", _jpeg_with_gps(), content_type="image/jpeg")
+    client.post(_file_url(deputy), {**_form_data(category), "photos": [upload]})
+    [raw] = Filing.objects.get().photos
+    Filing.objects.update(state=Filing.State.FAILED, created_at=timezone.now() - datetime.timedelta(
+        days=settings.PERSONAL_DATA_RETENTION_DAYS + 1))
+
+    intake.sweep()
+
+    assert not Filing.objects.exists() and not storages["private"].exists(raw)
+
+
+@pytest.mark.django_db
 def test_the_held_list_tells_the_staff_of_failed_filings(client, deputy, category, staff):
     client.post(_file_url(deputy), _form_data(category))
     client.force_login(staff)

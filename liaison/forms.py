@@ -24,6 +24,13 @@ class _ReadOnce(ModelChoiceIterator):
     a select, for tables of a few dozen rows; a desk list's filters have five such selects.
     """
 
+    def __init__(self, field):
+        self.field = field  # its queryset read when the choices are: made per form, when first needed
+
+    @property
+    def queryset(self) -> QuerySet:
+        return self.field.queryset
+
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
@@ -41,13 +48,26 @@ class _MadePerForm:
     iterator = _ReadOnce
 
     def __init__(self, queryset: Callable[[], QuerySet], **kwargs):
-        self.make_queryset = queryset
+        self.make_queryset, self._is_per_form = queryset, False
         super().__init__(queryset=None, **kwargs)
 
     def __deepcopy__(self, memo):
         result = super().__deepcopy__(memo)  # Django copies base_fields into every form instance
-        result.queryset = self.make_queryset()
+        result._is_per_form = True
+        result.widget.choices = result.choices  # the copied widget's still name the class's field
         return result
+
+    # Made when first read, not with the form: a filing's form reads one of its two (the category it checks;
+    # an empty village needs none), and a list's filters come drawn from the cache, reading none.
+    @property
+    def queryset(self) -> QuerySet | None:
+        if self._queryset is None and self._is_per_form:
+            self.queryset = self.make_queryset()
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset: QuerySet | None) -> None:
+        forms.ModelChoiceField.queryset.fset(self, queryset)
 
 
 class QuickSelect(forms.Select):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -69,14 +70,15 @@ class ConcernFileForm(forms.Form):
     website = forms.CharField(label=_("Leave this field empty"), required=False,
                               widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+    @cached_property
+    def helper(self) -> FormHelper:  # drawing only: a filing that passes its checks is never drawn
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.disable_csrf = True
         fields: list = [name for name in self.fields if name != "website"]
         fields.insert(fields.index("mobile") + 1, Div("website", css_class="form-extra", aria_hidden="true"))
-        self.helper.layout = Layout(*fields)
+        helper.layout = Layout(*fields)
+        return helper
 
     def clean(self) -> dict:
         cleaned = super().clean()

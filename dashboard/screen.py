@@ -3,13 +3,13 @@ the page's first render and for its refresh every minute. Nothing in it is perso
 public, and a concern shows only its category, village, status and its masked public text, and only when
 its constituent agreed to show it.
 
-Cached for SCREEN_CACHE_SECONDS per township, site and language: every screen of a township polling once
-a minute costs one computation a minute, and `generated_at` tells the screen how old what it shows is."""
+Counted every SCREEN_CACHE_SECONDS per township, site and language, by one request at a time
+(liaison.counted): every screen of a township polling once a minute costs one computation a minute, and
+`generated_at` tells the screen how old what it shows is."""
 
 import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from deputies.activities import activity_list_with_photos_public
 from deputies.duty_selectors import duty_days_public
+from liaison.counted import counted_once
 from liaison.scoping import current_township
 from petitions.models import Concern
 from petitions.selectors import concern_counts, concern_list_public, concern_public_text, reception_count
@@ -32,12 +33,8 @@ TEXT_LENGTH = 60
 
 
 def screen_data(*, site=None) -> dict:
-    key = f"screen:{current_township().pk}:{site.pk if site else ''}:{get_language()}"
-    data = cache.get(key)
-    if data is None:
-        data = _compute(site)
-        cache.set(key, data, settings.SCREEN_CACHE_SECONDS)
-    return data
+    return counted_once(f"screen:{current_township().pk}:{site.pk if site else ''}:{get_language()}",
+                        lambda: _compute(site), settings.SCREEN_CACHE_SECONDS)
 
 
 def _compute(site) -> dict:

@@ -87,3 +87,21 @@ def test_the_screens_of_a_township_share_one_computation_a_minute(client, db, dj
 
 
 QUERIES = 18  # with a duty day today and one ahead (three queries; one when none is published ahead)
+
+
+
+def test_when_due_one_request_counts_again_and_the_others_get_the_last_count(client, db, settings, monkeypatch):
+    import time
+
+    ConcernFactory()
+    first = client.get("/screen/data.json").json()
+    ConcernFactory()
+    later = time.time() + settings.SCREEN_CACHE_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    counting = f"screen:{the_township().pk}::zh-hans:counting"
+    cache.add(counting, 1)  # another request is counting them now
+
+    assert client.get("/screen/data.json").json() == first
+
+    cache.delete(counting)
+    assert _figures(client)["received"] == 2

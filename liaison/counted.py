@@ -1,0 +1,32 @@
+"""Figures counted once for everyone who asks, and counted again by one of them at a time.
+
+A township's screens all poll at the turn of the minute, and each counts a year of concerns: with a plain
+cache entry every request that finds it expired counts at once, and at county scale the crowd's answers
+waited on each other (screen JSON p95 494 ms at 8 clients, p50 26 ms). Here, once the figures are due to be
+counted again, the first request to notice counts them; the others meanwhile get the figures counted last,
+which say when they were counted (their own `generated_at`).
+"""
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+
+T = TypeVar("T")
+
+KEPT_TIMES = 10  # an entry no one asked to count again for this many periods goes (a screen switched off)
+COUNTING_SECONDS = 60  # a count that died on the way lets the next request count after this
+
+
+def counted_once(key: str, count: Callable[[], T], seconds: int) -> T:
+    """`count()`, kept under `key` and counted again every `seconds` by one request at a time."""
+    entry = cache.get(key)
+    if entry is not None:
+        value, due = entry
+        if time.time() < due or not cache.add(f"{key}:counting", 1, COUNTING_SECONDS):
+            return value
+    value = count()
+    cache.set(key, (value, time.time() + seconds), seconds * KEPT_TIMES)
+    cache.delete(f"{key}:counting")
+    return value

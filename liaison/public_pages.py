@@ -458,24 +458,33 @@ _TOKEN = "csrfmiddlewaretoken"
 _TOKEN_STAND_IN = _stand_in(_TOKEN).decode()
 
 
-def cached_fragment(request: HttpRequest, template_name: str, context) -> SafeString:
+def cached_fragment(request: HttpRequest, template_name: str, context, *, drawn_from: str | None = None) -> SafeString:
     """The template drawn with context() (called only when drawn), or as stored while the request's township
     keeps its stamp. A CSRF token in it is each request's own: stored without it, put in on each request. The
     template must draw nothing else of the request than the key holds (no message, no session value). Drawn
     every time when the scope is county-wide (many townships: no one stamp), a township has no stamp yet
-    (after a migrate or a restore, as for public pages), or the cache is down."""
+    (after a migrate or a restore, as for public pages), or the cache is down.
+
+    drawn_from: names what the template shows, when that is kept apart and counted again on its own schedule
+    (the cockpit's figures, each count named anew): stored as drawn from it instead of under the stamp, and so
+    county-wide too."""
     from django.template.loader import render_to_string
 
     from liaison.roles import user_roles
 
     townships = _scope_townships()
-    township = next(iter(townships)) if townships and len(townships) == 1 else None
-    stamp = _stamp_of(township) if township is not None else None
-    key = None
-    if stamp is not None and settings.PUBLIC_PAGE_SECONDS > 0 and not _cache_is_down():
+    if drawn_from is not None:
+        where = ",".join(map(str, sorted(townships))) if townships else "county"
+        version = str(drawn_from)
+    else:
+        township = next(iter(townships)) if townships and len(townships) == 1 else None
+        stamp = _stamp_of(township) if township is not None else None
         # The township too: stamps count per township, so two townships often share one.
-        parts = (template_name, str(township), str(request.user.pk), ",".join(sorted(user_roles(request.user))),
-                 request.get_full_path(), translation.get_language(), timezone.localdate().isoformat(), str(stamp))
+        where, version = str(township), None if stamp is None else str(stamp)
+    key = None
+    if version is not None and settings.PUBLIC_PAGE_SECONDS > 0 and not _cache_is_down():
+        parts = (template_name, where, str(request.user.pk), ",".join(sorted(user_roles(request.user))),
+                 request.get_full_path(), translation.get_language(), timezone.localdate().isoformat(), version)
         key = f"fragment:{_KEY_VERSION}:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
         try:
             html = cache.get(key)

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from dashboard.cockpit import Period, cockpit_data, last_year_of, period_of, previous_of
+from dashboard.cockpit import DEFAULT_PERIOD, Period, cockpit_data, last_year_of, period_of, previous_of
 from liaison.public_pages import stamp_townships
 from liaison.scoping import in_township
 from petitions import workflow
@@ -270,6 +270,28 @@ def test_figures_are_cached_and_the_page_says_since_when(client, official, categ
     # The session, the user and their roles, the form's sites: no figure is counted again.
     assert not [q for q in context.captured_queries if "petitions_" in q["sql"] or "deputies_shift" in q["sql"]]
     assert 'id="cockpit-age"' in page
+
+
+def test_the_page_is_drawn_once_from_each_count_of_its_figures(client, official, county_official, category):
+    def drawn(response) -> bool:
+        assert response.status_code == 200
+        return "dashboard/partials/cockpit_body.html" in [template.name for template in response.templates]
+
+    client.force_login(official)
+    ConcernFactory(category=category)
+    assert drawn(client.get("/cockpit/"))
+    assert not drawn(again := client.get("/cockpit/")) and 'id="cockpit-sections"' in again.content.decode()
+    assert drawn(client.get("/cockpit/", {"period": "year"}))  # another view: drawn from its own figures
+
+    ConcernFactory(category=category)
+    assert not drawn(client.get("/cockpit/"))  # its figures as counted before, until they are counted again
+    kind = DEFAULT_PERIOD
+    with in_township(the_township()):
+        cockpit_data(kind=kind, period=period_of(kind, today=timezone.localdate()), fresh=True)
+    assert drawn(again := client.get("/cockpit/"))
+
+    client.force_login(county_official)  # the whole county: no one township's stamp, kept all the same
+    assert drawn(client.get("/cockpit/")) and not drawn(client.get("/cockpit/"))
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting: the PostgreSQL tier")

@@ -45,6 +45,8 @@ class Run:
     saved: int | None = None  # rows the run added, for filings
     # For filings: seconds from the run's end until the last of them was saved (the worker registers them).
     registered_in: float | None = None
+    # CPU seconds each group of processes used from the run's start until the servers were idle again.
+    cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -115,12 +117,14 @@ def script(scenario: Scenario, run_id: int) -> str:
 
 
 def wrk(scenario: Scenario, clients: int, seconds: int, run_id: int, workdir: Path,
-        settle: Callable[[], object] = lambda: None) -> Run:
+        settle: Callable[[], object] = lambda: None, cpu: Callable[[], dict[str, float]] = dict) -> Run:
     """One run of wrk; then `settle` (waits for the servers to be idle) before rows are counted or the next
-    run starts."""
+    run starts. `cpu` tells the CPU seconds used so far by each group of processes (bench.stack.cpu_by_group):
+    the run keeps what each used until the servers were idle, work the worker took on included."""
     path = workdir / f"wrk-{run_id}.lua"
     path.write_text(script(scenario, run_id))
     before = scenario.count_rows() if scenario.count_rows else None
+    cpu_before = cpu()
     result = subprocess.run(
         ["wrk", "-t", str(min(WRK_THREADS, clients)), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "30s",
          "-s", str(path), scenario.base_url + scenario.path],
@@ -130,6 +134,7 @@ def wrk(scenario: Scenario, clients: int, seconds: int, run_id: int, workdir: Pa
     run = parse(result.stdout)
     ended = time.monotonic()
     settle()
+    run.cpu = {group: used - cpu_before.get(group, 0.0) for group, used in cpu().items()}
     if scenario.count_rows:
         run.saved = scenario.count_rows() - before
         run.registered_in = time.monotonic() - ended
@@ -144,7 +149,7 @@ class Sample:
 
 
 def measure(scenarios: list[Scenario], bare: Scenario, *, clients: tuple[int, ...], rounds: int, seconds: int,
-            workdir: Path, settle: Callable[[], object] = lambda: None,
+            workdir: Path, settle: Callable[[], object] = lambda: None, cpu: Callable[[], dict[str, float]] = dict,
             log: Callable[[str], None] = print) -> dict[tuple[str, int], list[Sample]]:
     """Every scenario at every number of clients, `rounds` times, interleaved with the bare view."""
     samples: dict[tuple[str, int], list[Sample]] = {}
@@ -153,13 +158,13 @@ def measure(scenarios: list[Scenario], bare: Scenario, *, clients: tuple[int, ..
         for count in clients:
             order = scenarios[number % len(scenarios):] + scenarios[:number % len(scenarios)]
             run_id += 1
-            opening = wrk(bare, count, seconds, run_id, workdir, settle)
+            opening = wrk(bare, count, seconds, run_id, workdir, settle, cpu)
             runs = []
             for scenario in order:
                 run_id += 1
-                runs.append((scenario, wrk(scenario, count, seconds, run_id, workdir, settle)))
+                runs.append((scenario, wrk(scenario, count, seconds, run_id, workdir, settle, cpu)))
             run_id += 1
-            closing = wrk(bare, count, seconds, run_id, workdir, settle)
+            closing = wrk(bare, count, seconds, run_id, workdir, settle, cpu)
             bare_rate = (opening.rate + closing.rate) / 2
             samples.setdefault((bare.name, count), []).extend(
                 [Sample(opening, opening.rate / bare_rate), Sample(closing, closing.rate / bare_rate)])
@@ -182,6 +187,7 @@ class Row:
     requests: int
     queries: int | None
     lost: int | None  # filings answered but not saved
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # CPU milliseconds a request, per group of processes
 
 
 def summarise(name: str, clients: int, samples: list[Sample], queries: int | None) -> Row:
@@ -194,7 +200,9 @@ def summarise(name: str, clients: int, samples: list[Sample], queries: int | Non
                ratio=statistics.median(sample.ratio for sample in samples),
                p50=statistics.median(run.p50 for run in runs), p95=statistics.median(run.p95 for run in runs),
                p99=statistics.median(run.p99 for run in runs), errors=sum(run.errors for run in runs),
-               requests=sum(run.requests for run in runs), queries=queries, lost=lost)
+               requests=sum(run.requests for run in runs), queries=queries, lost=lost,
+               cpu_ms={group: statistics.median(run.cpu.get(group, 0.0) * 1000 / max(run.requests, 1) for run in runs)
+                       for group in runs[0].cpu})
 
 
 def _ms(value: float) -> str:
@@ -213,4 +221,19 @@ def table(rows: list[Row]) -> str:
             f"{row.errors}/{row.requests} | "
             f"{'—' if row.queries is None else row.queries} | "
             f"{'—' if row.lost is None else row.lost} |")
+    return "\n".join(lines)
+
+
+def cpu_table(rows: list[Row], clients: int) -> str:
+    """Where one request's CPU time went, per group of processes, at `clients`: the web's own share, and what
+    the worker, the database and the rest did for it (until the servers were idle again)."""
+    rows = [row for row in rows if row.clients == clients and row.cpu_ms]
+    if not rows:
+        return ""
+    groups = list(rows[0].cpu_ms)
+    lines = [f"| scenario ({clients} clients), CPU ms a request | {' | '.join(groups)} | all |",
+             "|---|" + "--:|" * (len(groups) + 1)]
+    for row in rows:
+        lines.append(f"| {row.name} | {' | '.join(f'{row.cpu_ms[g]:.2f}' for g in groups)} | "
+                     f"{sum(row.cpu_ms.values()):.2f} |")
     return "\n".join(lines)

@@ -4,6 +4,7 @@
     make bench SCALE=township ROUNDS=3 DURATION=3
     .venv/bin/python bench/run.py township --rounds 5 --duration 5
     .venv/bin/python bench/run.py county --concerns 100000      (a smaller county)
+    .venv/bin/python bench/run.py township --only "form POST"   (those scenarios and the bare view, quicker)
 
 For each scale (bench/scales.py), on its own throw-away PostgreSQL and Redis (tests/services.py, as the
 production test tier starts them): migrate and seed with a Celery worker running, time the QR codes of
@@ -42,6 +43,8 @@ from tests.sms_gateway import running_gateway  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 CLIENTS = (8, 32)
+# Processes by command, each a group of the CPU table: the database and the cache serve web and worker alike.
+SERVERS = {"postgres": "PostgreSQL", "redis-server": "Redis"}
 PHOTO_BYTES = 3 * 1000 * 1000
 HEADERS = {"Accept-Encoding": "gzip", "Accept-Language": "zh-CN,zh;q=0.9",
            "User-Agent": "Mozilla/5.0 (Linux; Android 13) bench"}
@@ -53,16 +56,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=int, default=5, help="seconds of each wrk run")
     parser.add_argument("--concerns", type=int, help="the scale's concerns (township: 10,000; county: 1,000,000)")
+    parser.add_argument("--only", action="append", default=[], metavar="TEXT",
+                        help="measure only the scenarios whose name holds TEXT (again for more), beside the bare view")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.one:
         (scale,) = arguments.scales
-        _scale(scale, arguments.rounds, arguments.duration, arguments.concerns)
+        _scale(scale, arguments.rounds, arguments.duration, arguments.concerns, arguments.only)
         return
     print(machine(), flush=True)
     # One process a scale: Django reads its database's address once, and each scale has its own PostgreSQL.
     for scale in arguments.scales:
         more = ["--concerns", str(arguments.concerns)] if arguments.concerns else []
+        more += [f"--only={text}" for text in arguments.only]
         subprocess.run([sys.executable, __file__, scale, "--one", "--rounds", str(arguments.rounds),
                         "--duration", str(arguments.duration), *more], check=True)
     print("\nTables: " + ", ".join(str(RESULTS / f"{scale}.md") for scale in arguments.scales))
@@ -77,15 +83,16 @@ def machine() -> str:
             f"{platform.release()}, Python {platform.python_version()}")
 
 
-def _scale(scale: str, rounds: int, duration: int, concerns: int | None) -> None:
+def _scale(scale: str, rounds: int, duration: int, concerns: int | None, only: list[str]) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"liaison-bench-{scale}-"))
     try:
-        _measure_scale(scale, rounds, duration, concerns, work)
+        _measure_scale(scale, rounds, duration, concerns, only, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _measure_scale(scale: str, rounds: int, duration: int, concerns: int | None, work: Path) -> None:
+def _measure_scale(scale: str, rounds: int, duration: int, concerns: int | None, only: list[str],
+                   work: Path) -> None:
     logs = RESULTS / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -122,13 +129,16 @@ def _measure_scale(scale: str, rounds: int, duration: int, concerns: int | None,
                     peer.serving(peer_bin, peer_env, peer_port, logs / f"{scale}-helpdesk.log") as peer_web:
                 first_filing = _last_concern_id() + 1
                 scenarios, bare = _scenarios(station, helpdesk, port, peer_port, work)
+                scenarios = [s for s in scenarios if not only or any(text in s.name for text in only)]
                 servers = [web.pid, peer_web.pid, worker.pid]
                 settle = lambda: stack.wait_idle(servers)  # noqa: E731
+                trees = {"web": [web.pid, peer_web.pid], "worker": [worker.pid]}
+                cpu = lambda: stack.cpu_by_group(trees, SERVERS)  # noqa: E731
                 for number, scenario in enumerate(scenarios):  # warm: templates, connections, caches
                     load.wrk(scenario, CLIENTS[0], 2, 1 + number, work, settle)
                 load_before = os.getloadavg()
                 samples = load.measure(scenarios, bare, clients=CLIENTS, rounds=rounds, seconds=duration,
-                                       workdir=work, settle=settle)
+                                       workdir=work, settle=settle, cpu=cpu)
                 memory = stack.worker_rss_mb(web.pid), stack.worker_rss_mb(peer_web.pid)
                 load_after = os.getloadavg()
             held = _held(first_filing)
@@ -143,12 +153,15 @@ def _measure_scale(scale: str, rounds: int, duration: int, concerns: int | None,
         "",
         load.table(rows),
         "",
+        load.cpu_table(rows, CLIENTS[0]),
+        "",
         f"Gunicorn workers' memory after the run: station {', '.join(f'{mb:.0f} MB' for mb in memory[0])}; "
         f"helpdesk {', '.join(f'{mb:.0f} MB' for mb in memory[1])}. {qr} Filings held for review: {held}. "
         f"The worker registered each run's filings within {_registered(samples):.1f} s of its end (the longest).",
     ])
     print("\n" + report, flush=True)
-    (RESULTS / f"{scale}.md").write_text(report + "\n")
+    if not only:  # the whole table; a part of it only under its date
+        (RESULTS / f"{scale}.md").write_text(report + "\n")
     (RESULTS / f"{scale}-{datetime.datetime.now():%Y%m%d-%H%M}.md").write_text(report + "\n")
 
 

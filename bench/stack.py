@@ -7,6 +7,7 @@ bench serves with whatever the deployment serves with.
 
 import os
 import re
+import resource
 import shlex
 import signal
 import subprocess
@@ -181,6 +182,28 @@ def cpu_seconds(pids: list[int]) -> float:
             continue  # it ended between the listing and now
         ticks += int(fields[11]) + int(fields[12])  # utime, stime
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_group(trees: dict[str, list[int]], commands: dict[str, str]) -> dict[str, float]:
+    """CPU seconds used so far by each group: the process trees of `trees` (name: root pids), every process
+    whose command is a key of `commands` (its value the group; PostgreSQL's backends are children of no
+    process the bench started), and this process's children that ended (wrk)."""
+    used = {name: cpu_seconds(roots) for name, roots in trees.items()}
+    for group in commands.values():
+        used.setdefault(group, 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm, fields = (entry / "stat").read_text().split("(", 1)[1].rsplit(")", 1)
+        except OSError:
+            continue
+        if comm in commands:
+            stat = fields.split()
+            used[commands[comm]] += (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk, each run gone before it is counted
+    used["wrk"] = children.ru_utime + children.ru_stime
+    return used
 
 
 def wait_idle(pids: list[int], *, window: float = 0.5, busy: float = 0.05, timeout: float = 120) -> float:

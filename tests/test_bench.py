@@ -1,6 +1,7 @@
 """`make bench`'s pieces that need no servers: wrk's figures read back, the ratios and medians of the
 table, the filing bodies, and the gunicorn options taken from deploy/."""
 
+import time
 from pathlib import Path
 
 from bench import load, stack
@@ -90,3 +91,32 @@ def test_an_idle_process_is_seen_idle_at_once():
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def test_a_requests_cpu_is_what_each_group_used_over_its_requests_the_median_of_the_rounds():
+    runs = [_run(100), _run(100), _run(100)]  # 500 requests each
+    for run, web in zip(runs, (1.0, 3.0, 2.0)):
+        run.cpu = {"web": web, "worker": 0.5}
+    row = load.summarise("filing", 8, [load.Sample(run, 0.1) for run in runs], queries=None)
+    assert row.cpu_ms == {"web": 4.0, "worker": 1.0}
+    table = load.cpu_table([row, load.summarise("bare", 32, [load.Sample(_run(10), 1.0)], queries=None)], 8)
+    assert table.splitlines()[0] == "| scenario (8 clients), CPU ms a request | web | worker | all |"
+    assert table.splitlines()[2:] == ["| filing | 4.00 | 1.00 | 5.00 |"]
+
+
+def test_cpu_is_counted_by_process_tree_by_command_and_for_the_children_that_ended():
+    import subprocess
+    import sys
+
+    spin = "import time\nend = time.time() + 0.6\nwhile time.time() < end: pass\ntime.sleep(30)"
+    spinner = subprocess.Popen([sys.executable, "-c", spin])
+    try:
+        before = stack.cpu_by_group({"spinner": [spinner.pid]}, {"no-such-command": "nothing"})
+        subprocess.run([sys.executable, "-c", "sum(range(3_000_000))"], check=True)
+        time.sleep(0.8)
+        after = stack.cpu_by_group({"spinner": [spinner.pid]}, {"no-such-command": "nothing"})
+    finally:
+        spinner.kill()
+        spinner.wait()
+    assert after["spinner"] - before["spinner"] > 0.2 and after["nothing"] == 0.0
+    assert after["wrk"] > before["wrk"]  # the child that ran and ended

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from deputies.models import Deputy, Site
 from deputies.selectors import deputy_get_to_file, site_get_public
 from liaison.masking import mask_mobile, mask_name
-from liaison.public_pages import cached_public_page
+from liaison.public_pages import cached_public_page, kept_while_unchanged
 from liaison.scoping import back_office_scope, county_wide, found_in_township, scope_of
 from petitions import access, intake, selectors, services, throttle
 from petitions.forms.public import (
@@ -155,7 +155,8 @@ _FRESH_INPUTS = {
 @require_http_methods(["GET", "POST"])
 @cached_public_page(fresh=_FRESH_INPUTS)
 def file_to_deputy(request: HttpRequest, code: str) -> HttpResponse:
-    deputy = found_in_township(request, deputy_get_to_file(code=code))
+    deputy = found_in_township(request, kept_while_unchanged(f"deputy-to-file:{code}",
+                                                             lambda: deputy_get_to_file(code=code)))
     return _file(request, deputy=deputy)
 
 
@@ -163,7 +164,7 @@ def file_to_deputy(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @cached_public_page(fresh=_FRESH_INPUTS)
 def file_to_site(request: HttpRequest, code: str) -> HttpResponse:
-    site = found_in_township(request, site_get_public(code=code))
+    site = found_in_township(request, kept_while_unchanged(f"site-to-file:{code}", lambda: site_get_public(code=code)))
     return _file(request, site=site)
 
 

@@ -23,7 +23,13 @@ from deputies.activities import activity_record
 from deputies.models import Activity, Deputy, Site
 from liaison.counters import hit
 from liaison.models import Counter, PagesStamp
-from liaison.public_pages import cached_public_page, forget_stamps, stamp_townships, unseen_tables
+from liaison.public_pages import (
+    cached_public_page,
+    forget_stamps,
+    kept_while_unchanged,
+    stamp_townships,
+    unseen_tables,
+)
 from liaison.scoping import county_wide, in_township
 from petitions.forms.public import _STARTED_SALT
 from petitions.models import Concern
@@ -151,6 +157,29 @@ def test_a_deleted_deputy_leaves_the_directory_at_once(client, station, commit):
     with commit():
         Deputy.objects.filter(pk=station["deputy"].pk).delete()
     assert "王智慧" not in client.get("/d/").content.decode()
+
+
+def test_the_row_a_code_names_is_kept_while_its_township_is_unchanged(station, commit,
+                                                                     django_assert_num_queries):
+    code = station["deputy"].code
+    read = lambda: Deputy.objects.filter(code=code, is_active=True).select_related("township").first()  # noqa: E731
+    with commit():
+        other = TownshipFactory(name="下各镇", code="xiage")
+    assert kept_while_unchanged(f"test:{code}", read).code == code
+    with django_assert_num_queries(1):  # the township's stamp only
+        kept = kept_while_unchanged(f"test:{code}", read)
+    assert kept.code == code and kept is kept_while_unchanged(f"test:{code}", read)
+    with commit(), in_township(other):  # a change in another township leaves it kept
+        DeputyFactory(township=other)
+    assert kept_while_unchanged(f"test:{code}", read) is kept
+
+    with commit():
+        Deputy.objects.filter(pk=station["deputy"].pk).update(is_active=False)
+    assert kept_while_unchanged(f"test:{code}", read) is None
+
+    with commit():
+        Deputy.objects.filter(pk=station["deputy"].pk).update(is_active=True, name="王智")
+    assert kept_while_unchanged(f"test:{code}", read).name == "王智"
 
 
 # --- the tracking page: shared by strangers, never the owner's or a locked-out visitor's --------------

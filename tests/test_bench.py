@@ -120,3 +120,21 @@ def test_cpu_is_counted_by_process_tree_by_command_and_for_the_children_that_end
         spinner.wait()
     assert after["spinner"] - before["spinner"] > 0.2 and after["nothing"] == 0.0
     assert after["wrk"] > before["wrk"]  # the child that ran and ended
+
+
+def test_a_process_s_cpu_keeps_what_its_children_used_after_they_ended():
+    import subprocess
+    import sys
+
+    # The parent spins a child for 0.5 s, waits for it, then sleeps: the child's time is then the parent's.
+    spin = "import time\nwhile time.process_time() < 0.5: pass"
+    parent = subprocess.Popen([sys.executable, "-c", f"import subprocess, sys, time\n"
+                               f"subprocess.run([sys.executable, '-c', {spin!r}])\ntime.sleep(30)"])
+    try:
+        started = time.monotonic()
+        while (used := stack.cpu_seconds([parent.pid])) <= 0.4 and time.monotonic() - started < 20:
+            time.sleep(0.2)  # (on a busy machine the child's half second of spinning takes longer)
+    finally:
+        parent.kill()
+        parent.wait()
+    assert used > 0.4

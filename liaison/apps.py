@@ -12,14 +12,13 @@ class LiaisonConfig(AppConfig):
 
         from celery.signals import task_postrun
         from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Group, Permission
         from django.contrib.auth.signals import user_logged_in
         from django.core.signals import request_finished
         from django.db.backends.signals import connection_created
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import post_save
 
         from liaison import checks, public_pages, roles  # noqa: F401 (checks registers itself)
-        from liaison.accounts import access, demo_guard  # noqa: F401 (demo_guard registers its deploy check)
+        from liaison.accounts import demo_guard  # noqa: F401 (registers its deploy check)
         from liaison.accounts.middleware import start_idle_clock
         from liaison.accounts.sessions import end_sessions_of_deactivated
 
@@ -41,13 +40,6 @@ class LiaisonConfig(AppConfig):
             "axes.AccessFailureLog", "axes.AccessAttemptExpiration", "otp_totp.TOTPDevice",
             "otp_static.StaticDevice", "otp_static.StaticToken")
         user_logged_in.connect(start_idle_clock, dispatch_uid="liaison.start_idle_clock")
-        # What users hold, kept across requests: read again after any change of groups or permissions.
-        user = get_user_model()
-        for through in (user.groups.through, user.user_permissions.through, Group.permissions.through):
-            m2m_changed.connect(access.changed, sender=through, dispatch_uid=f"liaison.access.{through.__name__}")
-        for model in (Group, Permission):
-            for signal in (post_save, post_delete):
-                signal.connect(access.changed, sender=model, dispatch_uid=f"liaison.access.{model.__name__}")
         roles.menu_register(key="admin", url_name="admin:index", label=_("Administration"), staff_only=True,
                             order=90, desk=False)
         # Unlocking a township's accounts and resetting a lost authenticator (liaison/accounts/).

@@ -81,11 +81,9 @@ def user_roles(user) -> set[str]:
         return set()
     if user.is_superuser:
         return {STAFF, OFFICIAL, ADMIN}
-    # Kept across requests (liaison.accounts.access), and on the user object for the request.
+    # One query per request at most: the groups are cached on the user object.
     if not hasattr(user, "_liaison_roles"):
-        from liaison.accounts.access import held as held_by
-
-        held = set(held_by(user)["groups"]) & set(PERMISSIONS)
+        held = set(user.groups.values_list("name", flat=True)) & set(PERMISSIONS)
         if COUNTY_OFFICIAL in held:
             held.add(OFFICIAL)  # a county official is an official of whichever township they look at
         user._liaison_roles = held

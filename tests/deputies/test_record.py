@@ -14,7 +14,6 @@ from pypdf import PdfReader
 
 from deputies import record
 from deputies.record import Entry, Figure, Section
-from liaison.accounts.access import held
 from petitions import workflow
 from petitions.receptions import reception_record
 from petitions.services import concern_resolve
@@ -144,7 +143,6 @@ def test_office_sees_every_figure_and_the_whole_timeline(client, request, worked
 def test_timeline_page_queries_do_not_grow_with_events(client, staff, worked, category, django_assert_num_queries,
                                                        django_assert_max_num_queries):
     client.force_login(staff)
-    held(staff)  # read once, then kept (liaison.accounts.access): not what grows
     with django_assert_max_num_queries(25) as one:
         client.get(f"/staff/deputies/{worked.code}/record/")
     for n in range(5):
@@ -220,7 +218,6 @@ def test_report_pdf_renders_chinese(client, staff, worked, fake_part, tmp_path):
 def test_report_pdf_queries_do_not_grow_with_events(client, staff, worked, category, django_assert_num_queries,
                                                     django_assert_max_num_queries):
     client.force_login(staff)
-    held(staff)  # read once, then kept (liaison.accounts.access): not what grows
     with django_assert_max_num_queries(25) as one:
         client.get(f"/staff/deputies/{worked.code}/report.pdf")
     for _n in range(4):

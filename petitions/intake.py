@@ -194,9 +194,14 @@ def _forget(filings) -> None:
     a face or a house, personal data kept no longer than the filing that brought it."""
     storage = storages["private"]
     for filing in filings.only("pk", "photos"):
-        filing.delete()
+        # Still failed: the staff may have chosen "register again" since the list was read.
+        if not Filing.objects.filter(pk=filing.pk, state=Filing.State.FAILED).delete()[0]:
+            continue
         for name in filing.photos:  # after its row: a filing never points at a missing photo
-            storage.delete(name)
+            try:
+                storage.delete(name)
+            except OSError:
+                logger.exception("raw photo %s of a forgotten filing not deleted: delete it by hand", name)
 
 
 def register_again(filings) -> int:

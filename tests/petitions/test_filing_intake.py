@@ -189,6 +189,14 @@ def test_a_failed_filing_s_raw_photo_goes_with_it_after_the_retention_period(cli
 
 
 @pytest.mark.django_db
+def test_a_filing_registered_again_since_the_sweep_listed_it_is_not_forgotten(client, deputy, category):
+    client.post(_file_url(deputy), _form_data(category))
+    listed = Filing.objects.all()  # read as failed; the staff chose "register again" (pending) just after
+    intake._forget(listed)
+    assert Filing.objects.get().state == Filing.State.PENDING
+
+
+@pytest.mark.django_db
 def test_the_held_list_tells_the_staff_of_failed_filings(client, deputy, category, staff):
     client.post(_file_url(deputy), _form_data(category))
     client.force_login(staff)

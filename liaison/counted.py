@@ -16,17 +16,24 @@ from django.core.cache import cache
 T = TypeVar("T")
 
 KEPT_TIMES = 10  # an entry no one asked to count again for this many periods goes (a screen switched off)
-COUNTING_SECONDS = 60  # a count that died on the way lets the next request count after this
+COUNTING_SECONDS = 60  # a worker killed while counting lets the next request count after this
 
 
 def counted_once(key: str, count: Callable[[], T], seconds: int) -> T:
-    """`count()`, kept under `key` and counted again every `seconds` by one request at a time."""
-    entry = cache.get(key)
+    """`count()`, kept under `key` and counted again every `seconds` by one request at a time. (With nothing
+    kept yet, as after a restart, each request counts: there is nothing else to answer with.)"""
+    entry, counting, took = cache.get(key), f"{key}:counting", False
     if entry is not None:
         value, due = entry
-        if time.time() < due or not cache.add(f"{key}:counting", 1, COUNTING_SECONDS):
+        if time.time() < due:
             return value
-    value = count()
-    cache.set(key, (value, time.time() + seconds), seconds * KEPT_TIMES)
-    cache.delete(f"{key}:counting")
+        took = cache.add(counting, 1, COUNTING_SECONDS)
+        if not took:
+            return value
+    try:
+        value = count()
+        cache.set(key, (value, time.time() + seconds), seconds * KEPT_TIMES)
+    finally:
+        if took:  # a count that failed passes the turn on; a lock another request took stays its own
+            cache.delete(counting)
     return value

@@ -46,7 +46,7 @@ def test_while_one_counts_again_the_others_get_the_last_count(monkeypatch):
     assert counted_once("figures", count, 60) == 2
 
 
-def test_a_count_that_fails_lets_the_next_request_count(monkeypatch):
+def test_a_count_that_fails_passes_the_turn_on(monkeypatch):
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now)
     counted_once("figures", lambda: 1, 60)
@@ -57,7 +57,13 @@ def test_a_count_that_fails_lets_the_next_request_count(monkeypatch):
 
     with pytest.raises(RuntimeError):
         counted_once("figures", failing, 60)
-    assert counted_once("figures", lambda: 2, 60) == 1  # the failed count still holds the turn
+    assert counted_once("figures", lambda: 2, 60) == 2  # the next request counts
 
-    cache.delete("figures:counting")  # (what COUNTING_SECONDS does)
-    assert counted_once("figures", lambda: 2, 60) == 2
+
+def test_a_request_that_did_not_take_the_turn_leaves_it_alone(monkeypatch):
+    count = _Counter()
+    assert counted_once("figures", count, 60) == 1  # nothing kept yet: counted without the turn
+    assert cache.add("figures:counting", 1, COUNTING_SECONDS)  # another request's turn
+    cache.delete("figures")
+    counted_once("figures", count, 60)
+    assert cache.get("figures:counting") == 1

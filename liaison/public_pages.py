@@ -330,6 +330,8 @@ def _stamp_of(township: int) -> int | None:
     from liaison.models import PagesStamp
 
     if _mirrored():
+        if _cache_is_down():  # (every filing of a crowd would wait on a frozen Redis again)
+            return None
         try:
             stamp = cache.get(_stamp_key(township))
         except _cache_errors() as exc:
@@ -460,6 +462,8 @@ def kept_while_unchanged(key: str, read):
     """read()'s row (a model instance with a township), kept in this process under `key` while its township
     keeps its stamp, at most PUBLIC_PAGE_SECONDS (a change made outside Django); no row (None) is not kept.
     The requests that get a kept row share it: it is for reading, never to change or save."""
+    if settings.PUBLIC_PAGE_SECONDS <= 0 or _cache_is_down():
+        return read()
     township = stamp = None
     entry = _kept.get(key)
     if entry is not None and time.monotonic() < entry[2]:
@@ -469,7 +473,7 @@ def kept_while_unchanged(key: str, read):
     # Read after the stamp: a change committed in between has a newer one. (Under a crowd the worker's
     # registering changes the stamp every few filings: a stale row costs one read more, not two.)
     row = read()
-    if row is None or settings.PUBLIC_PAGE_SECONDS <= 0 or _cache_is_down():
+    if row is None:
         return row
     if stamp is None or row.township_id != township:  # first read, or moved: its township's stamp, then again
         stamp = _stamp_of(row.township_id)

@@ -158,7 +158,7 @@ if REDIS_URL:
     _cache_db = int(_redis.path.strip("/") or 0) + 1
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "liaison.cache.RedisCache",
             "LOCATION": env.str("CACHE_URL", default=_redis._replace(path=f"/{_cache_db}").geturl()),
             "KEY_PREFIX": "liaison",
             "OPTIONS": {"socket_timeout": REDIS_TIMEOUT, "socket_connect_timeout": REDIS_TIMEOUT},

@@ -79,7 +79,7 @@ def store(request, settings, db):
     """Each store in turn, empty."""
     if request.param == "redis":
         process, url = request.getfixturevalue("redis_process")
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+        settings.CACHES = {"default": {"BACKEND": "liaison.cache.RedisCache", "LOCATION": url}}
     return request.param
 
 
@@ -132,7 +132,7 @@ def test_the_redis_window_is_set_by_the_first_hit_only(settings, redis_process):
     from redis import Redis
 
     process, url = redis_process
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.CACHES = {"default": {"BACKEND": "liaison.cache.RedisCache", "LOCATION": url}}
     counters.hit("a", 60)
     raw = Redis.from_url(url)
     raw.expire(counters.REDIS_PREFIX + "a", 5)  # as if the first hit was 55 s ago
@@ -161,7 +161,7 @@ def test_keys_carry_no_mobile_or_address():
 
 def test_a_frozen_redis_holds_a_request_half_a_second_and_then_not_at_all(settings, redis_process):
     process, url = redis_process
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.CACHES = {"default": {"BACKEND": "liaison.cache.RedisCache", "LOCATION": url}}
     assert counters.hit("a", 60) == 1  # connected while it answered
     os.kill(process.pid, signal.SIGSTOP)
     try:
@@ -189,7 +189,7 @@ def test_a_reader_closed_under_a_read_is_the_store_away_not_a_failed_request(set
     from redis.connection import AbstractConnection
 
     _process, url = redis_process
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.CACHES = {"default": {"BACKEND": "liaison.cache.RedisCache", "LOCATION": url}}
     assert counters.hit("b", 60) == 1
 
     def closed_under_the_read(self, *args, **kwargs):

@@ -1,0 +1,47 @@
+"""The cache's Redis backend (liaison.cache): Django's, building one Redis client per connection pool
+rather than one per call."""
+
+import threading
+
+import pytest
+from django.core.cache import caches
+
+from tests import services
+
+
+@pytest.fixture
+def redis_cache(settings):
+    with services.redis() as (url, _pid):
+        settings.CACHES = {"default": {"BACKEND": "liaison.cache.RedisCache", "LOCATION": url}}
+        yield caches["default"]
+
+
+def test_the_cache_works_through_one_kept_client(redis_cache):
+    client = redis_cache._cache.get_client()
+
+    redis_cache.set("a", {"page": "一"}, 60)
+    assert redis_cache.add("b", 2, 60) and not redis_cache.add("b", 3, 60)
+    assert redis_cache.get_many(["a", "b", "c"]) == {"a": {"page": "一"}, "b": 2}
+    redis_cache.delete("a")
+    assert redis_cache.get("a") is None
+    assert redis_cache._cache.get_client() is client
+    assert redis_cache._cache.get_client(write=True) is client  # one server: reads and writes share its pool
+
+
+def test_threads_share_the_client_safely(redis_cache):
+    """gunicorn's threads (deploy/liaison-web.service) each take a connection of the pool for a command."""
+    failures = []
+
+    def work(n: int) -> None:
+        for i in range(50):
+            redis_cache.set(f"t{n}", i, 60)
+            if redis_cache.get(f"t{n}") != i:
+                failures.append((n, i))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert redis_cache.get_many([f"t{n}" for n in range(4)]) == {f"t{n}": 49 for n in range(4)}

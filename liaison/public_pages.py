@@ -458,32 +458,36 @@ _kept: dict[str, tuple[int, int, float, object]] = {}
 KEPT_ROWS = 10_000  # a county's deputies and sites, a few times over
 
 
-def kept_while_unchanged(key: str, read):
+def kept_while_unchanged(key: str, read, *, township: int | None = None):
     """read()'s row (a model instance with a township), kept in this process under `key` while its township
     keeps its stamp, at most PUBLIC_PAGE_SECONDS (a change made outside Django); no row (None) is not kept.
+    With `township` given, read() may return anything of that township's (its categories, say).
     The requests that get a kept row share it: it is for reading, never to change or save."""
     if settings.PUBLIC_PAGE_SECONDS <= 0 or _cache_is_down():
         return read()
-    township = stamp = None
+    known = stamp = None
     entry = _kept.get(key)
     if entry is not None and time.monotonic() < entry[2]:
-        township, stamp = entry[0], _stamp_of(entry[0])
+        known, stamp = entry[0], _stamp_of(entry[0])
         if stamp == entry[1]:
             return entry[3]
+    elif township is not None:
+        known, stamp = township, _stamp_of(township)
     # Read after the stamp: a change committed in between has a newer one. (Under a crowd the worker's
     # registering changes the stamp every few filings: a stale row costs one read more, not two.)
     row = read()
     if row is None:
         return row
-    if stamp is None or row.township_id != township:  # first read, or moved: its township's stamp, then again
-        stamp = _stamp_of(row.township_id)
+    of = township if township is not None else row.township_id
+    if stamp is None or of != known:  # first read, or moved: its township's stamp, then again
+        stamp = _stamp_of(of)
         if stamp is None:
             return row
         row = read()
     if row is not None:
         if len(_kept) >= KEPT_ROWS:
             _kept.clear()
-        _kept[key] = (row.township_id, stamp, time.monotonic() + settings.PUBLIC_PAGE_SECONDS, row)
+        _kept[key] = (of, stamp, time.monotonic() + settings.PUBLIC_PAGE_SECONDS, row)
     return row
 
 

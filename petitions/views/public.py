@@ -34,7 +34,7 @@ from petitions.forms.public import (
     TrackingLookupForm,
     VerifyMobileForm,
 )
-from petitions.models import Concern, ConcernPhoto, Filing
+from petitions.models import Category, Concern, ConcernPhoto, Filing
 from petitions.workflow import WorkflowError
 
 S = Concern.Status
@@ -170,7 +170,8 @@ def file_to_site(request: HttpRequest, code: str) -> HttpResponse:
 
 def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | None = None) -> HttpResponse:
     if request.method == "POST":
-        form = ConcernFileForm(request.POST, request.FILES)
+        categories = _categories_to_file((deputy or site).township_id)
+        form = ConcernFileForm(request.POST, request.FILES, categories=categories)
         if form.is_valid():
             data = form.cleaned_data
             limits = throttle.filing_limits(request, data["mobile"])
@@ -193,6 +194,12 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
         # Browsers cannot put chosen files back into a re-rendered form.
         "photos_lost": form.is_bound and bool(request.FILES),
     })
+
+
+def _categories_to_file(township: int) -> dict:
+    """The township's active categories by pk, kept in the process like the deputy a code names."""
+    return kept_while_unchanged(f"categories-to-file:{township}", township=township, read=lambda: {
+        category.pk: category for category in Category.objects.filter(township_id=township, is_active=True)})
 
 
 def _receipt_of_filing(request: HttpRequest, tracking: str) -> HttpResponse:

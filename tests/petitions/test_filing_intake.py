@@ -210,9 +210,9 @@ def test_the_held_list_tells_the_staff_of_failed_filings(client, deputy, categor
 
 @pytest.mark.django_db
 def test_a_filing_reads_only_what_it_keeps(client, deputy, category):
-    # The deputy (with its township, read once and then kept while its township's stamp stands), the category
-    # chosen, the filing saved: no more under a crowd. The limits' counters are Redis's in production (the
-    # database's here), so is the stamp. The deputy is read without its site and area.
+    # The deputy (with its township) and the township's active categories, each read once and then kept while
+    # the township's stamp stands; the filing saved: no more under a crowd. The limits' counters are Redis's in
+    # production (the database's here), so is the stamp. The deputy is read without its site and area.
     def queries(data) -> list[str]:
         with CaptureQueriesContext(connection) as filing:
             assert client.post(_file_url(deputy), data).status_code == 302
@@ -225,7 +225,7 @@ def test_a_filing_reads_only_what_it_keeps(client, deputy, category):
     assert tables(first)[0] == '"deputies_deputy"'
     assert "deputies_site" not in first[0] and "deputies_area" not in first[0]
     assert tables(queries(_form_data(category, token="0b9e3c52-7d4c-4c4f-8a0e-5a8d2b6f1e77"))) == [
-        "liaison_pagesstamp", '"petitions_category"', '"petitions_filing"']
+        "liaison_pagesstamp", "liaison_pagesstamp", '"petitions_filing"']
     # The form shown again after a mistake still names the deputy and their post.
     again = client.post(_file_url(deputy), {**_form_data(category), "mobile": "12"}).content.decode()
     assert deputy.name in again and (not deputy.post or deputy.post in again)

@@ -195,6 +195,37 @@ def test_an_inactive_category_cannot_be_chosen(client, deputy):
 
 
 @pytest.mark.django_db
+def test_the_kept_categories_follow_each_change_and_never_another_townships(client, deputy,
+                                                                          django_capture_on_commit_callbacks):
+    """A filing's category is checked against its township's active categories, kept in the process while the
+    township's stamp stands (petitions.views.public): a change shows on the next filing."""
+    from liaison.scoping import in_township
+    from tests.factories import TownshipFactory
+
+    def filed(category, token: str) -> bool:  # (each from another mobile: not a repeat of the one before)
+        with django_capture_on_commit_callbacks(execute=True):  # committed, as a request's writes are
+            response = client.post(_file_url(deputy), _form_data(category, token=token,
+                                                                  mobile=f"1381234567{token[-1]}"))
+        return response.status_code == 302 and "/receipt/" in response["Location"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        category = CategoryFactory(township=deputy.township)
+    assert filed(category, "0b9e3c52-7d4c-4c4f-8a0e-5a8d2b6f1e71")
+    with django_capture_on_commit_callbacks(execute=True):
+        category.is_active = False
+        category.save()
+        later = CategoryFactory(township=deputy.township)
+    assert not filed(category, "0b9e3c52-7d4c-4c4f-8a0e-5a8d2b6f1e72")
+    assert filed(later, "0b9e3c52-7d4c-4c4f-8a0e-5a8d2b6f1e73")
+    with django_capture_on_commit_callbacks(execute=True):
+        other = TownshipFactory(name="下各镇", code="xiage")
+        with in_township(other):
+            elsewhere = CategoryFactory(township=other)
+    assert not filed(elsewhere, "0b9e3c52-7d4c-4c4f-8a0e-5a8d2b6f1e74")
+    assert Concern.objects.count() == 2
+
+
+@pytest.mark.django_db
 def test_receipt_shows_the_tracking_code_large_to_the_browser_that_filed(client, deputy, category):
     response = client.post(_file_url(deputy), _form_data(category), follow=True)
 

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from liaison import sms
-from liaison.celery import delay_after_commit
+from liaison.celery import delay_after_commit, send_or_give_up
 from liaison.models import Notification
 from liaison.scoping import county_wide, current_township
 
@@ -32,6 +32,48 @@ def notifications_muted():
         yield
     finally:
         _muted.reset(token)
+
+
+GATHERED_PER_TASK = 50
+
+
+class _Gathered:
+    def __init__(self):
+        self.ids: list[int] = []
+        self.open = True
+
+    def add(self, notification_id: int) -> None:  # on commit
+        if self.open:
+            self.ids.append(notification_id)
+        else:  # committed after the block (an outer transaction): on its own, as outside a block
+            send_or_give_up(_deliver_one(), notification_id)
+
+
+_gathered: ContextVar[_Gathered | None] = ContextVar("notifications_gathered", default=None)
+
+
+@contextmanager
+def deliveries_gathered():
+    """The messages queued in the block are delivered by one task once it ends, those committed by then; not one
+    task each. For work that queues many at once, as the worker registering a crowd's filings (two texts a
+    filing), where sending, receiving and acknowledging a task for each message was the worker's work too."""
+    gathered = _Gathered()
+    token = _gathered.set(gathered)
+    try:
+        yield
+    finally:
+        _gathered.reset(token)
+        gathered.open = False
+        from liaison.tasks import deliver_notifications_task
+
+        for start in range(0, len(gathered.ids), GATHERED_PER_TASK):  # (several: the pool's processes share them)
+            send_or_give_up(deliver_notifications_task, gathered.ids[start:start + GATHERED_PER_TASK])
+
+
+def _deliver_one():
+    from liaison.tasks import deliver_notification_task
+
+    return deliver_notification_task
 
 
 def notification_queue(
@@ -68,11 +110,13 @@ def notification_queue(
     if skipped_because:
         logger.warning("notification %s skipped: the number's daily cap of %s SMS", notification.pk, daily_cap)
         return notification
-    from liaison.tasks import deliver_notification_task
-
     # The row is the message; the task only says "send it now". A broker that is down or frozen
     # costs this request at most one REDIS_TIMEOUT, and the sweep sends the row once it is back.
-    delay_after_commit(deliver_notification_task, notification.pk)
+    gathered = _gathered.get()
+    if gathered is not None:
+        transaction.on_commit(lambda: gathered.add(notification.pk))
+    else:
+        delay_after_commit(_deliver_one(), notification.pk)
     return notification
 
 

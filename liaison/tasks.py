@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from liaison.celery import send_or_give_up
 from liaison.outbox import notification_deliver, notifications_pending_ids, sweep_mark_done
 
 
@@ -12,6 +13,19 @@ def deliver_notification_task(self, notification_id: int) -> bool:
     except Exception as exc:
         # Retry only around the outside I/O; the row itself records each attempt.
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries)
+
+
+@shared_task(name="liaison.deliver_notifications", acks_late=True)
+def deliver_notifications_task(notification_ids: list[int]) -> int:
+    """Many messages in one task (outbox.deliveries_gathered), each in turn; how many this sent. One that fails
+    gets a task of its own, retried as a message sent alone (the sweep sends it if the broker is away)."""
+    sent = 0
+    for notification_id in notification_ids:
+        try:
+            sent += notification_deliver(notification_id=notification_id)
+        except Exception:
+            send_or_give_up(deliver_notification_task.s(notification_id).set(countdown=60))
+    return sent
 
 
 @shared_task(name="liaison.retry_pending_notifications")

@@ -29,6 +29,7 @@ from deputies.models import Deputy, Site, Village
 from liaison import counters
 from liaison.celery import send_or_give_up
 from liaison.models import Township
+from liaison.outbox import deliveries_gathered
 from liaison.photos import clean_photo
 from liaison.scoping import county_wide, in_township
 from petitions import services, throttle
@@ -103,9 +104,10 @@ def register_filings_now(*, older_than: datetime.timedelta | None = None) -> int
         if not batch:
             return done
         townships = Township.objects.in_bulk({township_id for _pk, township_id in batch})
-        for pk, township_id in batch:
-            with in_township(townships[township_id]):
-                done += _register_or_note(pk)
+        with deliveries_gathered():  # the batch's texts sent by one task, not one each
+            for pk, township_id in batch:
+                with in_township(townships[township_id]):
+                    done += _register_or_note(pk)
         last = batch[-1][0]
 
 

@@ -204,3 +204,18 @@ def site(db):
 def deputy(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return DeputyFactory()
+
+
+@pytest.fixture
+def tasks_run():
+    """The names of the tasks run (in-process, as the embedded default runs them), in order."""
+    from celery.signals import task_prerun
+
+    ran = []
+
+    def note(sender=None, **_kwargs) -> None:
+        ran.append(sender.name)
+
+    task_prerun.connect(note, weak=False)
+    yield ran
+    task_prerun.disconnect(note)

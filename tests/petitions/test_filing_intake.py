@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from liaison.models import Notification
 from petitions import intake
 from petitions.models import Concern, Filing
 from tests.petitions.test_public_filing import GPS_IFD, _file_url, _form_data, _jpeg_with_gps
@@ -229,3 +230,18 @@ def test_a_filing_reads_only_what_it_keeps(client, deputy, category):
     # The form shown again after a mistake still names the deputy and their post.
     again = client.post(_file_url(deputy), {**_form_data(category), "mobile": "12"}).content.decode()
     assert deputy.name in again and (not deputy.post or deputy.post in again)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_filings_sends_its_texts_by_one_task(client, deputy, category, settings, tasks_run):
+    for n in range(3):
+        client.post(_file_url(deputy), _form_data(category, token=f"0b9e3c52-7d4c-4c4f-8a0e-5a8d2b6f1e7{n}",
+                                                  mobile=f"1381234567{n}"))
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the tasks the registering sends, run here
+
+    assert intake.register_filings_now() == 3
+
+    assert tasks_run == ["liaison.deliver_notifications"]
+    assert Concern.objects.count() == 3
+    assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.SENT}
+    assert Notification.objects.count() == 6  # each filer's receipt and their deputy's notice

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from liaison.models import Notification
@@ -106,3 +107,50 @@ def test_nothing_is_queued_while_notifications_are_muted():
     assert not Notification.objects.exists()
     assert notification_queue(township=the_township(), key="m", channel="sms", recipient="13800000001", body="x") is not None
 
+
+
+def _queue(n: int) -> Notification:
+    return notification_queue(township=the_township(), key=f"g{n}", channel="sms", recipient=f"1380000000{n}",
+                              body=f"第{n}条")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_messages_queued_in_a_gathering_go_out_by_one_task_once_it_ends(sms_gateway, tasks_run):
+    from liaison.outbox import deliveries_gathered
+
+    with deliveries_gathered():
+        for n in range(3):
+            with transaction.atomic():  # (as the worker registers each filing)
+                _queue(n)
+        assert sms_gateway["received"] == [] and tasks_run == []
+
+    assert tasks_run == ["liaison.deliver_notifications"]
+    assert sorted(m["mobile"] for m in sms_gateway["delivered"]) == ["13800000000", "13800000001", "13800000002"]
+    assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.SENT}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_gathered_message_that_fails_gets_a_task_of_its_own(sms_gateway, tasks_run):
+    from liaison.outbox import deliveries_gathered
+
+    sms_gateway["answers"].append(False)  # the first message is refused once
+    with deliveries_gathered():
+        for n in range(2):
+            _queue(n)
+
+    assert tasks_run == ["liaison.deliver_notifications", "liaison.deliver_notification"]
+    assert len(sms_gateway["delivered"]) == 2
+    first = Notification.objects.get(key="g0")
+    assert (first.status, first.attempts) == (Notification.Status.SENT, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_committed_after_its_gathering_ended_goes_out_on_its_own(sms_gateway, tasks_run):
+    from liaison.outbox import deliveries_gathered
+
+    with transaction.atomic():
+        with deliveries_gathered():
+            _queue(0)
+        assert tasks_run == []
+
+    assert tasks_run == ["liaison.deliver_notification"] and len(sms_gateway["delivered"]) == 1

@@ -16,10 +16,10 @@ class _KeptClients(RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        if index not in self._clients:
-            self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
-        return self._clients[index]
+        pool = self._get_connection_pool(write)  # (with replicas, a read's is drawn at random: keyed by the pool)
+        if id(pool) not in self._clients:
+            self._clients[id(pool)] = self._client(connection_pool=pool)
+        return self._clients[id(pool)]
 
 
 class RedisCache(DjangoRedisCache):

@@ -31,13 +31,14 @@ def delay_after_commit(task, *args) -> None:
     transaction.on_commit(lambda: send_or_give_up(task, *args))
 
 
-def send_or_give_up(task, *args) -> bool:
-    """Send `task` now; False if the broker refused it or is in back-off after a failure."""
+def send_or_give_up(task, *args, **options) -> bool:
+    """Send `task` now (with apply_async's `options`, as countdown); False if the broker refused it or is in
+    back-off after a failure."""
     global _broker_failed_at
     if _broker_failed_at is not None and time.monotonic() - _broker_failed_at < BROKER_BACKOFF_SECONDS:
         return False
     try:
-        task.delay(*args)
+        task.apply_async(args, **options)
     except OperationalError as exc:  # kombu's wrapper of every connection and timeout error
         _broker_failed_at = time.monotonic()
         logger.warning("broker did not take %s%r (%s); left for the sweep", task.name, args, type(exc).__name__)

@@ -17,15 +17,18 @@ def deliver_notification_task(self, notification_id: int) -> bool:
 
 @shared_task(name="liaison.deliver_notifications", acks_late=True)
 def deliver_notifications_task(notification_ids: list[int]) -> int:
-    """Many messages in one task (outbox.deliveries_gathered), each in turn; how many this sent. One that fails
-    gets a task of its own, retried as a message sent alone (the sweep sends it if the broker is away)."""
-    sent = 0
-    for notification_id in notification_ids:
+    """Many messages in one task (outbox.deliveries_gathered), each in turn; how many this sent. After a failure
+    (the gateway away, most likely) the one that failed is retried and the rest sent as messages sent alone: a
+    batch waits on a silent gateway once, not once for each message. The sweep sends what the broker refused."""
+    for n, notification_id in enumerate(notification_ids):
         try:
-            sent += notification_deliver(notification_id=notification_id)
+            notification_deliver(notification_id=notification_id)
         except Exception:
-            send_or_give_up(deliver_notification_task.s(notification_id).set(countdown=60))
-    return sent
+            send_or_give_up(deliver_notification_task, notification_id, countdown=60)
+            for rest in notification_ids[n + 1:]:
+                send_or_give_up(deliver_notification_task, rest)
+            return n
+    return len(notification_ids)
 
 
 @shared_task(name="liaison.retry_pending_notifications")

@@ -45,10 +45,10 @@ class _Task:
     def __init__(self, error: Exception | None = None):
         self.error, self.sent = error, []
 
-    def delay(self, *args):
+    def apply_async(self, args, **_options):
         if self.error:
             raise self.error
-        self.sent.append(args)
+        self.sent.append(tuple(args))
 
 
 @pytest.fixture(autouse=True)

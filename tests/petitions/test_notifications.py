@@ -130,18 +130,32 @@ def test_messages_queued_in_a_gathering_go_out_by_one_task_once_it_ends(sms_gate
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_gathered_message_that_fails_gets_a_task_of_its_own(sms_gateway, tasks_run):
+def test_after_a_failure_in_a_gathering_that_message_is_retried_and_the_rest_go_alone(sms_gateway, tasks_run):
+    """A silent gateway holds a batch once (its timeout), not once for each message in it."""
     from liaison.outbox import deliveries_gathered
 
     sms_gateway["answers"].append(False)  # the first message is refused once
     with deliveries_gathered():
-        for n in range(2):
+        for n in range(3):
             _queue(n)
 
-    assert tasks_run == ["liaison.deliver_notifications", "liaison.deliver_notification"]
-    assert len(sms_gateway["delivered"]) == 2
+    assert tasks_run == ["liaison.deliver_notifications"] + ["liaison.deliver_notification"] * 3
+    assert len(sms_gateway["delivered"]) == 3 and len(sms_gateway["received"]) == 4
     first = Notification.objects.get(key="g0")
     assert (first.status, first.attempts) == (Notification.Status.SENT, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_gathering_sends_one_task_for_each_tasks_worth(sms_gateway, tasks_run, monkeypatch):
+    from liaison import outbox
+
+    monkeypatch.setattr(outbox, "GATHERED_PER_TASK", 2)
+    with outbox.deliveries_gathered():
+        for n in range(5):
+            _queue(n)
+        assert tasks_run == []
+
+    assert tasks_run == ["liaison.deliver_notifications"] * 3 and len(sms_gateway["delivered"]) == 5
 
 
 @pytest.mark.django_db(transaction=True)

@@ -76,6 +76,35 @@ def test_one_filing_over_a_limit_is_held_and_the_ones_within_went_out(client, de
 
 
 @pytest.mark.django_db
+def test_a_filing_the_database_could_not_save_is_not_counted_against_the_limits(client, deputy, category, monkeypatch,
+                                                                                 settings):
+    """Sent again after the station's "busy" page (a database restarting), as the page asks: only the filing that
+    was saved counts, so the filer is not held for the station's own fault (the production tier's PostgreSQL
+    restart found them held)."""
+    from django.db import OperationalError
+
+    from petitions.models import Filing
+
+    settings.FILING_PER_MOBILE_BURST = 1
+    data = _filing(category)
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.1")
+    limits = throttle.filing_limits(request, data["mobile"])
+    save = Filing.save
+
+    def restarting(*args, **kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(Filing, "save", restarting)
+    with pytest.raises(OperationalError):
+        client.post(reverse("petitions:file_to_deputy", args=[deputy.code]), data, REMOTE_ADDR="198.51.100.1")
+    assert set(counters.peek([limit.key for limit in limits]).values()) == {0}
+
+    monkeypatch.setattr(Filing, "save", save)
+    response = _file(client, deputy, data)
+    assert Concern.objects.get(tracking=response.context["concern"].tracking).status == S.SUBMITTED
+
+
+@pytest.mark.django_db
 def test_a_busy_duty_day_on_the_stations_wifi_is_never_held(rf):
     """Thirty villagers on one address within ten minutes, two hundred in the day: all filed as usual."""
     request = rf.post("/", REMOTE_ADDR="10.20.30.40")

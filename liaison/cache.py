@@ -1,9 +1,9 @@
 """The cache's Redis backend: Django's, keeping one client per connection pool.
 
 Django's RedisCacheClient makes a new redis.Redis for every cache call (get_client), and building one sets up
-its some 170 response callbacks: a third of the CPU of serving the cached tracking page, beside the page's one
-round trip. A redis.Redis may be shared by threads (each command takes a connection from the pool), and
-after a fork its pool opens new connections, so one per pool is enough.
+its some 170 response callbacks: about a fifth of the Python calls of serving the cached tracking page
+(0.05-0.14 ms of its 0.88 ms of CPU). Django keeps a cache object per thread, so each thread keeps its own
+clients; after a fork a pool opens new connections, so one client per pool is enough.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache

@@ -6,7 +6,8 @@ without each page listing what it reads:
 
 - every statement that writes (INSERT, UPDATE, DELETE through Django's connection, in any process: web,
   worker, command) notes the township scope it ran in; when its transaction commits, those townships get a
-  new random stamp (`PagesStamp`). A rolled-back transaction stamps nothing. Writes no public page reads
+  new random stamp (`PagesStamp`), or at the end of a `stamps_gathered()` block that it committed in. A
+  rolled-back transaction stamps nothing. Writes no public page reads
   (sessions, rate-limit counters, the outbox, the cockpit's running totals…) are listed by `unseen` and
   stamp nothing; a test draws every cached page and checks it reads none of them.
 - a cached page is stored with the stamp its township had *before* it was drawn, and served only while
@@ -26,12 +27,13 @@ import logging
 import re
 import secrets
 import time
-from contextlib import suppress
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.middleware.gzip import re_accepts_gzip
@@ -97,12 +99,42 @@ def _note_scope(connection, townships: set[int] | None) -> None:
 
     def stamp_on_commit():
         stamp_on_commit.is_due = False  # (a test's captured callbacks stay listed after they ran)
-        stamp_townships(stamp_on_commit.townships, using=connection.alias)
+        gathered = _gathered_stamps.get()
+        if gathered is not None and connection.alias == DEFAULT_DB_ALIAS:
+            gathered.townships = _merged(gathered.townships, stamp_on_commit.townships)
+        else:
+            stamp_townships(stamp_on_commit.townships, using=connection.alias)
 
     stamp_on_commit.is_due, stamp_on_commit.townships = True, townships
     # Robust: the change is committed, and a lost stamp only lets its pages be served until
     # PUBLIC_PAGE_SECONDS, which is logged, not a failed request.
     transaction.on_commit(stamp_on_commit, using=connection.alias, robust=True)
+
+
+class _Gathered:
+    def __init__(self):
+        self.townships: set[int] | None = set()  # (None: every township)
+
+
+_gathered_stamps: ContextVar[_Gathered | None] = ContextVar("gathered_stamps", default=None)
+
+
+@contextmanager
+def stamps_gathered():
+    """The townships whose writes commit within the block get their new stamps once, when it ends, not after
+    each transaction: for work that commits many small transactions at once, as the worker registering a
+    crowd's filings one transaction each, where stamping after each one was four round trips of the
+    filing's 26. Their pages may be served as before until the block ends (a batch: a second or two); a
+    process killed within it stamps nothing, and those pages are served until PUBLIC_PAGE_SECONDS."""
+    gathered = _Gathered()
+    token = _gathered_stamps.set(gathered)
+    try:
+        yield
+    finally:
+        _gathered_stamps.reset(token)
+        connection = connections[DEFAULT_DB_ALIAS]
+        connection.pages_pending = _merged(getattr(connection, "pages_pending", set()), gathered.townships)
+        stamp_pending(connection)
 
 
 def _merged(noted: set[int] | None, townships: set[int] | None) -> set[int] | None:
@@ -124,8 +156,6 @@ def stamp_pending(connection) -> None:
 
 def stamp_all_pending(**_signal) -> None:
     """request_finished, task_postrun, exit: the last autocommitted writes of a request, a task, a command."""
-    from django.db import connections
-
     for connection in connections.all(initialized_only=True):
         stamp_pending(connection)
     if _unmirrored and not _cache_is_down():

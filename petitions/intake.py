@@ -31,6 +31,7 @@ from liaison.celery import send_or_give_up
 from liaison.models import Township
 from liaison.outbox import deliveries_gathered
 from liaison.photos import clean_photo
+from liaison.public_pages import stamps_gathered
 from liaison.scoping import county_wide, in_township
 from petitions import services, throttle
 from petitions.intake_models import Filing
@@ -63,7 +64,11 @@ def filing_accept(*, deputy: Deputy | None, site: Site | None, data: dict, limit
     storage = storages["private"]
     filing.photos = [storage.save(f"intake/{filing.tracking}-{n}", upload)
                      for n, upload in enumerate(data["photos"])]
-    filing.save()
+    try:
+        filing.save()
+    except DatabaseError:  # not saved (the database restarting): the filer sends it again, counted then
+        throttle.give_back_filing(filing.payload["limits"])
+        raise
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         transaction.on_commit(_nudge, robust=True)  # a lost nudge is the sweep's to make up, never an error
         return filing
@@ -100,20 +105,24 @@ def register_filings_now(*, older_than: datetime.timedelta | None = None) -> int
             pending = Filing.objects.filter(state=Filing.State.PENDING, pk__gt=last)
             if older_than is not None:
                 pending = pending.filter(created_at__lt=timezone.now() - older_than)
-            batch = list(pending.order_by("pk").values_list("pk", "township_id")[:BATCH])
-        if not batch:
-            return done
-        townships = Township.objects.in_bulk({township_id for _pk, township_id in batch})
-        with deliveries_gathered():  # the batch's texts sent by one task, not one each
-            for pk, township_id in batch:
+            batch = list(pending.order_by("pk").values_list("pk", "township_id", "payload__category")[:BATCH])
+            if not batch:
+                return done
+            townships = Township.objects.in_bulk({township_id for _pk, township_id, _category in batch})
+            categories = Category.objects.in_bulk({category for _pk, _township_id, category in batch})
+        for category in categories.values():
+            category.township = townships[category.township_id]  # the concern's township, not read again
+        # The batch's texts sent by one task, and its townships' pages stamped once, not after each filing.
+        with deliveries_gathered(), stamps_gathered():
+            for pk, township_id, category in batch:
                 with in_township(townships[township_id]):
-                    done += _register_or_note(pk)
+                    done += _register_or_note(pk, categories.get(category))
         last = batch[-1][0]
 
 
-def _register_or_note(pk: int) -> int:
+def _register_or_note(pk: int, category: Category | None = None) -> int:
     try:
-        return _register(pk)
+        return _register(pk, category)
     except (DatabaseError, OSError):
         raise  # the database or the disk is away: the sweep tries again, not counted against the filing
     except Exception as exc:
@@ -122,7 +131,7 @@ def _register_or_note(pk: int) -> int:
         return 0
 
 
-def _register(pk: int) -> int:
+def _register(pk: int, category: Category | None) -> int:
     with transaction.atomic():
         # skip_locked: a second worker (or the sweep) passes over the filing one is registering. of=self: the
         # filing's row only (PostgreSQL locks no nullable side of the outer joins to deputy and site).
@@ -137,8 +146,8 @@ def _register(pk: int) -> int:
             channel=Concern.Channel.QR, tracking=filing.tracking, deputy=filing.deputy, site=filing.site,
             name=data["name"], mobile=data["mobile"],
             village=Village.objects.filter(pk=data["village"]).first() if data["village"] else None,
-            category=Category.objects.get(pk=data["category"]), content=data["content"], place=data["place"],
-            photos=photos, is_public=data["is_public"], submission_key=filing.submission_key,
+            category=category or Category.objects.get(pk=data["category"]), content=data["content"],
+            place=data["place"], photos=photos, is_public=data["is_public"], submission_key=filing.submission_key,
             notice_version=data["notice_version"], held_because=data["held_because"],
         )
         if created:

@@ -11,7 +11,6 @@ import hmac
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import DatabaseError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -179,12 +178,8 @@ def _file(request: HttpRequest, *, deputy: Deputy | None = None, site: Site | No
             # Counted however it looks: a filing held for one reason still counts against every limit.
             over_a_limit = throttle.count_filing(limits)
             # Registered by the worker (petitions.intake): the receipt names its code at once.
-            try:
-                filing = intake.filing_accept(deputy=deputy, site=site, data=data, limits=limits,
-                                              held_because=data["held_because"] or over_a_limit)
-            except DatabaseError:  # not saved (the database restarting): the filer sends it again, counted then
-                throttle.give_back_filing([limit.key for limit in limits])
-                raise
+            filing = intake.filing_accept(deputy=deputy, site=site, data=data, limits=limits,
+                                          held_because=data["held_because"] or over_a_limit)
             if filing.state == Filing.State.REPEATED:  # known at once when registered in the request
                 return _answer_repeat(request, filing, sent_here=True)
             # This browser just typed the text and the mobile: it owns the concern as surely as one

@@ -28,6 +28,7 @@ from liaison.public_pages import (
     forget_stamps,
     kept_while_unchanged,
     stamp_townships,
+    stamps_gathered,
     unseen_tables,
 )
 from liaison.scoping import county_wide, in_township
@@ -311,6 +312,21 @@ def test_a_change_in_another_township_keeps_this_townships_pages(client, station
     with commit(), in_township(the_township()):
         Deputy.objects.filter(pk=station["deputy"].pk).update(post="本镇的改动")
     assert "本镇的改动" in client.get(path).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_committed_while_stamps_are_gathered_stamp_once_when_the_block_ends(client, station):
+    path = station["pages"][0]
+    before = PagesStamp.objects.get(township=the_township()).stamp
+    with CaptureQueriesContext(connection) as stamping:
+        with stamps_gathered():
+            for post in ("第一次改动", "第二次改动"):
+                with in_township(the_township()), transaction.atomic():
+                    Deputy.objects.filter(pk=station["deputy"].pk).update(post=post)
+            assert PagesStamp.objects.get(township=the_township()).stamp == before
+    assert PagesStamp.objects.get(township=the_township()).stamp != before
+    assert len([query for query in stamping.captured_queries if "INTO \"liaison_pagesstamp\"" in query["sql"]]) == 1
+    assert "第二次改动" in client.get(path).content.decode()
 
 
 def test_writes_no_public_page_reads_stamp_nothing(station, commit):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from liaison.models import Notification
+from liaison.models import Notification, PagesStamp
 from petitions import intake
 from petitions.models import Concern, Filing
 from tests.petitions.test_public_filing import GPS_IFD, _file_url, _form_data, _jpeg_with_gps
@@ -245,3 +245,23 @@ def test_a_batch_of_filings_sends_its_texts_by_one_task(client, deputy, category
     assert Concern.objects.count() == 3
     assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.SENT}
     assert Notification.objects.count() == 6  # each filer's receipt and their deputy's notice
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_filings_stamps_its_townships_pages_once_and_reads_its_categories_once(
+        client, deputy, category):
+    for n in range(3):
+        client.post(_file_url(deputy), _form_data(category, token=f"0b9e3c52-7d4c-4c4f-8a0e-5a8d2b6f1e7{n}",
+                                                  mobile=f"1381234567{n}"))
+    before = PagesStamp.objects.get(township=deputy.township).stamp
+
+    with CaptureQueriesContext(connection) as registering:
+        assert intake.register_filings_now() == 3
+
+    sqls = [query["sql"] for query in registering.captured_queries]
+    assert len([sql for sql in sqls if sql.startswith('INSERT INTO "liaison_pagesstamp"')]) == 1
+    assert len([sql for sql in sqls if 'FROM "petitions_category"' in sql]) == 1
+    assert not [sql for sql in sqls if sql.startswith('SELECT "liaison_township"."id", "liaison_township"."county_id"')
+                and 'IN (' not in sql]  # the concern's township is the batch's, not read again for each
+    assert PagesStamp.objects.get(township=deputy.township).stamp != before
+    assert Concern.objects.count() == 3

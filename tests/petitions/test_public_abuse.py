@@ -105,6 +105,30 @@ def test_a_filing_the_database_could_not_save_is_not_counted_against_the_limits(
 
 
 @pytest.mark.django_db
+def test_a_filing_saved_before_the_database_failed_stays_counted(client, deputy, category, monkeypatch, settings):
+    """Registered in the request (the embedded default), the filing row is saved before the database fails: the
+    sweep registers it later, so it keeps its count, or a filer could send any number while the database fails."""
+    from django.db import OperationalError
+
+    from petitions import services
+    from petitions.models import Filing
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    data = _filing(category)
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.1")
+    limits = throttle.filing_limits(request, data["mobile"])
+
+    def restarting(**kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(services, "concern_submit", restarting)
+    with pytest.raises(OperationalError):
+        client.post(reverse("petitions:file_to_deputy", args=[deputy.code]), data, REMOTE_ADDR="198.51.100.1")
+    assert Filing.objects.get().state == Filing.State.PENDING
+    assert set(counters.peek([limit.key for limit in limits]).values()) == {1}
+
+
+@pytest.mark.django_db
 def test_a_busy_duty_day_on_the_stations_wifi_is_never_held(rf):
     """Thirty villagers on one address within ten minutes, two hundred in the day: all filed as usual."""
     request = rf.post("/", REMOTE_ADDR="10.20.30.40")

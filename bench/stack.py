@@ -207,10 +207,11 @@ def cpu_by_group(trees: dict[str, list[int]], commands: dict[str, str]) -> dict[
     return used
 
 
-def wait_idle(pids: list[int], *, window: float = 0.5, busy: float = 0.05, timeout: float = 120) -> float:
+def wait_idle(pids: list[int], *, window: float = 0.5, busy: float = 0.05, timeout: float = 300) -> float:
     """Wait until these processes use less than `busy` of a core over `window` seconds: wrk stops sending, not
     the server working off what it already took (uploads in flight, the messages a filing queued), which
-    would otherwise be charged to the next run. Returns the seconds waited."""
+    would otherwise be charged to the next run. Returns the seconds waited. (At county scale the worker
+    registered a run of filings up to 153 s after it: 120 s let its work run into the next scenarios.)"""
     started = time.monotonic()
     last = cpu_seconds(pids)
     while time.monotonic() - started < timeout:

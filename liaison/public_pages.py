@@ -6,10 +6,10 @@ without each page listing what it reads:
 
 - every statement that writes (INSERT, UPDATE, DELETE through Django's connection, in any process: web,
   worker, command) notes the township scope it ran in; when its transaction commits, those townships get a
-  new random stamp (`PagesStamp`), or at the end of a `stamps_gathered()` block that it committed in. A
-  rolled-back transaction stamps nothing. Writes no public page reads
-  (sessions, rate-limit counters, the outbox, the cockpit's running totals…) are listed by `unseen` and
-  stamp nothing; a test draws every cached page and checks it reads none of them.
+  new random stamp (`PagesStamp`), within about a second in a `stamps_gathered()` block. A rolled-back
+  transaction stamps nothing. Writes no public page reads (sessions, rate-limit counters, the outbox, the
+  cockpit's running totals…) are listed by `unseen` and stamp nothing; a test draws every cached page and
+  checks it reads none of them.
 - a cached page is stored with the stamp its township had *before* it was drawn, and served only while
   that is still the township's stamp: one query of one row by its key, or with Redis none (the stamps are
   mirrored there, below).
@@ -33,7 +33,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.middleware.gzip import re_accepts_gzip
@@ -100,10 +100,10 @@ def _note_scope(connection, townships: set[int] | None) -> None:
     def stamp_on_commit():
         stamp_on_commit.is_due = False  # (a test's captured callbacks stay listed after they ran)
         gathered = _gathered_stamps.get()
-        if gathered is not None and connection.alias == DEFAULT_DB_ALIAS:
-            gathered.townships = _merged(gathered.townships, stamp_on_commit.townships)
-        else:
+        if gathered is None or connection.alias != DEFAULT_DB_ALIAS:
             stamp_townships(stamp_on_commit.townships, using=connection.alias)
+        elif (due := gathered.add(stamp_on_commit.townships)) != set():
+            stamp_townships(due)
 
     stamp_on_commit.is_due, stamp_on_commit.townships = True, townships
     # Robust: the change is committed, and a lost stamp only lets its pages be served until
@@ -111,9 +111,24 @@ def _note_scope(connection, townships: set[int] | None) -> None:
     transaction.on_commit(stamp_on_commit, using=connection.alias, robust=True)
 
 
+GATHERED_SECONDS = 1.0
+
+
 class _Gathered:
     def __init__(self):
         self.townships: set[int] | None = set()  # (None: every township)
+        self.since = 0.0
+
+    def add(self, townships: set[int] | None) -> set[int] | None:
+        """Gather a commit's townships; those due to be stamped now (all gathered, once the first of them has
+        waited GATHERED_SECONDS), else an empty set."""
+        if self.townships == set():
+            self.since = time.monotonic()
+        self.townships = _merged(self.townships, townships)
+        if time.monotonic() - self.since < GATHERED_SECONDS:
+            return set()
+        due, self.townships = self.townships, set()
+        return due
 
 
 _gathered_stamps: ContextVar[_Gathered | None] = ContextVar("gathered_stamps", default=None)
@@ -121,11 +136,13 @@ _gathered_stamps: ContextVar[_Gathered | None] = ContextVar("gathered_stamps", d
 
 @contextmanager
 def stamps_gathered():
-    """The townships whose writes commit within the block get their new stamps once, when it ends, not after
-    each transaction: for work that commits many small transactions at once, as the worker registering a
-    crowd's filings one transaction each, where stamping after each one was four round trips of the
-    filing's 26. Their pages may be served as before until the block ends (a batch: a second or two); a
-    process killed within it stamps nothing, and those pages are served until PUBLIC_PAGE_SECONDS."""
+    """The townships whose writes commit within the block get their new stamps together, not after each
+    transaction: for work that commits many small transactions at once, as the worker registering a crowd's
+    filings one transaction each, where stamping after each one was four round trips of the filing's 26.
+    They are stamped at the first commit GATHERED_SECONDS after the earliest unstamped one, and when the block
+    ends: until then their pages (and the desk's lists and the cockpit, which go by the same stamps) may be
+    served as before. A process killed within the block loses at most that second's stamps, and those pages
+    are then served until PUBLIC_PAGE_SECONDS."""
     gathered = _Gathered()
     token = _gathered_stamps.set(gathered)
     try:
@@ -150,6 +167,10 @@ def stamp_pending(connection) -> None:
     connection.pages_pending = set()
     try:
         stamp_townships(pending, using=connection.alias)
+    except DatabaseError as exc:  # (the database restarting): tried again by the connection's next statement, or at
+        # the end of the request or the task
+        connection.pages_pending = _merged(getattr(connection, "pages_pending", set()), pending)
+        logger.warning("public pages of %s not stamped yet (%s)", pending or "all", type(exc).__name__)
     except Exception:
         logger.exception("public pages of %s not stamped; served until PUBLIC_PAGE_SECONDS", pending or "all")
 
@@ -504,7 +525,7 @@ def kept_while_unchanged(key: str, read, *, township: int | None = None):
     elif township is not None:
         known, stamp = township, _stamp_of(township)
     # Read after the stamp: a change committed in between has a newer one. (Under a crowd the worker's
-    # registering changes the stamp every few filings: a stale row costs one read more, not two.)
+    # registering changes the stamp about once a second: a stale row costs one read more, not two.)
     row = read()
     if row is None:
         return row

@@ -18,6 +18,7 @@ filer, and gives back the limits it counted. docs/public-pages.md has the filer'
 import datetime
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -66,13 +67,16 @@ def filing_accept(*, deputy: Deputy | None, site: Site | None, data: dict, limit
                      for n, upload in enumerate(data["photos"])]
     try:
         filing.save()
-    except DatabaseError:  # not saved (the database restarting): the filer sends it again, counted then
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            _register_or_note(filing.pk)
+    except DatabaseError:
+        # Not saved (the database restarting), or saved but not registered in the request, where no sweep
+        # registers it later (the embedded default runs no beat): the filer sends it again, counted then.
         throttle.give_back_filing(filing.payload["limits"])
         raise
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         transaction.on_commit(_nudge, robust=True)  # a lost nudge is the sweep's to make up, never an error
         return filing
-    _register_or_note(filing.pk)
     # Registered (the row is gone) or a repeat or failed (the row says which, and which concern it repeats).
     return Filing.objects.filter(pk=filing.pk).select_related(
         "deputy", "site", "concern__constituent").first() or filing
@@ -111,20 +115,26 @@ def register_filings_now(*, older_than: datetime.timedelta | None = None) -> int
             townships = Township.objects.in_bulk({township_id for _pk, township_id, _category in batch})
             categories = Category.objects.in_bulk({category for _pk, _township_id, category in batch})
         for category in categories.values():
-            category.township = townships[category.township_id]  # the concern's township, not read again
-        # The batch's texts sent by one task, and its townships' pages stamped once, not after each filing.
+            if category.township_id in townships:
+                category.township = townships[category.township_id]  # the concern's township, not read again
+        # The batch's texts sent by one task, and its townships' pages stamped together, not after each filing.
         with deliveries_gathered(), stamps_gathered():
-            for pk, township_id, category in batch:
+            for pk, township_id, category_id in batch:
+                category = categories.get(category_id)
                 with in_township(townships[township_id]):
-                    done += _register_or_note(pk, categories.get(category))
+                    # (Another township's is read in the filing's scope, and not found: the filing fails.)
+                    done += _register_or_note(pk, category if category and category.township_id == township_id
+                                              else None)
         last = batch[-1][0]
 
 
 def _register_or_note(pk: int, category: Category | None = None) -> int:
     try:
         return _register(pk, category)
-    except (DatabaseError, OSError):
-        raise  # the database or the disk is away: the sweep tries again, not counted against the filing
+    except (DatabaseError, OSError, SoftTimeLimitExceeded):
+        # The database or the disk is away, or the task's time is up: the sweep tries again, not counted
+        # against the filing.
+        raise
     except Exception as exc:
         logger.exception("filing %s not registered", pk)
         _note_failure(pk, exc)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from deputies.activities import activity_record
 from deputies.models import Activity, Deputy, Site
+from liaison import public_pages
 from liaison.counters import hit
 from liaison.models import Counter, PagesStamp
 from liaison.public_pages import (
@@ -314,8 +315,14 @@ def test_a_change_in_another_township_keeps_this_townships_pages(client, station
     assert "本镇的改动" in client.get(path).content.decode()
 
 
+def _stamps_written(queries) -> int:
+    return len([query for query in queries.captured_queries if 'INTO "liaison_pagesstamp"' in query["sql"]])
+
+
 @pytest.mark.django_db(transaction=True)
-def test_changes_committed_while_stamps_are_gathered_stamp_once_when_the_block_ends(client, station):
+def test_changes_committed_while_stamps_are_gathered_stamp_once_when_the_block_ends(
+        client, station, django_assert_num_queries):
+    """As the worker registers a crowd's filings: the page drawn in between is the one served until the end."""
     path = station["pages"][0]
     before = PagesStamp.objects.get(township=the_township()).stamp
     with CaptureQueriesContext(connection) as stamping:
@@ -323,10 +330,44 @@ def test_changes_committed_while_stamps_are_gathered_stamp_once_when_the_block_e
             for post in ("第一次改动", "第二次改动"):
                 with in_township(the_township()), transaction.atomic():
                     Deputy.objects.filter(pk=station["deputy"].pk).update(post=post)
+                client.get(path)
             assert PagesStamp.objects.get(township=the_township()).stamp == before
+            assert "第一次改动" in _served_from_cache(client, path, django_assert_num_queries)
     assert PagesStamp.objects.get(township=the_township()).stamp != before
-    assert len([query for query in stamping.captured_queries if "INTO \"liaison_pagesstamp\"" in query["sql"]]) == 1
+    assert _stamps_written(stamping) == 1
     assert "第二次改动" in client.get(path).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gathered_stamps_wait_at_most_a_moment(station, monkeypatch):
+    monkeypatch.setattr(public_pages, "GATHERED_SECONDS", 0)  # each commit is a moment after the first
+    with CaptureQueriesContext(connection) as stamping, stamps_gathered():
+        for n, post in enumerate(("第一次改动", "第二次改动"), start=1):
+            with in_township(the_township()), transaction.atomic():
+                Deputy.objects.filter(pk=station["deputy"].pk).update(post=post)
+            assert _stamps_written(stamping) == n
+    assert _stamps_written(stamping) == 2  # nothing left for the block's end
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stamp_the_database_could_not_take_is_tried_again(station, monkeypatch):
+    from django.db import OperationalError
+
+    before = PagesStamp.objects.get(township=the_township()).stamp
+    stamp = public_pages.stamp_townships
+
+    def restarting(*args, **kwargs):
+        raise OperationalError("the database system is starting up")
+
+    connection.pages_pending = {the_township().pk}
+    monkeypatch.setattr(public_pages, "stamp_townships", restarting)
+    public_pages.stamp_pending(connection)
+    assert connection.pages_pending == {the_township().pk}
+
+    monkeypatch.setattr(public_pages, "stamp_townships", stamp)
+    public_pages.stamp_pending(connection)
+    assert connection.pages_pending == set()
+    assert PagesStamp.objects.get(township=the_township()).stamp != before
 
 
 def test_writes_no_public_page_reads_stamp_nothing(station, commit):

@@ -12,12 +12,13 @@ class LiaisonConfig(AppConfig):
 
         from celery.signals import task_postrun
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group, Permission
         from django.contrib.auth.signals import user_logged_in
         from django.core.signals import request_finished
         from django.db.backends.signals import connection_created
-        from django.db.models.signals import post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from liaison import checks, public_pages, roles  # noqa: F401 (checks registers itself)
+        from liaison import access, checks, public_pages, roles  # noqa: F401 (checks registers itself)
         from liaison.accounts import demo_guard  # noqa: F401 (registers its deploy check)
         from liaison.accounts.middleware import start_idle_clock
         from liaison.accounts.sessions import end_sessions_of_deactivated
@@ -39,6 +40,18 @@ class LiaisonConfig(AppConfig):
             "sessions.Session", "admin.LogEntry", "auth.User", "axes.AccessAttempt", "axes.AccessLog",
             "axes.AccessFailureLog", "axes.AccessAttemptExpiration", "otp_totp.TOTPDevice",
             "otp_static.StaticDevice", "otp_static.StaticToken")
+        # Accounts' access kept in the shared cache: each change of it is kept no longer (liaison.access).
+        from liaison.models import County, Membership, Township
+
+        for signal in (post_save, post_delete):
+            signal.connect(access.account_changed, sender=Membership, dispatch_uid="liaison.access_account")
+            for model in (Group, Permission, Township, County):
+                signal.connect(access.everyones_changed, sender=model, dispatch_uid=f"liaison.access_{model.__name__}")
+        post_migrate.connect(access.everyones_changed, dispatch_uid="liaison.access_migrated")
+        User = get_user_model()
+        for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
+            m2m_changed.connect(access.grants_changed, sender=through,
+                                dispatch_uid=f"liaison.access_{through.__name__}")
         user_logged_in.connect(start_idle_clock, dispatch_uid="liaison.start_idle_clock")
         roles.menu_register(key="admin", url_name="admin:index", label=_("Administration"), staff_only=True,
                             order=90, desk=False)

@@ -109,9 +109,13 @@ def database_restore(connection, dump: Path) -> None:
         _run(*_pg_command("pg_restore", connection.settings_dict, "--clean", "--if-exists", "--no-owner",
                           "--single-transaction", "--exit-on-error", str(dump)))
     connection.close()
-    # The restored rows were not written through Django: no cached public page may outlive them.
+    # The restored rows were not written through Django: no cached public page or account access may
+    # outlive them.
+    from liaison import access
     from liaison.models import PagesStamp
     from liaison.public_pages import forget_stamps
 
     if PagesStamp._meta.db_table in connection.introspection.table_names():
         forget_stamps(using=connection.alias)
+    if connection.alias == "default":
+        access.changed(None)

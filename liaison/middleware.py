@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 
+from liaison import access
 from liaison.scoping import back_office_scope, enter_scope, in_township, township_for_host
 
 
@@ -66,6 +67,7 @@ class TownshipMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
         if is_back_office(request):
+            access.load(request.user)
             enter_scope(request, back_office_scope(request))
 
 

@@ -44,6 +44,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import compress_string
 from django_scopes import get_scope
 
+from liaison import cache as shared_cache
+
 logger = logging.getLogger(__name__)
 
 _KEY_VERSION = 3  # raise when what an entry holds changes shape
@@ -51,7 +53,6 @@ _WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\
 _UNSEEN: set[str] = set()  # "app_label.ModelName"
 _unseen_tables: frozenset[str] | None = None
 _migrating = False
-_down_until = 0.0  # the cache failed a moment ago: draw pages without it until then
 
 
 def unseen(*models: str) -> None:
@@ -179,7 +180,7 @@ def stamp_all_pending(**_signal) -> None:
     """request_finished, task_postrun, exit: the last autocommitted writes of a request, a task, a command."""
     for connection in connections.all(initialized_only=True):
         stamp_pending(connection)
-    if _unmirrored and not _cache_is_down():
+    if _unmirrored and not shared_cache.is_down():
         _mirror_again()
 
 
@@ -242,8 +243,8 @@ def forget_stamps(*, using: str = "default", apps=None, sender=None, **_signal) 
         townships = list(Township.objects.using(using).values_list("pk", flat=True))
         try:
             cache.delete_many([_stamp_key(pk) for pk in townships])
-        except _cache_errors() as exc:
-            _cache_down(exc)
+        except shared_cache.errors() as exc:
+            shared_cache.went_down(exc)
             _mirror_failed(townships, exc)
 
 
@@ -343,14 +344,14 @@ def _key(request: HttpRequest) -> str:
 def _current(key: str) -> dict | None:
     """The entry stored under `key`, if its township still has the stamp it was drawn under. Mirrored, with
     the entry's township known here from an earlier hit, the entry and the stamp come in one round trip."""
-    if _cache_is_down():
+    if shared_cache.is_down():
         return None
     township = _townships_of_keys.get(key) if _mirrored() else None
     keys = [key] if township is None else [key, _stamp_key(township)]
     try:
         found = cache.get_many(keys)
-    except _cache_errors() as exc:
-        _cache_down(exc)
+    except shared_cache.errors() as exc:
+        shared_cache.went_down(exc)
         return None
     entry = found.get(key)
     if entry is None:
@@ -381,12 +382,12 @@ def _stamp_of(township: int) -> int | None:
     from liaison.models import PagesStamp
 
     if _mirrored():
-        if _cache_is_down():  # (every filing of a crowd would wait on a frozen Redis again)
+        if shared_cache.is_down():  # (every filing of a crowd would wait on a frozen Redis again)
             return None
         try:
             stamp = cache.get(_stamp_key(township))
-        except _cache_errors() as exc:
-            _cache_down(exc)
+        except shared_cache.errors() as exc:
+            shared_cache.went_down(exc)
             return None
         return stamp if stamp is not None else township_stamps([township]).get(township)
     # (In SQL: the ORM building this one query cost as much as the rest of serving the page.)
@@ -406,7 +407,7 @@ def township_stamps(townships: list[int] | None = None) -> dict[int, int]:
     stamps = dict(rows.values_list("township_id", "stamp"))
     if not _mirrored() or not stamps:
         return stamps
-    if _cache_is_down():
+    if shared_cache.is_down():
         return {}
     keys = {pk: _stamp_key(pk) for pk in stamps}
     try:
@@ -416,8 +417,8 @@ def township_stamps(townships: list[int] | None = None) -> dict[int, int]:
                 stamps[pk] = mirrored[key]
             elif not cache.add(key, stamps[pk], None):
                 stamps.pop(pk)  # mirrored a moment ago, after the database was read: store nothing under it
-    except _cache_errors() as exc:
-        _cache_down(exc)
+    except shared_cache.errors() as exc:
+        shared_cache.went_down(exc)
         return {}
     return stamps
 
@@ -434,10 +435,7 @@ _unmirrored: set[int] = set()  # townships whose stamp could not be mirrored: st
 
 
 def _mirrored() -> bool:
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
-
-    return settings.PUBLIC_PAGE_SECONDS > 0 and isinstance(caches["default"], RedisCache)
+    return settings.PUBLIC_PAGE_SECONDS > 0 and shared_cache.is_shared()
 
 
 def _stamp_key(township: int) -> str:
@@ -445,13 +443,13 @@ def _stamp_key(township: int) -> str:
 
 
 def _mirror(stamps: dict[int, int]) -> None:
-    if _cache_is_down():  # (a filing must not wait on a frozen Redis once more)
+    if shared_cache.is_down():  # (a filing must not wait on a frozen Redis once more)
         _unmirrored.update(stamps)
         return
     try:
         cache.set_many({_stamp_key(pk): stamp for pk, stamp in stamps.items()}, None)
-    except _cache_errors() as exc:
-        _cache_down(exc)
+    except shared_cache.errors() as exc:
+        shared_cache.went_down(exc)
         _mirror_failed(stamps, exc)
 
 
@@ -514,7 +512,7 @@ def kept_while_unchanged(key: str, read, *, township: int | None = None):
     keeps its stamp, at most PUBLIC_PAGE_SECONDS (a change made outside Django); no row (None) is not kept.
     With `township` given, read() may return anything of that township's (its categories, say).
     The requests that get a kept row share it: it is for reading, never to change or save."""
-    if settings.PUBLIC_PAGE_SECONDS <= 0 or _cache_is_down():
+    if settings.PUBLIC_PAGE_SECONDS <= 0 or shared_cache.is_down():
         return read()
     known = stamp = None
     entry = _kept.get(key)
@@ -577,14 +575,14 @@ def cached_fragment(request: HttpRequest, template_name: str, context, *, drawn_
         # The township too: stamps count per township, so two townships often share one.
         where, version = str(township), None if stamp is None else str(stamp)
     key = None
-    if version is not None and settings.PUBLIC_PAGE_SECONDS > 0 and not _cache_is_down():
+    if version is not None and settings.PUBLIC_PAGE_SECONDS > 0 and not shared_cache.is_down():
         parts = (template_name, where, str(request.user.pk), ",".join(sorted(user_roles(request.user))),
                  request.get_full_path(), translation.get_language(), timezone.localdate().isoformat(), version)
         key = f"fragment:{_KEY_VERSION}:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
         try:
             html = cache.get(key)
-        except _cache_errors() as exc:
-            _cache_down(exc)
+        except shared_cache.errors() as exc:
+            shared_cache.went_down(exc)
             html = None
     if key is None or html is None:
         html = render_to_string(template_name, {**context(), "csrf_token": _TOKEN_STAND_IN}, request)
@@ -595,30 +593,10 @@ def cached_fragment(request: HttpRequest, template_name: str, context, *, drawn_
     return mark_safe(html)  # noqa: S308 (drawn by a template, escaped there; the token escaped above)
 
 
-# A cache that fails (Redis stopped or frozen) is skipped for a few seconds: the page is drawn as before.
-
 def _cache_set(key: str, entry: dict) -> None:
-    if _cache_is_down():
+    if shared_cache.is_down():
         return
     try:
         cache.set(key, entry, settings.PUBLIC_PAGE_SECONDS)
-    except _cache_errors() as exc:
-        _cache_down(exc)
-
-
-def _cache_is_down() -> bool:
-    from liaison import counters
-
-    return time.monotonic() < _down_until or counters.store_down()
-
-
-def _cache_down(exc: Exception) -> None:
-    global _down_until
-    _down_until = time.monotonic() + settings.COUNTER_RETRY_SECONDS
-    logger.warning("page cache unavailable for %ss: %s", settings.COUNTER_RETRY_SECONDS, type(exc).__name__)
-
-
-def _cache_errors() -> tuple:
-    from liaison.counters import redis_errors
-
-    return redis_errors()
+    except shared_cache.errors() as exc:
+        shared_cache.went_down(exc)

@@ -213,6 +213,9 @@ HOUSEHOLD_CONTACT_DAYS = env.int("HOUSEHOLD_CONTACT_DAYS", default=90)
 # Public pages served from the cache (liaison/public_pages.py): each is served until its township changes, and
 # at most this long (only a change made outside Django needs the limit). 0: every page is drawn afresh.
 PUBLIC_PAGE_SECONDS = env.int("PUBLIC_PAGE_SECONDS", default=600)
+# A back-office account's roles, permissions and township, kept in a shared cache (liaison/access.py) until they
+# change, and at most this long (only a change made outside Django needs the limit). 0: read on every request.
+ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=300)
 # The big screen (dashboard/screen.py): how long its data is cached, how often a screen fetches it, how long
 # each panel shows, and the hour (station time) each screen reloads itself to start fresh.
 SCREEN_CACHE_SECONDS = env.int("SCREEN_CACHE_SECONDS", default=60)

@@ -45,3 +45,24 @@ def test_threads_share_the_client_safely(redis_cache):
         thread.join()
     assert failures == []
     assert redis_cache.get_many([f"t{n}" for n in range(4)]) == {f"t{n}": 49 for n in range(4)}
+
+
+@pytest.mark.django_db
+def test_access_is_read_from_the_database_while_redis_does_not_answer(client, official, settings, monkeypatch):
+    from django.urls import reverse
+
+    from liaison import access, counters
+    from liaison import cache as shared_cache
+
+    settings.CACHES = {"default": {"BACKEND": "liaison.cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0",
+                                   "OPTIONS": {"socket_connect_timeout": 0.2}}}
+    monkeypatch.setattr(shared_cache, "_down_until", 0.0)
+    monkeypatch.setattr(counters, "_down_until", 0.0)  # (restored after the test, as the first)
+    monkeypatch.setattr(access, "_unset", set())
+    access.load(official)
+    assert shared_cache._down_until > 0
+    assert not hasattr(official, "_liaison_roles")  # nothing kept: read where it is needed, as without a cache
+    access.changed(official.pk)
+    assert access._unset  # set once Redis answers again
+    client.force_login(official)
+    assert client.get(reverse("desk:concerns")).status_code == 200

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from deputies.models import Deputy
+from liaison import cache as shared_cache
 from liaison import counters, public_pages
 from liaison.models import PagesStamp
 from liaison.scoping import county_wide
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def deputy(monkeypatch, celery_worker):
     cache.clear()  # the tier's Redis outlives each test; its database does not
     # An earlier test's frozen Redis leaves this process taking the cache to be down for a while.
-    monkeypatch.setattr(public_pages, "_down_until", 0.0)
+    monkeypatch.setattr(shared_cache, "_down_until", 0.0)
     monkeypatch.setattr(counters, "_down_until", 0.0)
     with transaction.atomic():
         deputy = DeputyFactory(name="王智慧")

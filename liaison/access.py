@@ -1,0 +1,135 @@
+"""A back-office account's access (its roles, permissions and home township), kept in the shared cache.
+
+Reading them took four of the seven queries of a stored desk list (membership, groups, the user's and the
+groups' permissions): about a third of its time. With Redis they are one round trip for all three keys,
+kept until changed, exactly:
+
+- each record holds the two versions it was read under: the account's own (`access-version:<pk>`, new on a
+  change of its groups, its own permissions or its membership) and everyone's (`access-version:all`, new on a
+  change of a group, a group's permissions, a permission, a township or a county, and after a migrate);
+- a version is a new random value set after the change's commit (and once at the change itself, for what
+  reads it inside the same transaction), and a record is read only under the versions it was stored with. A
+  record is always stored under versions read *before* the database was, so one read before a change never
+  outlives it, whichever order the writes land in;
+- a change the signals do not see (a bulk update, psql) shows within ACCESS_CACHE_SECONDS; a version that
+  could not be set (Redis down) is set again at this process's next chance, and the records expire by then.
+
+With the local-memory cache (each process its own) nothing is kept: every request reads the database.
+"""
+
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from liaison import cache as shared_cache
+
+logger = logging.getLogger(__name__)
+
+_KEY_VERSION = 1  # raise when what a record holds changes shape
+_EVERYONE = "all"
+_unset: set = set()  # versions that could not be set: set again at the next chance
+
+
+def _version_key(who) -> str:
+    return f"access-version:{_KEY_VERSION}:{who}"
+
+
+def _record_key(pk: int) -> str:
+    return f"access:{_KEY_VERSION}:{pk}"
+
+
+def _kept() -> bool:
+    return settings.ACCESS_CACHE_SECONDS > 0 and shared_cache.is_shared() and not shared_cache.is_down()
+
+
+def load(user) -> None:
+    """Give a logged-in account its roles, permissions and home township from the cache, or read them from the
+    database and keep them there. What needs them (liaison.roles, liaison.scoping, user.has_perm) then finds
+    them on the user object as if it had read them itself."""
+    from liaison import roles, scoping
+
+    if not user.is_authenticated or not _kept():
+        return
+    _set_unset()
+    versions = [_version_key(user.pk), _version_key(_EVERYONE)]
+    try:
+        found = cache.get_many([*versions, _record_key(user.pk)])
+    except shared_cache.errors() as exc:
+        shared_cache.went_down(exc)
+        return
+    read_under = [found.get(key) for key in versions]
+    record = found.get(_record_key(user.pk))
+    # The account's name and creation too: a restored or emptied database may give its id to another account.
+    who = [user.username, user.date_joined.isoformat()]
+    if record is not None and record["versions"] == read_under and record["who"] == who:
+        user._liaison_roles = set(record["roles"])
+        user._perm_cache = set(record["permissions"])
+        user._home_township = record["township"]
+        return
+    record = {"versions": read_under, "who": who, "roles": sorted(roles.user_roles(user)),
+              "permissions": sorted(user.get_all_permissions()), "township": scoping.home_township(user)}
+    try:
+        cache.set(_record_key(user.pk), record, settings.ACCESS_CACHE_SECONDS)
+    except shared_cache.errors() as exc:
+        shared_cache.went_down(exc)
+
+
+def changed(who) -> None:
+    """The access of one account (its pk) or of everyone (None) changed: what was kept of it is not served
+    again. Now, for the rest of this transaction, and after its commit, for everyone else."""
+    if settings.ACCESS_CACHE_SECONDS <= 0 or not shared_cache.is_shared():
+        return
+    key = _version_key(_EVERYONE if who is None else who)
+    _set_new_version(key)
+    transaction.on_commit(lambda: _set_new_version(key))
+
+
+def _set_new_version(key: str) -> None:
+    if shared_cache.is_down():
+        _unset.add(key)
+        return
+    try:
+        cache.set(key, secrets.randbits(63), None)
+    except shared_cache.errors() as exc:
+        shared_cache.went_down(exc)
+        _unset.add(key)
+        logger.warning("access version %s not set, set again later: %s", key, type(exc).__name__)
+
+
+def _set_unset() -> None:
+    while _unset:
+        try:
+            key = _unset.pop()
+        except KeyError:  # (another thread took the last one)
+            return
+        _set_new_version(key)
+
+
+# --- what changes access: connected in liaison.apps --------------------------------------------------
+
+def account_changed(sender, instance, **kwargs) -> None:
+    """post_save, post_delete of a Membership (or anything with a user_id)."""
+    changed(instance.user_id)
+
+
+def everyones_changed(sender, **kwargs) -> None:
+    """post_save, post_delete of a Group, a Permission, a Township or a County; post_migrate."""
+    changed(None)
+
+
+def grants_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """m2m_changed of a user's groups or permissions, or of a group's permissions."""
+    from django.contrib.auth import get_user_model
+
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, get_user_model()):
+        changed(instance.pk)
+    elif sender is get_user_model().groups.through and reverse and pk_set is not None:
+        for pk in pk_set:  # group.user_set.add(...): these accounts
+            changed(pk)
+    else:  # a group's permissions, a permission's groups or users, or a group's users all cleared
+        changed(None)

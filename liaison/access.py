@@ -6,11 +6,11 @@ kept until changed, exactly:
 
 - each record holds the two versions it was read under: the account's own (`access-version:<pk>`, new on a
   change of its groups, its own permissions or its membership) and everyone's (`access-version:all`, new on a
-  change of a group, a group's permissions, a permission, a township or a county, and after a migrate);
-- a version is a new random value set after the change's commit (and once at the change itself, for what
-  reads it inside the same transaction), and a record is read only under the versions it was stored with. A
-  record is always stored under versions read *before* the database was, so one read before a change never
-  outlives it, whichever order the writes land in;
+  change of a group, a group's permissions, a permission, a township or a county, after a migrate and a
+  restore); and the account's own flags (superuser, staff, active), read from its row on every request;
+- a version is a new random value set after the change's commit, and a record is read only under the versions
+  it was stored with. A record is always stored under versions read *before* the database was, so one read
+  before a change never outlives it, whichever order the writes land in;
 - a change the signals do not see (a bulk update, psql) shows within ACCESS_CACHE_SECONDS; a version that
   could not be set (Redis down) is set again at this process's next chance, and the records expire by then.
 
@@ -19,6 +19,7 @@ With the local-memory cache (each process its own) nothing is kept: every reques
 
 import logging
 import secrets
+from contextlib import suppress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -53,7 +54,7 @@ def load(user) -> None:
 
     if not user.is_authenticated or not _kept():
         return
-    _set_unset()
+    set_pending()
     versions = [_version_key(user.pk), _version_key(_EVERYONE)]
     try:
         found = cache.get_many([*versions, _record_key(user.pk)])
@@ -62,13 +63,17 @@ def load(user) -> None:
         return
     read_under = [found.get(key) for key in versions]
     record = found.get(_record_key(user.pk))
-    # The account's name and creation too: a restored or emptied database may give its id to another account.
-    who = [user.username, user.date_joined.isoformat()]
+    # Read from the user's own row on each request: a superuser demoted, an account switched off. The name and
+    # creation too: a restored or emptied database may give the account's id to another one.
+    who = [user.username, user.date_joined.isoformat(), user.is_superuser, user.is_staff, user.is_active]
     if record is not None and record["versions"] == read_under and record["who"] == who:
         user._liaison_roles = set(record["roles"])
         user._perm_cache = set(record["permissions"])
         user._home_township = record["township"]
         return
+    for name in _READ:  # read before the versions were (by the two-factor step): read again, after them
+        if hasattr(user, name):
+            delattr(user, name)
     record = {"versions": read_under, "who": who, "roles": sorted(roles.user_roles(user)),
               "permissions": sorted(user.get_all_permissions()), "township": scoping.home_township(user)}
     try:
@@ -77,13 +82,15 @@ def load(user) -> None:
         shared_cache.went_down(exc)
 
 
+_READ = ("_liaison_roles", "_perm_cache", "_user_perm_cache", "_group_perm_cache", "_home_township")
+
+
 def changed(who) -> None:
-    """The access of one account (its pk) or of everyone (None) changed: what was kept of it is not served
-    again. Now, for the rest of this transaction, and after its commit, for everyone else."""
+    """The access of one account (its pk) or of everyone (None) changed: once that commits, what was kept of
+    it is not served again."""
     if settings.ACCESS_CACHE_SECONDS <= 0 or not shared_cache.is_shared():
         return
     key = _version_key(_EVERYONE if who is None else who)
-    _set_new_version(key)
     transaction.on_commit(lambda: _set_new_version(key))
 
 
@@ -99,12 +106,13 @@ def _set_new_version(key: str) -> None:
         logger.warning("access version %s not set, set again later: %s", key, type(exc).__name__)
 
 
-def _set_unset() -> None:
-    while _unset:
-        try:
-            key = _unset.pop()
-        except KeyError:  # (another thread took the last one)
-            return
+def set_pending(**_signal) -> None:
+    """Set the versions that could not be set: at a request's or a task's end, at exit, and before a load."""
+    pending = set()
+    with suppress(KeyError):  # pop by pop: other threads may be adding or taking too
+        while True:
+            pending.add(_unset.pop())
+    for key in pending:  # each once: one that fails again (and the rest, the cache being down) waits for the next
         _set_new_version(key)
 
 

@@ -48,6 +48,9 @@ class LiaisonConfig(AppConfig):
             for model in (Group, Permission, Township, County):
                 signal.connect(access.everyones_changed, sender=model, dispatch_uid=f"liaison.access_{model.__name__}")
         post_migrate.connect(access.everyones_changed, dispatch_uid="liaison.access_migrated")
+        request_finished.connect(access.set_pending, dispatch_uid="liaison.access_pending")
+        task_postrun.connect(access.set_pending, dispatch_uid="liaison.access_pending", weak=False)
+        atexit.register(access.set_pending)
         User = get_user_model()
         for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
             m2m_changed.connect(access.grants_changed, sender=through,

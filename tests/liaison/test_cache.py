@@ -48,7 +48,8 @@ def test_threads_share_the_client_safely(redis_cache):
 
 
 @pytest.mark.django_db
-def test_access_is_read_from_the_database_while_redis_does_not_answer(client, official, settings, monkeypatch):
+def test_access_is_read_from_the_database_while_redis_does_not_answer(client, official, settings, monkeypatch,
+                                                                     django_capture_on_commit_callbacks):
     from django.urls import reverse
 
     from liaison import access, counters
@@ -62,7 +63,25 @@ def test_access_is_read_from_the_database_while_redis_does_not_answer(client, of
     access.load(official)
     assert shared_cache._down_until > 0
     assert not hasattr(official, "_liaison_roles")  # nothing kept: read where it is needed, as without a cache
-    access.changed(official.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        access.changed(official.pk)
     assert access._unset  # set once Redis answers again
     client.force_login(official)
     assert client.get(reverse("desk:concerns")).status_code == 200
+
+
+def test_versions_left_unset_are_tried_once_each_while_redis_does_not_answer(settings, monkeypatch):
+    """Not again and again: the request would spin until Redis answered."""
+    from liaison import access, counters
+    from liaison import cache as shared_cache
+
+    settings.CACHES = {"default": {"BACKEND": "liaison.cache.RedisCache", "LOCATION": "redis://127.0.0.1:9/0",
+                                   "OPTIONS": {"socket_connect_timeout": 0.2}}}
+    monkeypatch.setattr(shared_cache, "_down_until", 0.0)
+    monkeypatch.setattr(counters, "_down_until", 0.0)
+    monkeypatch.setattr(access, "_unset", {"access-version:1:7", "access-version:1:8"})
+    trying = threading.Thread(target=access.set_pending, daemon=True)
+    trying.start()
+    trying.join(timeout=20)
+    assert not trying.is_alive()
+    assert access._unset == {"access-version:1:7", "access-version:1:8"}  # kept for the next chance

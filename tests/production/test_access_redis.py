@@ -106,3 +106,27 @@ def test_a_change_made_while_redis_was_down_shows_once_it_answers(client, offici
     monkeypatch.setattr(shared_cache, "_down_until", 0.0)
     assert _get(client)[0].status_code == 403
     assert not access._unset
+
+
+def test_a_superuser_demoted_loses_access_at_the_next_request(client):
+    the_township()  # (made on first use after an earlier test emptied the database: a change of everyone's)
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert _get(client)[0].status_code == 200
+    assert _get(client)[1] == []  # kept
+    admin.is_superuser = False
+    admin.save()  # no group or permission changed: only the account's own row
+    assert _get(client)[0].status_code == 403
+
+
+def test_access_read_before_the_versions_is_read_again(official):
+    """The two-factor step may read the roles before the access is loaded: those are not the ones kept."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(pk=official.pk)
+    user._liaison_roles = {roles.OFFICIAL}
+    user._home_township = None
+    official.groups.clear()  # meanwhile
+    access.load(user)
+    assert roles.user_roles(user) == set()
+    assert user._home_township == the_township()

@@ -55,6 +55,8 @@ def load(user) -> None:
     if not user.is_authenticated or not _kept():
         return
     set_pending()
+    if shared_cache.is_down():  # (a pending version just found Redis frozen: do not wait on it a second time)
+        return
     versions = [_version_key(user.pk), _version_key(_EVERYONE)]
     try:
         found = cache.get_many([*versions, _record_key(user.pk)])
@@ -91,11 +93,11 @@ def changed(who) -> None:
     if settings.ACCESS_CACHE_SECONDS <= 0 or not shared_cache.is_shared():
         return
     key = _version_key(_EVERYONE if who is None else who)
-    transaction.on_commit(lambda: _set_new_version(key))
+    transaction.on_commit(lambda: _set_new_version(key), robust=True)  # (whatever an earlier callback raised)
 
 
-def _set_new_version(key: str) -> None:
-    if shared_cache.is_down():
+def _set_new_version(key: str, *, even_if_down: bool = False) -> None:
+    if shared_cache.is_down() and not even_if_down:
         _unset.add(key)
         return
     try:
@@ -106,14 +108,18 @@ def _set_new_version(key: str) -> None:
         logger.warning("access version %s not set, set again later: %s", key, type(exc).__name__)
 
 
-def set_pending(**_signal) -> None:
-    """Set the versions that could not be set: at a request's or a task's end, at exit, and before a load."""
+def set_pending(*, at_exit: bool = False, **_signal) -> None:
+    """Set the versions that could not be set: at a request's or a task's end, and before a load. At exit (a
+    command's last chance: a restore's), tried even while the cache is taken to be down, and logged if lost."""
     pending = set()
     with suppress(KeyError):  # pop by pop: other threads may be adding or taking too
         while True:
             pending.add(_unset.pop())
     for key in pending:  # each once: one that fails again (and the rest, the cache being down) waits for the next
-        _set_new_version(key)
+        _set_new_version(key, even_if_down=at_exit)
+    if at_exit and _unset:
+        logger.error("access versions %s not set: accounts' kept access may be served for up to %ss",
+                     sorted(_unset), settings.ACCESS_CACHE_SECONDS)
 
 
 # --- what changes access: connected in liaison.apps --------------------------------------------------

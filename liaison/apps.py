@@ -50,7 +50,7 @@ class LiaisonConfig(AppConfig):
         post_migrate.connect(access.everyones_changed, dispatch_uid="liaison.access_migrated")
         request_finished.connect(access.set_pending, dispatch_uid="liaison.access_pending")
         task_postrun.connect(access.set_pending, dispatch_uid="liaison.access_pending", weak=False)
-        atexit.register(access.set_pending)
+        atexit.register(access.set_pending, at_exit=True)
         User = get_user_model()
         for through in (User.groups.through, User.user_permissions.through, Group.permissions.through):
             m2m_changed.connect(access.grants_changed, sender=through,

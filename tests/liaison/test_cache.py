@@ -85,3 +85,37 @@ def test_versions_left_unset_are_tried_once_each_while_redis_does_not_answer(set
     trying.join(timeout=20)
     assert not trying.is_alive()
     assert access._unset == {"access-version:1:7", "access-version:1:8"}  # kept for the next chance
+
+
+@pytest.mark.django_db
+def test_a_change_of_access_sets_its_version_after_the_commit_only(redis_cache, monkeypatch,
+                                                                   django_capture_on_commit_callbacks):
+    """Not inside the writer's transaction, where a frozen Redis would hold its locks."""
+    from django.db import transaction
+
+    from liaison import access
+
+    set_now = []
+    monkeypatch.setattr(access, "_set_new_version", lambda key, **_: set_now.append(key))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        access.changed(7)
+        access.changed(None)
+        assert set_now == []
+    assert set_now == ["access-version:1:7", "access-version:1:all"]
+
+
+@pytest.mark.django_db  # (the other handlers of a request's end may write)
+def test_versions_left_unset_are_set_at_a_requests_or_a_tasks_end(redis_cache, monkeypatch):
+    from celery.signals import task_postrun
+    from django.core.signals import request_finished
+
+    from liaison import access, counters
+    from liaison import cache as shared_cache
+
+    monkeypatch.setattr(shared_cache, "_down_until", 0.0)
+    monkeypatch.setattr(counters, "_down_until", 0.0)
+    for signal, key in ((request_finished, "access-version:1:7"), (task_postrun, "access-version:1:8")):
+        monkeypatch.setattr(access, "_unset", {key})
+        signal.send(sender=None)
+        assert access._unset == set()
+        assert redis_cache.get(key) is not None

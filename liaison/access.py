@@ -19,7 +19,6 @@ With the local-memory cache (each process its own) nothing is kept: every reques
 
 import logging
 import secrets
-from contextlib import suppress
 
 from django.conf import settings
 from django.core.cache import cache
@@ -111,11 +110,8 @@ def _set_new_version(key: str, *, even_if_down: bool = False) -> None:
 def set_pending(*, at_exit: bool = False, **_signal) -> None:
     """Set the versions that could not be set: at a request's or a task's end, and before a load. At exit (a
     command's last chance: a restore's), tried even while the cache is taken to be down, and logged if lost."""
-    pending = set()
-    with suppress(KeyError):  # pop by pop: other threads may be adding or taking too
-        while True:
-            pending.add(_unset.pop())
-    for key in pending:  # each once: one that fails again (and the rest, the cache being down) waits for the next
+    # Each once: one that fails again (and the rest, the cache being down) waits for the next chance.
+    for key in shared_cache.take_all(_unset):
         _set_new_version(key, even_if_down=at_exit)
     if at_exit and _unset:
         logger.error("access versions %s not set: accounts' kept access may be served for up to %ss",

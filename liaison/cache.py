@@ -9,6 +9,7 @@ clients; after a fork a pool opens new connections, so one client per pool is en
 
 import logging
 import time
+from contextlib import suppress
 
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -60,6 +61,16 @@ def went_down(exc: Exception) -> None:
     global _down_until
     _down_until = time.monotonic() + settings.COUNTER_RETRY_SECONDS
     logger.warning("cache unavailable for %ss: %s", settings.COUNTER_RETRY_SECONDS, type(exc).__name__)
+
+
+def take_all(pending: set) -> set:
+    """Everything in `pending` (what could not reach the cache, to be tried again), taken out of it. Pop by pop:
+    other threads may be adding or taking too."""
+    taken = set()
+    with suppress(KeyError):
+        while True:
+            taken.add(pending.pop())
+    return taken
 
 
 def errors() -> tuple:

@@ -27,7 +27,7 @@ import logging
 import re
 import secrets
 import time
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 
@@ -461,10 +461,7 @@ def _mirror_failed(townships, exc: Exception) -> None:
 
 
 def _mirror_again() -> None:
-    townships = set()
-    with suppress(KeyError):  # pop by pop: the worker's other threads may be adding or taking too
-        while True:
-            townships.add(_unmirrored.pop())
+    townships = shared_cache.take_all(_unmirrored)
     try:
         stamp_townships(townships)
     except Exception:

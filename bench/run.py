@@ -283,6 +283,7 @@ def _scenarios(station, helpdesk: dict, port: int, peer_port: int, work: Path) -
     scenarios = [
         page("QR landing /d/‹code›/", f"/d/{code}/"),
         page("QR image /d/‹code›/qr.png", f"/d/{code}/qr.png"),
+        page("site page /s/‹code›/", f"/s/{station.site_code}/"),
         page("directory /d/", "/d/"),
         page("portal /", "/"),
         page("concern form GET", f"/d/{code}/concern/"),

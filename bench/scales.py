@@ -33,6 +33,7 @@ class Station:
     handler: object
     official: object
     deputy_code: str
+    site_code: str  # the township's liaison station: its page, as a poster's QR code opens it
     tracking: str
     category_id: int
     filter_query: str  # an official's filtered list: one status and one category
@@ -140,6 +141,9 @@ def _station(township, *, handler, official) -> Station:
             SELECT d.code FROM deputies_deputy d JOIN petitions_concern c ON c.deputy_id = d.id
             WHERE d.township_id = %s GROUP BY d.id ORDER BY count(*) DESC, d.id LIMIT 1""", [township.pk])
         (deputy_code,) = cursor.fetchone()
+        cursor.execute("SELECT code FROM deputies_site WHERE township_id = %s AND kind = 'station' ORDER BY id LIMIT 1",
+                       [township.pk])
+        (site_code,) = cursor.fetchone()
         # The page a filer opens from the SMS when it is done: the whole timeline, the text shown.
         cursor.execute("""
             SELECT tracking FROM petitions_concern
@@ -154,5 +158,6 @@ def _station(township, *, handler, official) -> Station:
         cursor.execute("SELECT count(*) FROM deputies_deputy")
         (deputies,) = cursor.fetchone()
     return Station(township=township, handler=handler, official=official, deputy_code=deputy_code,
-                   tracking=tracking, category_id=category_id, filter_query=f"?status=assigned&category={category_id}",
+                   site_code=site_code, tracking=tracking, category_id=category_id,
+                   filter_query=f"?status=assigned&category={category_id}",
                    concerns=concerns, deputies=deputies)

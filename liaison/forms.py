@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +35,19 @@ class _ReadOnce(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
-            yield self.choice(obj)
+        if not self.field.kept_as:
+            for obj in self.queryset:
+                yield self.choice(obj)
+            return
+        # (Imported here: public_pages reads the models, which import this module's fields.)
+        from liaison.public_pages import kept_for_township
+
+        yield from kept_for_township(f"choices:{self.field.kept_as}:{translation.get_language()}",
+                                     self._values_and_labels)
+
+    def _values_and_labels(self) -> list[tuple]:
+        field = self.field
+        return [(field.prepare_value(obj), field.label_from_instance(obj)) for obj in field.queryset.all()]
 
 
 class _MadePerForm:
@@ -43,12 +55,16 @@ class _MadePerForm:
 
     A queryset written in the form class would be made once, at import, outside any township
     (liaison.scoping refuses that); a unit of township B must never be offered in A's forward form.
+
+    kept_as names choices that are the same for everyone in a township (its categories, its active units) on a
+    page drawn often: kept in the process while the township keeps its stamp (public_pages.kept_while_unchanged;
+    any write in it, a unit's renaming as a filing, draws a new one), so a desk list's five selects read no rows.
     """
 
     iterator = _ReadOnce
 
-    def __init__(self, queryset: Callable[[], QuerySet], **kwargs):
-        self.make_queryset, self._is_per_form = queryset, False
+    def __init__(self, queryset: Callable[[], QuerySet], *, kept_as: str | None = None, **kwargs):
+        self.make_queryset, self._is_per_form, self.kept_as = queryset, False, kept_as
         super().__init__(queryset=None, **kwargs)
 
     def __deepcopy__(self, memo):

@@ -519,6 +519,8 @@ def kept_while_unchanged(key: str, read, *, township: int | None = None):
             return entry[3]
     elif township is not None:
         known, stamp = township, _stamp_of(township)
+    if stamp is None and township is not None:  # none yet (after a migrate or a restore): kept after a change
+        return read()
     # Read after the stamp: a change committed in between has a newer one. (Under a crowd the worker's
     # registering changes the stamp about once a second: a stale row costs one read more, not two.)
     row = read()
@@ -535,6 +537,17 @@ def kept_while_unchanged(key: str, read, *, township: int | None = None):
             _kept.clear()
         _kept[key] = (of, stamp, time.monotonic() + settings.PUBLIC_PAGE_SECONDS, row)
     return row
+
+
+def kept_for_township(name: str, read):
+    """read()'s result for the current township, the same for everyone in it (its categories, its deputies'
+    names), kept as kept_while_unchanged keeps it; read each time when the scope is not one township."""
+    from liaison.scoping import current_township
+
+    township = current_township()
+    if township is None:
+        return read()
+    return kept_while_unchanged(f"township:{name}:{township.pk}", read, township=township.pk)
 
 
 # --- back-office lists, from the same stamps ---------------------------------------------------------

@@ -60,10 +60,12 @@ class ConcernFilterForm(DateRangeMixin, forms.Form):
     # Set by a click on a cockpit figure (dashboard): the page names it and offers to drop it.
     figure = forms.ChoiceField(required=False, choices=[("", ""), *FIGURE_LABELS.items()], widget=forms.HiddenInput)
     category = _select(TownshipChoiceField(
-        label=_("Category"), required=False, queryset=lambda: Category.objects.all(), empty_label=_("All categories")
+        label=_("Category"), required=False, queryset=lambda: Category.objects.all(), empty_label=_("All categories"),
+        kept_as="categories",
     ))
     village = _select(TownshipChoiceField(
-        label=_("Village"), required=False, queryset=lambda: Village.objects.all(), empty_label=_("All villages")
+        label=_("Village"), required=False, queryset=lambda: Village.objects.all(), empty_label=_("All villages"),
+        kept_as="villages",
     ))
     # A name typed (or picked from the page's list of names), not a <select> of every deputy:
     # a county has hundreds, and each <option> of a select costs a template render.
@@ -75,11 +77,12 @@ class ConcernFilterForm(DateRangeMixin, forms.Form):
         }),
     )
     unit = _select(TownshipChoiceField(
-        label=_("Handling unit"), required=False, queryset=lambda: Unit.objects.all(), empty_label=_("All units")
+        label=_("Handling unit"), required=False, queryset=lambda: Unit.objects.all(), empty_label=_("All units"),
+        kept_as="units",
     ))
     site = _select(TownshipChoiceField(
         label=_("Site"), required=False, queryset=lambda: Site.objects.all(), empty_label=_("All sites"),
-        to_field_name="code",
+        to_field_name="code", kept_as="site-codes",
     ))
     channel = _select(forms.ChoiceField(
         label=_("Channel"), required=False, choices=[("", _("All channels")), *Concern.Channel.choices],
@@ -152,6 +155,7 @@ class BulkForwardForm(forms.Form):
     concerns = _TrackingCodes(limit=LIMIT)
     unit = _select(TownshipChoiceField(
         label=_("Forward to"), queryset=lambda: Unit.objects.filter(is_active=True), empty_label=_("Choose a unit…"),
+        kept_as="active-units",
         error_messages={"required": _("Choose the unit to forward to.")},
     ))
     deadline_on = forms.DateField(

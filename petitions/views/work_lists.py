@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from liaison import roles
-from liaison.public_pages import cached_fragment
+from liaison.public_pages import cached_fragment, kept_for_township
 from liaison.roles import role_required
 from petitions import intake, selectors
 from petitions.forms.work import BulkForwardForm, ConcernFilterForm
@@ -74,7 +74,7 @@ def concerns(request: HttpRequest) -> HttpResponse:
             "sort_links": _sort_links(filters),
             # Its own ids: the filters above have a "unit" field too.
             "bulk_form": BulkForwardForm(auto_id="bulk-%s"),
-            "deputy_names": selectors.deputy_names(),
+            "deputy_names": kept_for_township("deputy-names", selectors.deputy_names),
             "has_export_range": bool(filters.get("date_from") and filters.get("date_to")),
             "export_limit": settings.EXPORT_ROW_LIMIT,
             "is_over_export_limit": counts["current"] > settings.EXPORT_ROW_LIMIT,

@@ -11,9 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from deputies.models import Deputy, Site, Village
 from liaison.public_pages import unseen_tables
 from petitions import workflow
-from petitions.models import Concern
+from petitions.models import Category, Concern, Unit
 from petitions.services import concern_assign
 from tests.factories import ConcernFactory, TownshipFactory, UnitFactory
 
@@ -163,3 +164,26 @@ def test_a_stored_list_reads_no_table_whose_writes_stamp_nothing(client, officia
 
     assert Concern._meta.db_table in drawn - served
     assert not (drawn - served) & unseen_tables()
+
+
+def test_a_first_view_reads_the_township_s_choices_only_until_it_changes(client, official, unit, category, commit):
+    """The filters' selects and the deputies' names are the same for all of a township: kept while it is
+    unchanged (liaison.public_pages.kept_for_township), so another query string reads them no more."""
+    choices = {f'FROM "{model._meta.db_table}"' for model in (Category, Village, Unit, Site, Deputy)}
+
+    def lists_read(query: str) -> set[str]:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{LIST}?{query}").status_code == 200
+        return {table for table in choices for q in queries if table in q["sql"]}  # (the rows' joins excluded)
+
+    with commit():
+        ConcernFactory(category=category)
+    client.force_login(official)
+    assert lists_read("status=") == choices
+
+    assert not lists_read("status=submitted")
+    with commit():
+        unit.name = "白塔村驻村干部组（新）"
+        unit.save()
+    page = client.get(LIST, {"status": "assigned"}).content.decode()
+    assert page.count("白塔村驻村干部组（新）") == 2, "renamed in both the filter and the bulk forward at once"

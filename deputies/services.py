@@ -132,7 +132,7 @@ def qr_render(*, record: HasPublicCode) -> bool:
     stem = f"qr/{record._meta.model_name}-{record.code}-{digest}"
     storage = record.qr_png.storage
     names = {}
-    for ext, content in (("png", qr.render_png(url)), ("svg", qr.render_svg(url))):
+    for ext, content in zip(("png", "svg"), qr.render_both(url), strict=True):
         name = f"{stem}.{ext}"
         names[ext] = name if storage.exists(name) else storage.save(name, ContentFile(content))
     old = {record.qr_png.name, record.qr_svg.name} - set(names.values()) - {""}

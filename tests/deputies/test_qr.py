@@ -115,3 +115,12 @@ def test_rendering_twice_does_nothing_the_second_time(deputy):
 
     deputy.refresh_from_db()
     assert qr_render(record=deputy) is False
+
+
+def test_both_images_from_one_matrix_are_the_images_drawn_one_by_one():
+    from deputies import qr
+
+    url = "https://baita.example.cn/d/k7m2q9xw/"
+    png, svg = qr.render_both(url)
+    assert (png, svg) == (qr.render_png(url), qr.render_svg(url))
+    assert decode_png(png) == url and svg.startswith(b"<?xml")

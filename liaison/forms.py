@@ -59,6 +59,7 @@ class _MadePerForm:
     kept_as names choices that are the same for everyone in a township (its categories, its active units) on a
     page drawn often: kept in the process while the township keeps its stamp (public_pages.kept_while_unchanged;
     any write in it, a unit's renaming as a filing, draws a new one), so a desk list's five selects read no rows.
+    Only for a field whose queryset no form narrows afterwards: the kept choices are the queryset's as declared.
     """
 
     iterator = _ReadOnce

@@ -545,7 +545,7 @@ def kept_for_township(name: str, read):
     from liaison.scoping import current_township
 
     township = current_township()
-    if township is None:
+    if township is None or not get_scope().get("_enabled", True):  # (county_wide() inside a township's scope)
         return read()
     return kept_while_unchanged(f"township:{name}:{township.pk}", read, township=township.pk)
 

@@ -27,6 +27,7 @@ from liaison.models import Counter, PagesStamp
 from liaison.public_pages import (
     cached_public_page,
     forget_stamps,
+    kept_for_township,
     kept_while_unchanged,
     stamp_townships,
     stamps_gathered,
@@ -183,6 +184,26 @@ def test_the_row_a_code_names_is_kept_while_its_township_is_unchanged(station, c
         Deputy.objects.filter(pk=station["deputy"].pk).update(is_active=True, name="王智")
     assert kept_while_unchanged(f"test:{code}", read).name == "王智"
 
+
+
+def test_what_is_kept_for_a_township_is_its_own_and_never_read_county_wide(station, commit):
+    with commit():
+        other = TownshipFactory(name="下各镇", code="xiage")
+    reads = []
+
+    def names():
+        reads.append(1)
+        return sorted(Deputy.objects.values_list("name", flat=True))
+
+    with in_township(the_township()):
+        ours = kept_for_township("test-names", names)
+        assert kept_for_township("test-names", names) == ours and len(reads) == 1
+        with county_wide():  # every township's rows: never kept under this one's key
+            kept_for_township("test-names", names)
+            kept_for_township("test-names", names)
+        assert len(reads) == 3
+    with in_township(other):
+        assert kept_for_township("test-names", names) == [] != ours
 
 # --- the tracking page: shared by strangers, never the owner's or a locked-out visitor's --------------
 
